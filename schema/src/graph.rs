@@ -1,0 +1,392 @@
+//! The per-crate graph file (`crates/<name>-<version>-<hash>.json`) and the linked graph
+//! (`graph.json`). Every field documented in `docs/schema.md`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::kinds::*;
+
+/// A source location. `line`/`col` are 1-based, `col` counted in characters, exactly as rustc's
+/// JSON diagnostics report `line_start`/`column_start`. `file` is relative to the package root
+/// when the file is inside it; otherwise as rustc names it (absolute, or `/rustc/<hash>/…` for std).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+impl std::fmt::Display for Span {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// Whether a per-crate analysis completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Failed,
+}
+
+/// One per-crate graph file: everything the driver learnt about one crate (one rustc invocation).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CrateGraph {
+    pub schema_version: u32,
+    pub painter_version: String,
+    /// `rustc -vV` release line of the compiler that analysed the crate.
+    pub toolchain: String,
+    #[serde(rename = "crate")]
+    pub krate: CrateInfo,
+    pub status: Status,
+    /// Why the analysis failed (`status: "failed"`); the crate itself still compiled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Wall time of the analysis inside rustc, in milliseconds.
+    #[serde(default)]
+    pub analysis_ms: u64,
+    #[serde(default)]
+    pub functions: Vec<Function>,
+    #[serde(default)]
+    pub unsafe_ops: Vec<UnsafeOp>,
+    #[serde(default)]
+    pub unsafe_blocks: Vec<UnsafeBlock>,
+    #[serde(default)]
+    pub calls: Vec<Call>,
+    #[serde(default)]
+    pub ffi: Ffi,
+    #[serde(default)]
+    pub declarations: Vec<Declaration>,
+    #[serde(default)]
+    pub counts: Counts,
+}
+
+/// Identity of the analysed crate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrateInfo {
+    /// rustc's crate name (`demo_core`).
+    pub name: String,
+    /// Cargo package name (`demo-core`); equal to `name` outside cargo.
+    pub package: String,
+    pub version: String,
+    /// `lib`, `rlib`, `bin`, `proc-macro`, `build-script`, `cdylib`, `staticlib`, `dylib`, `test`.
+    pub kind: String,
+    /// rustc's `StableCrateId` in hex: the prefix of every function id of this crate.
+    pub stable_id: String,
+    pub features: Vec<String>,
+    pub target: String,
+    /// `registry`, `path` or `git`.
+    pub source: String,
+    /// A member of the workspace cargo painter was run on.
+    pub primary: bool,
+    pub edition: String,
+    /// The package's `links =` key, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<String>,
+    /// The package's root directory (spans inside it are relative to it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_dir: Option<String>,
+}
+
+impl CrateInfo {
+    /// The key of this crate in a linked graph: `package@version`, with `#bin:<name>`,
+    /// `#build-script` or `#<kind>` appended for the targets that are not the package's library.
+    pub fn key(&self) -> String {
+        let base = format!("{}@{}", self.package, self.version);
+        match self.kind.as_str() {
+            "lib" | "rlib" | "dylib" | "proc-macro" | "cdylib" | "staticlib" => base,
+            "bin" => format!("{base}#bin:{}", self.name),
+            "build-script" => format!("{base}#build-script"),
+            other => format!("{base}#{other}:{}", self.name),
+        }
+    }
+}
+
+/// A body or item of this crate (or a foreign item declared in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    /// `<stable crate id>:<def path hash>` in hex; stable across compilations of the same unit.
+    pub id: String,
+    /// `def_path_str`, crate-qualified and untrimmed, e.g. `<foo::Dog as foo::Animal>::speak`.
+    pub path: String,
+    pub kind: FunctionKind,
+    #[serde(rename = "unsafe")]
+    pub is_unsafe: bool,
+    /// Reachable from outside the crate (`effective_visibilities` says exported).
+    pub public: bool,
+    pub span: Span,
+    /// The enclosing function for closures, coroutines and inline consts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// One operation the compiler's unsafety checker would reject outside an unsafe context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsafeOp {
+    /// Id of the body the op is in (a closure's own id for ops inside closures).
+    pub function: String,
+    pub kind: UnsafeOpKind,
+    /// The primary span of the E0133 error rustc would report for this op.
+    pub span: Span,
+    pub context: Context,
+    /// For `call_unsafe_fn` / `call_target_feature_fn`: the callee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callee: Option<CalleeRef>,
+    /// For `use_static_mut` / `use_extern_static`: the static.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// When the op's code comes out of a macro expansion.
+    #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
+    pub from_macro: Option<MacroOrigin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Context {
+    pub kind: ContextKind,
+    /// The `unsafe {}` block (for `unsafe_block` and `generated_block`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<Span>,
+    /// The op is (also) inside the body of an `unsafe fn`.
+    #[serde(default)]
+    pub in_unsafe_fn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalleeRef {
+    /// Function id (`None` for calls through fn pointers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub path: String,
+    /// Declared in an `extern` block.
+    #[serde(default)]
+    pub foreign: bool,
+}
+
+/// The outermost macro expansion an op or call came from, and where the user invoked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MacroOrigin {
+    /// `vec`, `format_args`, `derive(Clone)`, …
+    pub name: String,
+    /// Crate that defines the macro, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub krate: Option<String>,
+    /// The macro invocation in the user's code.
+    pub call_site: Span,
+}
+
+/// An `unsafe {}` block (user-written) or a compiler-generated unsafe block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsafeBlock {
+    pub function: String,
+    pub span: Span,
+    pub generated: bool,
+    /// Unsafe ops whose context is this block.
+    pub ops: u32,
+    #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
+    pub from_macro: Option<MacroOrigin>,
+}
+
+/// A call edge `caller -> callee` at one call site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    pub caller: String,
+    /// The callee's function id, in the callee crate's id space. Absent when the target is not
+    /// known statically (`fn_ptr`, `drop` of a `dyn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callee: Option<String>,
+    /// The callee's path (for unresolved or external targets, and for people reading the file).
+    pub callee_path: String,
+    /// rustc crate name of the callee (to join across crates).
+    pub callee_crate: String,
+    pub kind: CallKind,
+    pub span: Span,
+    /// For `trait_resolved`, `trait_generic` and `dyn`: the trait method that was called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trait_method: Option<String>,
+    /// Generic arguments / receiver type / fn-pointer signature, as rustc prints them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
+    pub from_macro: Option<MacroOrigin>,
+    /// Set by the linker: key of the crate the callee lives in, when linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_crate: Option<String>,
+    /// Set by the linker: the callee's crate is not part of the linked graph.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
+}
+
+/// The FFI boundary of a crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ffi {
+    pub imports: Vec<FfiImport>,
+    pub exports: Vec<FfiExport>,
+    /// Rust functions turned into `extern "C"` fn pointers (candidates to be called from C).
+    #[serde(default)]
+    pub callbacks: Vec<FfiCallback>,
+    /// Native libraries linked by this crate: `#[link]` attributes and build-script `-l`.
+    #[serde(default)]
+    pub native_libraries: Vec<NativeLibrary>,
+}
+
+/// A use of a foreign item: a call of a foreign fn, or a use of an extern static.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FfiImport {
+    /// The Rust function that calls/uses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// The foreign item's id and path.
+    pub item: String,
+    pub item_path: String,
+    /// Link symbol (honours `#[link_name]`).
+    pub symbol: String,
+    pub abi: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+    /// `link_attr` (a `#[link]` on the extern block) or `build_script` (a `-l`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_source: Option<String>,
+    /// `static` for extern statics, `fn` for functions.
+    pub item_kind: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FfiExport {
+    pub function: String,
+    pub symbol: String,
+    pub abi: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FfiCallback {
+    /// The function that takes the pointer.
+    pub function: String,
+    /// The Rust function handed out.
+    pub callback: String,
+    pub callback_path: String,
+    pub abi: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NativeLibrary {
+    pub name: String,
+    /// `static`, `dylib`, `framework`, `raw-dylib`, `link-arg`, `unspecified`.
+    pub kind: String,
+    /// `link_attr` or `build_script` (from a `-l` flag, i.e. `cargo::rustc-link-lib`).
+    pub source: String,
+}
+
+/// An unsafe declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    pub kind: DeclarationKind,
+    /// Path of the item (function, trait, impl, extern block's first item…).
+    pub path: String,
+    pub span: Span,
+    /// Function id for declarations that are functions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Kind-specific detail: the trait of an unsafe impl, the attribute text, the ABI, the
+    /// enabled target features, the lint level (`forbid(unsafe_code)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// Per-crate totals (derivable from the lists; stored so summaries need not re-count).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub functions: u64,
+    pub unsafe_ops: u64,
+    pub unsafe_ops_by_kind: BTreeMap<String, u64>,
+    pub unsafe_ops_by_context: BTreeMap<String, u64>,
+    pub unsafe_blocks_user: u64,
+    pub unsafe_blocks_generated: u64,
+    pub unsafe_fns: u64,
+    pub unsafe_traits: u64,
+    pub unsafe_impls: u64,
+    pub calls: u64,
+    pub calls_by_kind: BTreeMap<String, u64>,
+    pub ffi_calls: u64,
+    pub ffi_exports: u64,
+}
+
+impl CrateGraph {
+    /// Recompute [`Counts`] from the record lists.
+    pub fn recount(&mut self) {
+        let mut c = Counts {
+            functions: self.functions.len() as u64,
+            unsafe_ops: self.unsafe_ops.len() as u64,
+            calls: self.calls.len() as u64,
+            ffi_exports: self.ffi.exports.len() as u64,
+            ..Counts::default()
+        };
+        for op in &self.unsafe_ops {
+            *c.unsafe_ops_by_kind.entry(op.kind.to_string()).or_default() += 1;
+            *c.unsafe_ops_by_context.entry(op.context.kind.to_string()).or_default() += 1;
+        }
+        for b in &self.unsafe_blocks {
+            if b.generated {
+                c.unsafe_blocks_generated += 1
+            } else {
+                c.unsafe_blocks_user += 1
+            }
+        }
+        for call in &self.calls {
+            *c.calls_by_kind.entry(call.kind.to_string()).or_default() += 1;
+        }
+        c.ffi_calls = self.ffi.imports.iter().filter(|i| i.item_kind == "fn").count() as u64;
+        for d in &self.declarations {
+            match d.kind {
+                DeclarationKind::UnsafeFn => c.unsafe_fns += 1,
+                DeclarationKind::UnsafeTrait => c.unsafe_traits += 1,
+                DeclarationKind::UnsafeImpl => c.unsafe_impls += 1,
+                _ => {}
+            }
+        }
+        self.counts = c;
+    }
+}
+
+/// The linked graph (`graph.json`): every crate's records keyed `package@version`, with call
+/// edges resolved across crates and callees outside the linked set listed as external nodes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LinkedGraph {
+    pub schema_version: u32,
+    pub painter_version: String,
+    /// Always `"linked"`: tells a linked graph from a per-crate file.
+    pub format: String,
+    pub crates: BTreeMap<String, CrateGraph>,
+    /// Call targets whose crate is not in the graph (std when not analysed, missing deps).
+    pub external_functions: Vec<ExternalFunction>,
+    pub stats: LinkStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalFunction {
+    pub id: String,
+    pub path: String,
+    pub krate: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkStats {
+    pub crates: u64,
+    pub failed_crates: u64,
+    pub functions: u64,
+    pub calls: u64,
+    pub calls_cross_crate_resolved: u64,
+    pub calls_external: u64,
+    pub unsafe_ops: u64,
+}
+
+/// `format` value of a linked graph.
+pub const LINKED_FORMAT: &str = "linked";

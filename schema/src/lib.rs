@@ -1,0 +1,21 @@
+//! painter-schema: the contract between cargo painter's stages — the per-crate graph file the
+//! driver writes, the options the CLI hands the driver, and the version check every reader does.
+//!
+//! Builds on stable and has no rustc dependency, so researchers can read our files with it.
+//! Field names and kind strings are fixed by DESIGN.md §5; `docs/schema.md` documents them.
+
+mod config;
+mod graph;
+mod kinds;
+mod load;
+
+pub use config::{DriverConfig, Emit, PAINTER_ARGS_ENV};
+pub use graph::*;
+pub use kinds::*;
+pub use load::{GraphFile, LoadError, from_json_bytes, read_graph_file};
+
+/// Version of the per-crate and linked graph formats. Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Version of the tool that wrote a file (all crates of the workspace share it).
+pub const PAINTER_VERSION: &str = env!("CARGO_PKG_VERSION");
