@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 /// One per-crate graph file: everything the driver learnt about one crate (one rustc invocation).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrateGraph {
     pub schema_version: u32,
     pub painter_version: String,
@@ -107,7 +107,7 @@ impl CrateInfo {
 }
 
 /// A body or item of this crate (or a foreign item declared in it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Function {
     /// `<stable crate id>:<def path hash>` in hex; stable across compilations of the same unit.
     pub id: String,
@@ -125,7 +125,7 @@ pub struct Function {
 }
 
 /// One operation the compiler's unsafety checker would reject outside an unsafe context.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnsafeOp {
     /// Id of the body the op is in (a closure's own id for ops inside closures).
     pub function: String,
@@ -144,7 +144,7 @@ pub struct UnsafeOp {
     pub from_macro: Option<MacroOrigin>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Context {
     pub kind: ContextKind,
     /// The `unsafe {}` block (for `unsafe_block` and `generated_block`).
@@ -155,7 +155,7 @@ pub struct Context {
     pub in_unsafe_fn: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CalleeRef {
     /// Function id (`None` for calls through fn pointers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +167,7 @@ pub struct CalleeRef {
 }
 
 /// The outermost macro expansion an op or call came from, and where the user invoked it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct MacroOrigin {
     /// `vec`, `format_args`, `derive(Clone)`, …
     pub name: String,
@@ -179,7 +179,7 @@ pub struct MacroOrigin {
 }
 
 /// An `unsafe {}` block (user-written) or a compiler-generated unsafe block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnsafeBlock {
     pub function: String,
     pub span: Span,
@@ -191,7 +191,7 @@ pub struct UnsafeBlock {
 }
 
 /// A call edge `caller -> callee` at one call site.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Call {
     pub caller: String,
     /// The callee's function id, in the callee crate's id space. Absent when the target is not
@@ -234,7 +234,7 @@ pub struct Ffi {
 }
 
 /// A use of a foreign item: a call of a foreign fn, or a use of an extern static.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FfiImport {
     /// The Rust function that calls/uses it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,7 +255,7 @@ pub struct FfiImport {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FfiExport {
     pub function: String,
     pub symbol: String,
@@ -263,7 +263,7 @@ pub struct FfiExport {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FfiCallback {
     /// The function that takes the pointer.
     pub function: String,
@@ -274,7 +274,7 @@ pub struct FfiCallback {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NativeLibrary {
     pub name: String,
     /// `static`, `dylib`, `framework`, `raw-dylib`, `link-arg`, `unspecified`.
@@ -284,7 +284,7 @@ pub struct NativeLibrary {
 }
 
 /// An unsafe declaration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Declaration {
     pub kind: DeclarationKind,
     /// Path of the item (function, trait, impl, extern block's first item…).
@@ -358,7 +358,7 @@ impl CrateGraph {
 
 /// The linked graph (`graph.json`): every crate's records keyed `package@version`, with call
 /// edges resolved across crates and callees outside the linked set listed as external nodes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkedGraph {
     pub schema_version: u32,
     pub painter_version: String,
@@ -370,7 +370,7 @@ pub struct LinkedGraph {
     pub stats: LinkStats,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ExternalFunction {
     pub id: String,
     pub path: String,

@@ -1,0 +1,119 @@
+//! Shared conversions of the collectors: rustc `DefId`s to stable ids and paths, `Span`s to
+//! schema spans (as rustc's JSON diagnostics count them) and macro provenance.
+
+use std::path::{Path, PathBuf};
+
+use painter_schema as schema;
+use rustc_hir::def_id::DefId;
+use rustc_middle::ty::TyCtxt;
+use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
+use rustc_span::hygiene::{ExpnKind, MacroKind};
+use rustc_span::{FileName, RemapPathScopeComponents, Span};
+
+/// Per-crate facts every collector needs, computed once.
+pub struct Cx<'tcx> {
+    pub tcx: TyCtxt<'tcx>,
+    /// Package root: spans inside it are written relative to it.
+    pub package_root: Option<PathBuf>,
+    /// rustc's working directory: relative file names are relative to it.
+    pub working_dir: PathBuf,
+}
+
+impl<'tcx> Cx<'tcx> {
+    pub fn new(tcx: TyCtxt<'tcx>) -> Self {
+        let package_root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let working_dir = tcx
+            .sess
+            .opts
+            .working_dir
+            .path(RemapPathScopeComponents::DIAGNOSTICS)
+            .to_path_buf();
+        Cx { tcx, package_root, working_dir }
+    }
+
+    /// `<stable crate id>:<local hash>` of the item's `DefPathHash`: unique and stable across
+    /// compilations of the same crate, and prefixed by the crate's id so edges can be joined.
+    pub fn id(&self, def_id: DefId) -> String {
+        def_id_string(self.tcx, def_id)
+    }
+
+    /// rustc's `def_path_str`, crate-qualified and untrimmed (DESIGN.md §5).
+    pub fn path(&self, def_id: DefId) -> String {
+        with_resolve_crate_name!(with_no_trimmed_paths!(self.tcx.def_path_str(def_id)))
+    }
+
+    /// The span rustc's diagnostics show for `span`: spans inside macros of other crates are
+    /// moved to their use site, as `fix_multispan_in_extern_macros` in
+    /// `rustc_errors/src/emitter.rs` does.
+    pub fn diagnostic_span(&self, span: Span) -> Span {
+        let sm = self.tcx.sess.source_map();
+        if span.from_expansion() && sm.is_imported(span) { span.source_callsite() } else { span }
+    }
+
+    /// Line and 1-based character column, as in rustc's JSON diagnostics.
+    pub fn span(&self, span: Span) -> schema::Span {
+        let span = self.diagnostic_span(span);
+        let sm = self.tcx.sess.source_map();
+        let lo = sm.lookup_char_pos(span.lo());
+        let hi = sm.lookup_char_pos(span.hi());
+        schema::Span {
+            file: self.file_name(&lo.file.name),
+            line: lo.line as u32,
+            col: lo.col.0 as u32 + 1,
+            end_line: hi.line as u32,
+            end_col: hi.col.0 as u32 + 1,
+        }
+    }
+
+    fn file_name(&self, name: &FileName) -> String {
+        match name {
+            FileName::Real(real) => {
+                let path = real.path(RemapPathScopeComponents::DIAGNOSTICS);
+                let abs: PathBuf =
+                    if path.is_absolute() { path.to_path_buf() } else { self.working_dir.join(path) };
+                match self.package_root.as_deref().and_then(|root| abs.strip_prefix(root).ok()) {
+                    Some(rel) => slash_path(rel),
+                    None => slash_path(path),
+                }
+            }
+            other => format!("{}", other.prefer_local_unconditionally()),
+        }
+    }
+
+    /// The outermost macro expansion `span` comes from, and the invocation in user code.
+    /// Desugarings (`?`, `for`, `async`) are not macros and are looked through.
+    pub fn macro_origin(&self, span: Span) -> Option<schema::MacroOrigin> {
+        if !span.from_expansion() {
+            return None;
+        }
+        let mut origin = None;
+        let mut current = span;
+        while current.from_expansion() {
+            let data = current.ctxt().outer_expn_data();
+            if let ExpnKind::Macro(kind, name) = data.kind {
+                let name = match kind {
+                    MacroKind::Bang => format!("{name}!"),
+                    MacroKind::Attr => format!("#[{name}]"),
+                    MacroKind::Derive => format!("derive({name})"),
+                };
+                let krate = data.macro_def_id.map(|d| self.tcx.crate_name(d.krate).to_string());
+                origin = Some((name, krate, data.call_site));
+            }
+            current = data.call_site;
+        }
+        origin.map(|(name, krate, call_site)| schema::MacroOrigin {
+            name,
+            krate,
+            call_site: self.span(call_site.source_callsite()),
+        })
+    }
+}
+
+pub fn def_id_string(tcx: TyCtxt<'_>, def_id: DefId) -> String {
+    let hash = tcx.def_path_hash(def_id);
+    format!("{:016x}:{:016x}", hash.stable_crate_id().as_u64(), hash.local_hash().as_u64())
+}
+
+fn slash_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

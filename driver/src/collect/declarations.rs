@@ -1,0 +1,134 @@
+//! Declarations collector: the items that introduce unsafe obligations rather than perform
+//! unsafe operations — unsafe fns, traits and impls, extern blocks, `#[target_feature]` fns,
+//! unsafe attributes, unsafe fields, and a crate-level `forbid`/`deny(unsafe_code)`.
+
+use painter_schema::{self as schema, DeclarationKind, FunctionKind};
+use rustc_hir::def::DefKind;
+use rustc_hir::def_id::{CRATE_DEF_ID, LocalDefId};
+use rustc_hir::CRATE_HIR_ID;
+use rustc_middle::lint::LintLevelSource;
+use rustc_middle::middle::codegen_fn_attrs::{CodegenFnAttrFlags, TargetFeatureKind};
+
+use super::common::Cx;
+use super::functions;
+
+pub fn collect(cx: &Cx<'_>) -> Vec<schema::Declaration> {
+    let tcx = cx.tcx;
+    let mut out = Vec::new();
+    for def in tcx.hir_crate_items(()).definitions() {
+        declarations_of(cx, def, &mut out);
+    }
+    // `#![forbid(unsafe_code)]` / `#![deny(unsafe_code)]` written on the crate.
+    let spec = tcx.lint_level_spec_at_node(rustc_lint::builtin::UNSAFE_CODE, CRATE_HIR_ID);
+    if let LintLevelSource::Node { span, .. } = spec.src {
+        let level = spec.level().as_str();
+        if matches!(level, "deny" | "forbid") {
+            out.push(decl(cx, DeclarationKind::CrateLint, CRATE_DEF_ID, Some(format!("{level}(unsafe_code)")), Some(span)));
+        }
+    }
+    out
+}
+
+fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declaration>) {
+    let tcx = cx.tcx;
+    let def_id = def.to_def_id();
+    match tcx.def_kind(def_id) {
+        DefKind::Fn | DefKind::AssocFn if !tcx.is_foreign_item(def_id) => {
+            let kind = if tcx.trait_of_assoc(def_id).is_some() {
+                FunctionKind::TraitMethod
+            } else if tcx.trait_impl_of_assoc(def_id).is_some() {
+                FunctionKind::ImplMethod
+            } else {
+                FunctionKind::Fn
+            };
+            if functions::is_unsafe(cx, def, kind) {
+                let detail = match kind {
+                    FunctionKind::TraitMethod => "trait method",
+                    FunctionKind::ImplMethod => "trait impl method",
+                    _ => "fn",
+                };
+                out.push(decl(cx, DeclarationKind::UnsafeFn, def, Some(detail.into()), None));
+            }
+            let attrs = tcx.codegen_fn_attrs(def_id);
+            if !attrs.target_features.is_empty() {
+                let features: Vec<String> = attrs
+                    .target_features
+                    .iter()
+                    .filter(|f| f.kind == TargetFeatureKind::Enabled)
+                    .map(|f| f.name.to_string())
+                    .collect();
+                if !features.is_empty() {
+                    let detail = Some(format!("enable = \"{}\"", features.join(",")));
+                    out.push(decl(cx, DeclarationKind::TargetFeatureFn, def, detail, None));
+                }
+            }
+            unsafe_attributes(cx, def, out);
+        }
+        DefKind::Static { .. } if !tcx.is_foreign_item(def_id) => unsafe_attributes(cx, def, out),
+        DefKind::Trait if tcx.trait_def(def_id).safety.is_unsafe() => {
+            out.push(decl(cx, DeclarationKind::UnsafeTrait, def, None, None))
+        }
+        DefKind::Impl { of_trait: true } => {
+            let header = tcx.impl_trait_header(def_id);
+            if header.safety.is_unsafe() {
+                let trait_path = cx.path(header.trait_ref.skip_binder().def_id);
+                out.push(decl(cx, DeclarationKind::UnsafeImpl, def, Some(trait_path), None));
+            }
+        }
+        DefKind::ForeignMod => {
+            let items = tcx.foreign_modules(rustc_hir::def_id::LOCAL_CRATE);
+            if let Some(module) = items.get(&def_id) {
+                let detail = format!("extern \"{}\", {} items", module.abi.as_str(), module.foreign_items.len());
+                out.push(decl(cx, DeclarationKind::ExternBlock, def, Some(detail), None));
+            }
+        }
+        DefKind::Struct | DefKind::Union | DefKind::Enum => {
+            for field in tcx.adt_def(def_id).all_fields() {
+                if field.safety.is_unsafe() {
+                    let detail = Some(format!("field `{}`", field.name));
+                    let span = Some(tcx.def_span(field.did));
+                    out.push(decl(cx, DeclarationKind::UnsafeField, def, detail, span));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `no_mangle`, `export_name` and `link_section` are unsafe attributes (`#[unsafe(..)]` in
+/// edition 2024; equally unsafe, if unmarked, before).
+fn unsafe_attributes(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declaration>) {
+    let attrs = cx.tcx.codegen_fn_attrs(def.to_def_id());
+    let mut push = |detail: String| {
+        out.push(decl(cx, DeclarationKind::UnsafeAttribute, def, Some(detail), None))
+    };
+    if attrs.flags.contains(CodegenFnAttrFlags::NO_MANGLE) {
+        push("no_mangle".into());
+    }
+    if let Some(name) = attrs.symbol_name {
+        push(format!("export_name = \"{name}\""));
+    }
+    if let Some(section) = attrs.link_section {
+        push(format!("link_section = \"{section}\""));
+    }
+}
+
+fn decl(
+    cx: &Cx<'_>,
+    kind: DeclarationKind,
+    def: LocalDefId,
+    detail: Option<String>,
+    span: Option<rustc_span::Span>,
+) -> schema::Declaration {
+    let tcx = cx.tcx;
+    let def_id = def.to_def_id();
+    let is_fn = matches!(tcx.def_kind(def_id), DefKind::Fn | DefKind::AssocFn);
+    schema::Declaration {
+        kind,
+        path: cx.path(def_id),
+        span: cx.span(span.unwrap_or_else(|| tcx.def_span(def_id))),
+        id: is_fn.then(|| cx.id(def_id)),
+        detail,
+        public: tcx.effective_visibilities(()).is_exported(def),
+    }
+}

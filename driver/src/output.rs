@@ -1,0 +1,123 @@
+//! Assembling and writing the per-crate graph: the crate's identity (from rustc's session and
+//! cargo's environment), canonical ordering, and an atomic write next to the crate's metadata
+//! (`<out-dir>/<crate><extra-filename>.painter.json`), where `cargo painter` looks for it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use painter_schema::{self as schema, PAINTER_VERSION, SCHEMA_VERSION};
+use rustc_hir::def_id::LOCAL_CRATE;
+use rustc_middle::ty::TyCtxt;
+
+use crate::collect::common::Cx;
+
+pub fn empty_graph(cx: &Cx<'_>) -> schema::CrateGraph {
+    schema::CrateGraph {
+        schema_version: SCHEMA_VERSION,
+        painter_version: PAINTER_VERSION.to_string(),
+        toolchain: env!("PAINTER_TOOLCHAIN").to_string(),
+        krate: crate_info(cx.tcx),
+        status: schema::Status::Ok,
+        error: None,
+        analysis_ms: 0,
+        functions: Vec::new(),
+        unsafe_ops: Vec::new(),
+        unsafe_blocks: Vec::new(),
+        calls: Vec::new(),
+        ffi: schema::Ffi::default(),
+        declarations: Vec::new(),
+        counts: schema::Counts::default(),
+    }
+}
+
+fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
+    let sess = tcx.sess;
+    let name = tcx.crate_name(LOCAL_CRATE).to_string();
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let manifest_dir = env("CARGO_MANIFEST_DIR");
+    let kind = if name == "build_script_build" && env("CARGO_PKG_NAME").is_some() {
+        "build-script".to_string()
+    } else if sess.opts.test {
+        "test".to_string()
+    } else {
+        match tcx.crate_types().first().map(|t| t.to_string()) {
+            Some(t) if t == "rlib" => "lib".to_string(),
+            Some(t) => t,
+            None => "lib".to_string(),
+        }
+    };
+    let source = match manifest_dir.as_deref() {
+        Some(dir) if dir.contains("/registry/src/") => "registry",
+        Some(dir) if dir.contains("/git/checkouts/") => "git",
+        _ => "path",
+    };
+    let mut features: Vec<String> = sess
+        .config
+        .iter()
+        .filter(|(key, value)| key.as_str() == "feature" && value.is_some())
+        .filter_map(|(_, value)| value.map(|v| v.to_string()))
+        .collect();
+    features.sort();
+    schema::CrateInfo {
+        package: env("CARGO_PKG_NAME").unwrap_or_else(|| name.clone()),
+        name,
+        version: env("CARGO_PKG_VERSION").unwrap_or_else(|| "0.0.0".to_string()),
+        kind,
+        stable_id: format!("{:016x}", tcx.stable_crate_id(LOCAL_CRATE).as_u64()),
+        features,
+        target: sess.opts.target_triple.tuple().to_string(),
+        source: source.to_string(),
+        primary: std::env::var_os("CARGO_PRIMARY_PACKAGE").is_some(),
+        edition: sess.edition().to_string(),
+        links: env("CARGO_MANIFEST_LINKS"),
+        manifest_dir,
+    }
+}
+
+/// Canonical order and totals, so the same crate always gives the same bytes.
+pub fn finalize(_tcx: TyCtxt<'_>, mut graph: schema::CrateGraph, started: Instant) -> schema::CrateGraph {
+    let key = |s: &schema::Span| (s.file.clone(), s.line, s.col, s.end_line, s.end_col);
+    graph.functions.sort_by(|a, b| a.id.cmp(&b.id));
+    graph.unsafe_ops.sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
+    graph.unsafe_blocks.sort_by_key(|b| key(&b.span));
+    graph.calls.sort_by(|a, b| {
+        (key(&a.span), a.kind, &a.callee_path, &a.detail)
+            .cmp(&(key(&b.span), b.kind, &b.callee_path, &b.detail))
+    });
+    graph.ffi.imports.sort_by(|a, b| (key(&a.span), &a.item).cmp(&(key(&b.span), &b.item)));
+    graph.ffi.exports.sort_by(|a, b| a.symbol.cmp(&b.symbol));
+    graph.ffi.callbacks.sort_by(|a, b| key(&a.span).cmp(&key(&b.span)));
+    graph.declarations.sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
+    graph.recount();
+    // Analysis time is the one non-deterministic field; it is kept out of the comparison
+    // tests by design (they compare with it zeroed).
+    graph.analysis_ms = started.elapsed().as_millis() as u64;
+    graph
+}
+
+/// Where the file for this crate goes: beside cargo's artifacts, named like them.
+pub fn output_path(tcx: TyCtxt<'_>) -> PathBuf {
+    let outputs = tcx.output_filenames(());
+    let probe = outputs.with_extension("painter.json");
+    let dir = probe.parent().map(PathBuf::from).unwrap_or_default();
+    let extra = &tcx.sess.opts.cg.extra_filename;
+    dir.join(format!("{}{extra}.painter.json", tcx.crate_name(LOCAL_CRATE)))
+}
+
+/// Write atomically: a reader (or a concurrent cargo) never sees a half-written file.
+pub fn write(tcx: TyCtxt<'_>, graph: &schema::CrateGraph) -> std::io::Result<()> {
+    let path = output_path(tcx);
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    serde_json::to_writer(&mut file, graph).map_err(std::io::Error::other)?;
+    file.write_all(b"\n")?;
+    file.into_inner().map_err(|e| e.into_error())?.sync_all().ok();
+    std::fs::rename(&tmp, &path)
+}
