@@ -13,10 +13,16 @@ fn main() {
         .expect("running `rustc --print sysroot`");
     assert!(out.status.success(), "`{rustc} --print sysroot` failed");
     let sysroot = String::from_utf8(out.stdout).expect("sysroot is UTF-8");
-    println!("cargo::rustc-link-arg-bins=-Wl,-rpath,{}/lib", sysroot.trim());
+    println!(
+        "cargo::rustc-link-arg-bins=-Wl,-rpath,{}/lib",
+        sysroot.trim()
+    );
     println!("cargo::rerun-if-env-changed=RUSTUP_TOOLCHAIN");
     // Recorded in every graph file as `toolchain`.
-    let version = Command::new(&rustc).arg("-V").output().expect("running `rustc -V`");
+    let version = Command::new(&rustc)
+        .arg("-V")
+        .output()
+        .expect("running `rustc -V`");
     let version = String::from_utf8(version.stdout).expect("version is UTF-8");
     println!("cargo::rustc-env=PAINTER_TOOLCHAIN={}", version.trim());
 }

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
+use rustc_data_structures::steal::Steal;
 use rustc_driver::Compilation;
 use rustc_interface::interface;
 use rustc_middle::mir::Body;
@@ -13,9 +14,13 @@ use rustc_middle::util::Providers;
 use rustc_session::Session;
 use rustc_span::Symbol;
 use rustc_span::def_id::LocalDefId;
-use rustc_data_structures::steal::Steal;
 
 use crate::{collect, output, state};
+
+/// rustc exactly as shipped: for invocations that compile nothing.
+pub struct PlainRustc;
+
+impl rustc_driver::Callbacks for PlainRustc {}
 
 pub struct PainterCallbacks {
     config: DriverConfig,
@@ -39,7 +44,8 @@ static DEFAULT_MIR_DROPS_ELABORATED: OnceLock<MirDropsElaborated> = OnceLock::ne
 
 fn override_queries(_sess: &Session, providers: &mut Providers) {
     let _ = DEFAULT_CHECK_UNSAFETY.set(providers.queries.check_unsafety);
-    let _ = DEFAULT_MIR_DROPS_ELABORATED.set(providers.queries.mir_drops_elaborated_and_const_checked);
+    let _ =
+        DEFAULT_MIR_DROPS_ELABORATED.set(providers.queries.mir_drops_elaborated_and_const_checked);
     providers.queries.check_unsafety = check_unsafety;
     providers.queries.mir_drops_elaborated_and_const_checked = mir_drops_elaborated;
 }
@@ -74,11 +80,14 @@ impl rustc_driver::Callbacks for PainterCallbacks {
         // own binary (a new driver may find more) — clippy-driver does the same.
         let sess = &compiler.sess;
         let value = std::env::var(PAINTER_ARGS_ENV).ok();
-        sess.env_depinfo
-            .borrow_mut()
-            .insert((Symbol::intern(PAINTER_ARGS_ENV), value.as_deref().map(Symbol::intern)));
+        sess.env_depinfo.borrow_mut().insert((
+            Symbol::intern(PAINTER_ARGS_ENV),
+            value.as_deref().map(Symbol::intern),
+        ));
         if let Ok(exe) = std::env::current_exe() {
-            sess.file_depinfo.borrow_mut().insert(Symbol::intern(&exe.to_string_lossy()));
+            sess.file_depinfo
+                .borrow_mut()
+                .insert(Symbol::intern(&exe.to_string_lossy()));
         }
         Compilation::Continue
     }
@@ -96,7 +105,8 @@ impl rustc_driver::Callbacks for PainterCallbacks {
                 && let Err(e) = output::write(tcx, &graph)
             {
                 // Never fail the build: say why the file is missing and go on.
-                tcx.dcx().warn(format!("painter: could not write the analysis file: {e}"));
+                tcx.dcx()
+                    .warn(format!("painter: could not write the analysis file: {e}"));
             }
         }
         Compilation::Continue

@@ -2,15 +2,16 @@
 //! compilation to analyse or something to hand to the real rustc untouched (version queries,
 //! `--print` and stdin probes), so that the driver masquerades exactly as rustc.
 
-use std::process::{Command, ExitCode};
-
 use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
 
 pub enum Invocation {
-    /// Run the real rustc with these arguments (everything but real compilations).
-    PassThrough { rustc: String, args: Vec<String> },
+    /// Behave as plain rustc (everything but real compilations); `args[0]` is the program name.
+    PassThrough { args: Vec<String> },
     /// Compile in-process with analysis; `args[0]` is the program name rustc expects.
-    Compile { args: Vec<String>, config: DriverConfig },
+    Compile {
+        args: Vec<String>,
+        config: DriverConfig,
+    },
 }
 
 /// `argv` is `painter-driver [path/to/rustc] ARGS…`: cargo passes the rustc path first when
@@ -22,8 +23,11 @@ pub fn classify(argv: Vec<String>) -> Invocation {
     } else {
         "rustc".to_string()
     };
-    if !is_real_compilation(&rest) {
-        return Invocation::PassThrough { rustc, args: rest };
+    let mut args = Vec::with_capacity(rest.len() + 1);
+    args.push(rustc);
+    args.extend(rest);
+    if !is_real_compilation(&args[1..]) {
+        return Invocation::PassThrough { args };
     }
     let config = match std::env::var(PAINTER_ARGS_ENV) {
         Ok(value) => match DriverConfig::from_env_value(&value) {
@@ -31,19 +35,22 @@ pub fn classify(argv: Vec<String>) -> Invocation {
             Err(e) => {
                 // Bad options must not break the build: say so once and compile normally.
                 eprintln!("warning: painter-driver: {e}; analysis disabled");
-                DriverConfig { disable: true, ..DriverConfig::default() }
+                DriverConfig {
+                    disable: true,
+                    ..DriverConfig::default()
+                }
             }
         },
         Err(_) => DriverConfig::default(),
     };
-    let mut args = Vec::with_capacity(rest.len() + 1);
-    args.push(rustc);
-    args.extend(rest);
     Invocation::Compile { args, config }
 }
 
 fn is_rustc_path(arg: &str) -> bool {
-    let name = std::path::Path::new(arg).file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let name = std::path::Path::new(arg)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     !arg.starts_with('-') && (name == "rustc" || name.starts_with("rustc-"))
 }
 
@@ -63,37 +70,42 @@ fn is_real_compilation(args: &[String]) -> bool {
                 iter.next();
             }
             // Options that take a separate value: skip it so it is not mistaken for an input.
-            "-o" | "-L" | "-l" | "--out-dir" | "--edition" | "--crate-type" | "--emit"
-            | "--target" | "--cfg" | "--check-cfg" | "--extern" | "--cap-lints" | "--json"
-            | "--error-format" | "--explain" | "-C" | "-Z" | "-A" | "-W" | "-D" | "-F"
-            | "--remap-path-prefix" | "--diagnostic-width" | "--sysroot" | "--color" => {
+            "-o"
+            | "-L"
+            | "-l"
+            | "--out-dir"
+            | "--edition"
+            | "--crate-type"
+            | "--emit"
+            | "--target"
+            | "--cfg"
+            | "--check-cfg"
+            | "--extern"
+            | "--cap-lints"
+            | "--json"
+            | "--error-format"
+            | "--explain"
+            | "-C"
+            | "-Z"
+            | "-A"
+            | "-W"
+            | "-D"
+            | "-F"
+            | "--remap-path-prefix"
+            | "--diagnostic-width"
+            | "--sysroot"
+            | "--color" => {
                 iter.next();
             }
             a if a.starts_with("--crate-name=") => has_crate_name = true,
-            a if !a.starts_with('-') && (a.ends_with(".rs") || std::path::Path::new(a).is_file()) => {
+            a if !a.starts_with('-')
+                && (a.ends_with(".rs") || std::path::Path::new(a).is_file()) =>
+            {
                 has_input = true
             }
             _ => {}
         }
     }
     // A plain `painter-driver file.rs` (no cargo) is analysed too.
-    has_input && (has_crate_name || args.len() >= 1)
-}
-
-pub fn exec_rustc(rustc: &str, args: &[String]) -> ExitCode {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let err = Command::new(rustc).args(args).exec();
-        eprintln!("error: painter-driver: cannot run `{rustc}`: {err}");
-        ExitCode::FAILURE
-    }
-    #[cfg(not(unix))]
-    match Command::new(rustc).args(args).status() {
-        Ok(status) => ExitCode::from(status.code().unwrap_or(1) as u8),
-        Err(err) => {
-            eprintln!("error: painter-driver: cannot run `{rustc}`: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    has_input || has_crate_name
 }

@@ -32,7 +32,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let invocation = invocation::classify(args);
     match invocation {
-        invocation::Invocation::PassThrough { rustc, args } => invocation::exec_rustc(&rustc, &args),
+        // Version queries, `--print` and stdin probes are answered by the very compiler we link
+        // (not by whatever `rustc` is on PATH), so cargo's view of the compiler is exact.
+        invocation::Invocation::PassThrough { args } => {
+            rustc_driver::install_ice_hook(rustc_driver::DEFAULT_BUG_REPORT_URL, |_| ());
+            rustc_driver::catch_with_exit_code(|| {
+                rustc_driver::compiler_entrypoint(&args, &mut callbacks::PlainRustc)
+            })
+        }
         invocation::Invocation::Compile { args, config } => {
             rustc_driver::install_ice_hook(rustc_driver::DEFAULT_BUG_REPORT_URL, |_| ());
             state::install_panic_hook();

@@ -76,19 +76,37 @@ fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
 }
 
 /// Canonical order and totals, so the same crate always gives the same bytes.
-pub fn finalize(_tcx: TyCtxt<'_>, mut graph: schema::CrateGraph, started: Instant) -> schema::CrateGraph {
+pub fn finalize(
+    _tcx: TyCtxt<'_>,
+    mut graph: schema::CrateGraph,
+    started: Instant,
+) -> schema::CrateGraph {
     let key = |s: &schema::Span| (s.file.clone(), s.line, s.col, s.end_line, s.end_col);
     graph.functions.sort_by(|a, b| a.id.cmp(&b.id));
-    graph.unsafe_ops.sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
+    graph
+        .unsafe_ops
+        .sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
     graph.unsafe_blocks.sort_by_key(|b| key(&b.span));
     graph.calls.sort_by(|a, b| {
-        (key(&a.span), a.kind, &a.callee_path, &a.detail)
-            .cmp(&(key(&b.span), b.kind, &b.callee_path, &b.detail))
+        (key(&a.span), a.kind, &a.callee_path, &a.detail).cmp(&(
+            key(&b.span),
+            b.kind,
+            &b.callee_path,
+            &b.detail,
+        ))
     });
-    graph.ffi.imports.sort_by(|a, b| (key(&a.span), &a.item).cmp(&(key(&b.span), &b.item)));
+    graph
+        .ffi
+        .imports
+        .sort_by(|a, b| (key(&a.span), &a.item).cmp(&(key(&b.span), &b.item)));
     graph.ffi.exports.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    graph.ffi.callbacks.sort_by(|a, b| key(&a.span).cmp(&key(&b.span)));
-    graph.declarations.sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
+    graph
+        .ffi
+        .callbacks
+        .sort_by(|a, b| key(&a.span).cmp(&key(&b.span)));
+    graph
+        .declarations
+        .sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
     graph.recount();
     // Analysis time is the one non-deterministic field; it is kept out of the comparison
     // tests by design (they compare with it zeroed).
@@ -102,7 +120,10 @@ pub fn output_path(tcx: TyCtxt<'_>) -> PathBuf {
     let probe = outputs.with_extension("painter.json");
     let dir = probe.parent().map(PathBuf::from).unwrap_or_default();
     let extra = &tcx.sess.opts.cg.extra_filename;
-    dir.join(format!("{}{extra}.painter.json", tcx.crate_name(LOCAL_CRATE)))
+    dir.join(format!(
+        "{}{extra}.painter.json",
+        tcx.crate_name(LOCAL_CRATE)
+    ))
 }
 
 /// Write atomically: a reader (or a concurrent cargo) never sees a half-written file.
@@ -118,6 +139,9 @@ pub fn write(tcx: TyCtxt<'_>, graph: &schema::CrateGraph) -> std::io::Result<()>
     let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
     serde_json::to_writer(&mut file, graph).map_err(std::io::Error::other)?;
     file.write_all(b"\n")?;
-    file.into_inner().map_err(|e| e.into_error())?.sync_all().ok();
+    file.into_inner()
+        .map_err(|e| e.into_error())?
+        .sync_all()
+        .ok();
     std::fs::rename(&tmp, &path)
 }

@@ -49,14 +49,18 @@ pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if IN_ANALYSIS.with(Cell::get) {
-            let location = info.location().map(|l| format!(" at {l}")).unwrap_or_default();
+            let location = info
+                .location()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default();
             let payload = info.payload();
             let msg = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "non-string panic payload".to_string());
-            PANIC_MESSAGE.with(|m| m.set(Some(format!("panic in painter analysis: {msg}{location}"))));
+            PANIC_MESSAGE
+                .with(|m| m.set(Some(format!("panic in painter analysis: {msg}{location}"))));
         } else {
             previous(info)
         }

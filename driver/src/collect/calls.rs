@@ -38,7 +38,9 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
             && cx.tcx.is_foreign_item(def_id)
         {
             let span = decl.source_info.span;
-            v.out.imports.push(ffi::import(cx, Some(&v.caller), def_id, span));
+            v.out
+                .imports
+                .push(ffi::import(cx, Some(&v.caller), def_id, span));
         }
     }
     for data in body.basic_blocks.iter() {
@@ -105,7 +107,9 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     fn visit_fn_def_call(&mut self, def_id: DefId, args: GenericArgsRef<'tcx>, span: Span) {
         let tcx = self.tcx();
         if tcx.is_foreign_item(def_id) {
-            self.out.imports.push(ffi::import(self.cx, Some(&self.caller), def_id, span));
+            self.out
+                .imports
+                .push(ffi::import(self.cx, Some(&self.caller), def_id, span));
             return self.push(CallKind::Ffi, Some(def_id), span, None, None);
         }
         if tcx.intrinsic(def_id).is_some() {
@@ -118,9 +122,13 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let self_ty = args.types().next().map(|t| format!("{t}"));
         match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
             Ok(Some(instance)) => self.visit_resolved(def_id, instance, span, self_ty),
-            Ok(None) | Err(_) => {
-                self.push(CallKind::TraitGeneric, Some(def_id), span, Some(def_id), self_ty)
-            }
+            Ok(None) | Err(_) => self.push(
+                CallKind::TraitGeneric,
+                Some(def_id),
+                span,
+                Some(def_id),
+                self_ty,
+            ),
         }
     }
 
@@ -137,18 +145,30 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             InstanceKind::Item(callee) if tcx.is_closure_like(callee) => {
                 self.push(CallKind::Closure, Some(callee), span, trait_method, self_ty)
             }
-            InstanceKind::Item(callee) => {
-                self.push(CallKind::TraitResolved, Some(callee), span, trait_method, self_ty)
-            }
+            InstanceKind::Item(callee) => self.push(
+                CallKind::TraitResolved,
+                Some(callee),
+                span,
+                trait_method,
+                self_ty,
+            ),
             InstanceKind::Virtual(..) => {
                 self.push(CallKind::Dyn, Some(trait_fn), span, trait_method, self_ty)
             }
-            InstanceKind::Intrinsic(callee) | InstanceKind::LlvmIntrinsic(callee) => {
-                self.push(CallKind::Intrinsic, Some(callee), span, trait_method, self_ty)
-            }
-            InstanceKind::Shim(ShimKind::ClosureOnce { closure, .. }) => {
-                self.push(CallKind::Closure, Some(closure), span, trait_method, self_ty)
-            }
+            InstanceKind::Intrinsic(callee) | InstanceKind::LlvmIntrinsic(callee) => self.push(
+                CallKind::Intrinsic,
+                Some(callee),
+                span,
+                trait_method,
+                self_ty,
+            ),
+            InstanceKind::Shim(ShimKind::ClosureOnce { closure, .. }) => self.push(
+                CallKind::Closure,
+                Some(closure),
+                span,
+                trait_method,
+                self_ty,
+            ),
             InstanceKind::Shim(ShimKind::DropGlue(_, Some(ty))) => self.visit_drop(ty, span),
             InstanceKind::Shim(_) => {
                 let detail = Some(format!("{instance}"));
@@ -174,7 +194,13 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             if !self.seen_drops.insert(key) {
                 continue;
             }
-            self.push(CallKind::Drop, target.impl_fn, span, None, Some(target.detail));
+            self.push(
+                CallKind::Drop,
+                target.impl_fn,
+                span,
+                None,
+                Some(target.detail),
+            );
         }
     }
 
@@ -186,7 +212,9 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         else {
             return;
         };
-        let ty::FnDef(callback, _) = *op.ty(self.body, self.tcx()).kind() else { return };
+        let ty::FnDef(callback, _) = *op.ty(self.body, self.tcx()).kind() else {
+            return;
+        };
         let abi = to.fn_sig(self.tcx()).abi();
         if matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
             return;
@@ -261,7 +289,10 @@ fn drop_targets<'tcx>(
                 return;
             }
             if let Some(dtor) = adt.destructor(tcx) {
-                out.push(DropTarget { impl_fn: Some(dtor.did), detail: format!("drop glue of {ty}") });
+                out.push(DropTarget {
+                    impl_fn: Some(dtor.did),
+                    detail: format!("drop glue of {ty}"),
+                });
                 for arg in args.types() {
                     recurse(arg, out);
                 }
@@ -272,12 +303,18 @@ fn drop_targets<'tcx>(
         }
         ty::Tuple(tys) => tys.iter().for_each(|t| recurse(t, out)),
         ty::Array(elem, _) | ty::Slice(elem) => recurse(elem, out),
-        ty::Closure(_, args) => {
-            args.as_closure().upvar_tys().iter().for_each(|t| recurse(t, out))
-        }
-        ty::Dynamic(..) => {
-            out.push(DropTarget { impl_fn: None, detail: format!("virtual drop of {ty}") })
-        }
-        _ => out.push(DropTarget { impl_fn: None, detail: format!("drop of {ty} (not resolved)") }),
+        ty::Closure(_, args) => args
+            .as_closure()
+            .upvar_tys()
+            .iter()
+            .for_each(|t| recurse(t, out)),
+        ty::Dynamic(..) => out.push(DropTarget {
+            impl_fn: None,
+            detail: format!("virtual drop of {ty}"),
+        }),
+        _ => out.push(DropTarget {
+            impl_fn: None,
+            detail: format!("drop of {ty} (not resolved)"),
+        }),
     }
 }

@@ -28,7 +28,11 @@ impl<'tcx> Cx<'tcx> {
             .working_dir
             .path(RemapPathScopeComponents::DIAGNOSTICS)
             .to_path_buf();
-        Cx { tcx, package_root, working_dir }
+        Cx {
+            tcx,
+            package_root,
+            working_dir,
+        }
     }
 
     /// `<stable crate id>:<local hash>` of the item's `DefPathHash`: unique and stable across
@@ -47,7 +51,11 @@ impl<'tcx> Cx<'tcx> {
     /// `rustc_errors/src/emitter.rs` does.
     pub fn diagnostic_span(&self, span: Span) -> Span {
         let sm = self.tcx.sess.source_map();
-        if span.from_expansion() && sm.is_imported(span) { span.source_callsite() } else { span }
+        if span.from_expansion() && sm.is_imported(span) {
+            span.source_callsite()
+        } else {
+            span
+        }
     }
 
     /// Line and 1-based character column, as in rustc's JSON diagnostics.
@@ -69,9 +77,16 @@ impl<'tcx> Cx<'tcx> {
         match name {
             FileName::Real(real) => {
                 let path = real.path(RemapPathScopeComponents::DIAGNOSTICS);
-                let abs: PathBuf =
-                    if path.is_absolute() { path.to_path_buf() } else { self.working_dir.join(path) };
-                match self.package_root.as_deref().and_then(|root| abs.strip_prefix(root).ok()) {
+                let abs: PathBuf = if path.is_absolute() {
+                    path.to_path_buf()
+                } else {
+                    self.working_dir.join(path)
+                };
+                match self
+                    .package_root
+                    .as_deref()
+                    .and_then(|root| abs.strip_prefix(root).ok())
+                {
                     Some(rel) => slash_path(rel),
                     None => slash_path(path),
                 }
@@ -96,7 +111,9 @@ impl<'tcx> Cx<'tcx> {
                     MacroKind::Attr => format!("#[{name}]"),
                     MacroKind::Derive => format!("derive({name})"),
                 };
-                let krate = data.macro_def_id.map(|d| self.tcx.crate_name(d.krate).to_string());
+                let krate = data
+                    .macro_def_id
+                    .map(|d| self.tcx.crate_name(d.krate).to_string());
                 origin = Some((name, krate, data.call_site));
             }
             current = data.call_site;
@@ -111,7 +128,11 @@ impl<'tcx> Cx<'tcx> {
 
 pub fn def_id_string(tcx: TyCtxt<'_>, def_id: DefId) -> String {
     let hash = tcx.def_path_hash(def_id);
-    format!("{:016x}:{:016x}", hash.stable_crate_id().as_u64(), hash.local_hash().as_u64())
+    format!(
+        "{:016x}:{:016x}",
+        hash.stable_crate_id().as_u64(),
+        hash.local_hash().as_u64()
+    )
 }
 
 fn slash_path(path: &Path) -> String {

@@ -3,9 +3,9 @@
 //! unsafe attributes, unsafe fields, and a crate-level `forbid`/`deny(unsafe_code)`.
 
 use painter_schema::{self as schema, DeclarationKind, FunctionKind};
+use rustc_hir::CRATE_HIR_ID;
 use rustc_hir::def::DefKind;
 use rustc_hir::def_id::{CRATE_DEF_ID, LocalDefId};
-use rustc_hir::CRATE_HIR_ID;
 use rustc_middle::lint::LintLevelSource;
 use rustc_middle::middle::codegen_fn_attrs::{CodegenFnAttrFlags, TargetFeatureKind};
 
@@ -23,7 +23,13 @@ pub fn collect(cx: &Cx<'_>) -> Vec<schema::Declaration> {
     if let LintLevelSource::Node { span, .. } = spec.src {
         let level = spec.level().as_str();
         if matches!(level, "deny" | "forbid") {
-            out.push(decl(cx, DeclarationKind::CrateLint, CRATE_DEF_ID, Some(format!("{level}(unsafe_code)")), Some(span)));
+            out.push(decl(
+                cx,
+                DeclarationKind::CrateLint,
+                CRATE_DEF_ID,
+                Some(format!("{level}(unsafe_code)")),
+                Some(span),
+            ));
         }
     }
     out
@@ -47,7 +53,13 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
                     FunctionKind::ImplMethod => "trait impl method",
                     _ => "fn",
                 };
-                out.push(decl(cx, DeclarationKind::UnsafeFn, def, Some(detail.into()), None));
+                out.push(decl(
+                    cx,
+                    DeclarationKind::UnsafeFn,
+                    def,
+                    Some(detail.into()),
+                    None,
+                ));
             }
             let attrs = tcx.codegen_fn_attrs(def_id);
             if !attrs.target_features.is_empty() {
@@ -59,7 +71,13 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
                     .collect();
                 if !features.is_empty() {
                     let detail = Some(format!("enable = \"{}\"", features.join(",")));
-                    out.push(decl(cx, DeclarationKind::TargetFeatureFn, def, detail, None));
+                    out.push(decl(
+                        cx,
+                        DeclarationKind::TargetFeatureFn,
+                        def,
+                        detail,
+                        None,
+                    ));
                 }
             }
             unsafe_attributes(cx, def, out);
@@ -72,14 +90,30 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
             let header = tcx.impl_trait_header(def_id);
             if header.safety.is_unsafe() {
                 let trait_path = cx.path(header.trait_ref.skip_binder().def_id);
-                out.push(decl(cx, DeclarationKind::UnsafeImpl, def, Some(trait_path), None));
+                out.push(decl(
+                    cx,
+                    DeclarationKind::UnsafeImpl,
+                    def,
+                    Some(trait_path),
+                    None,
+                ));
             }
         }
         DefKind::ForeignMod => {
             let items = tcx.foreign_modules(rustc_hir::def_id::LOCAL_CRATE);
             if let Some(module) = items.get(&def_id) {
-                let detail = format!("extern \"{}\", {} items", module.abi.as_str(), module.foreign_items.len());
-                out.push(decl(cx, DeclarationKind::ExternBlock, def, Some(detail), None));
+                let detail = format!(
+                    "extern \"{}\", {} items",
+                    module.abi.as_str(),
+                    module.foreign_items.len()
+                );
+                out.push(decl(
+                    cx,
+                    DeclarationKind::ExternBlock,
+                    def,
+                    Some(detail),
+                    None,
+                ));
             }
         }
         DefKind::Struct | DefKind::Union | DefKind::Enum => {
@@ -100,7 +134,13 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
 fn unsafe_attributes(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declaration>) {
     let attrs = cx.tcx.codegen_fn_attrs(def.to_def_id());
     let mut push = |detail: String| {
-        out.push(decl(cx, DeclarationKind::UnsafeAttribute, def, Some(detail), None))
+        out.push(decl(
+            cx,
+            DeclarationKind::UnsafeAttribute,
+            def,
+            Some(detail),
+            None,
+        ))
     };
     if attrs.flags.contains(CodegenFnAttrFlags::NO_MANGLE) {
         push("no_mangle".into());

@@ -64,7 +64,10 @@ fn library_of(cx: &Cx<'_>, item: DefId) -> (Option<String>, Option<String>) {
     match unattributed.as_slice() {
         [] => (None, None),
         [one] => (Some(one.clone()), Some("build_script".into())),
-        many => (None, Some(format!("build_script: one of {}", many.join(", ")))),
+        many => (
+            None,
+            Some(format!("build_script: one of {}", many.join(", "))),
+        ),
     }
 }
 
@@ -76,8 +79,12 @@ pub fn native_libraries(cx: &Cx<'_>, krate: CrateNum) -> Vec<schema::NativeLibra
         .map(|lib| schema::NativeLibrary {
             name: lib.name.to_string(),
             kind: kind_name(&lib.kind),
-            source: if lib.foreign_module.is_some() { "link_attr" } else { "build_script" }
-                .to_string(),
+            source: if lib.foreign_module.is_some() {
+                "link_attr"
+            } else {
+                "build_script"
+            }
+            .to_string(),
         })
         .collect()
 }
@@ -113,9 +120,10 @@ pub fn exports(cx: &Cx<'_>) -> Vec<schema::FfiExport> {
         if !no_mangle && attrs.symbol_name.is_none() {
             continue;
         }
-        let symbol = attrs.symbol_name.map(|s| s.to_string()).unwrap_or_else(|| {
-            tcx.item_name(def_id).to_string()
-        });
+        let symbol = attrs
+            .symbol_name
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| tcx.item_name(def_id).to_string());
         let abi = if is_fn {
             tcx.fn_sig(def_id).skip_binder().abi().as_str().to_string()
         } else {

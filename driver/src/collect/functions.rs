@@ -62,17 +62,24 @@ pub fn is_unsafe(cx: &Cx<'_>, def: LocalDefId, kind: FunctionKind) -> bool {
     let tcx = cx.tcx;
     match kind {
         FunctionKind::ForeignFn => tcx.fn_sig(def).skip_binder().safety().is_unsafe(),
-        FunctionKind::ForeignStatic => {
-            !matches!(tcx.def_kind(def), DefKind::Static { safety: hir::Safety::Safe, .. })
-        }
+        FunctionKind::ForeignStatic => !matches!(
+            tcx.def_kind(def),
+            DefKind::Static {
+                safety: hir::Safety::Safe,
+                ..
+            }
+        ),
         FunctionKind::Fn
         | FunctionKind::Method
         | FunctionKind::TraitMethod
-        | FunctionKind::ImplMethod => {
-            tcx.hir_fn_sig_by_hir_id(tcx.local_def_id_to_hir_id(def)).is_some_and(|sig| {
-                matches!(sig.header.safety, hir::HeaderSafety::Normal(hir::Safety::Unsafe))
-            })
-        }
+        | FunctionKind::ImplMethod => tcx
+            .hir_fn_sig_by_hir_id(tcx.local_def_id_to_hir_id(def))
+            .is_some_and(|sig| {
+                matches!(
+                    sig.header.safety,
+                    hir::HeaderSafety::Normal(hir::Safety::Unsafe)
+                )
+            }),
         _ => false,
     }
 }

@@ -57,7 +57,9 @@ fn already_seen(
     def: LocalDefId,
     set: impl Fn(&Records) -> &rustc_data_structures::fx::FxHashSet<LocalDefId>,
 ) -> bool {
-    state::records().as_ref().is_some_and(|r| set(r).contains(&def))
+    state::records()
+        .as_ref()
+        .is_some_and(|r| set(r).contains(&def))
 }
 
 /// Visit every body the query hooks did not see (bodies whose queries were answered from the

@@ -6,10 +6,10 @@
 
 use painter_schema::{self as schema, ContextKind, UnsafeOpKind};
 use rustc_ast::AsmMacro;
+use rustc_attr_ir::lang_items::LangItem;
 use rustc_hir as hir;
 use rustc_hir::def::DefKind;
 use rustc_hir::def_id::{DefId, LocalDefId};
-use rustc_attr_ir::lang_items::LangItem;
 use rustc_hir::{BindingMode, ByRef, Mutability};
 use rustc_middle::middle::codegen_fn_attrs::TargetFeature;
 use rustc_middle::thir::visit::{self, Visitor};
@@ -44,7 +44,9 @@ pub struct BodyFacts {
 pub fn visit_body(cx: &Cx<'_>, def: LocalDefId) -> BodyFacts {
     let tcx = cx.tcx;
     let mut facts = BodyFacts::default();
-    let Ok((thir, expr)) = tcx.thir_body(def) else { return facts };
+    let Ok((thir, expr)) = tcx.thir_body(def) else {
+        return facts;
+    };
     if thir.is_stolen() {
         return facts;
     }
@@ -53,13 +55,20 @@ pub fn visit_body(cx: &Cx<'_>, def: LocalDefId) -> BodyFacts {
     // As `check_unsafety`: an `unsafe fn` body is an unsafe context; a safe
     // `#[target_feature]` fn body is safe.
     let in_unsafe_fn = tcx.hir_fn_sig_by_hir_id(hir_id).is_some_and(|sig| {
-        matches!(sig.header.safety, hir::HeaderSafety::Normal(hir::Safety::Unsafe))
+        matches!(
+            sig.header.safety,
+            hir::HeaderSafety::Normal(hir::Safety::Unsafe)
+        )
     });
     let mut v = Visit {
         cx,
         thir,
         owner: cx.id(def.to_def_id()),
-        safety: if in_unsafe_fn { Safety::UnsafeFn } else { Safety::Safe },
+        safety: if in_unsafe_fn {
+            Safety::UnsafeFn
+        } else {
+            Safety::Safe
+        },
         in_unsafe_fn,
         body_target_features: &tcx.body_codegen_attrs(def.to_def_id()).target_features,
         assignment_info: None,
@@ -101,7 +110,13 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         self.visit_expr(&self.thir[expr]);
     }
 
-    fn record(&mut self, span: Span, kind: UnsafeOpKind, callee: Option<DefId>, target: Option<DefId>) {
+    fn record(
+        &mut self,
+        span: Span,
+        kind: UnsafeOpKind,
+        callee: Option<DefId>,
+        target: Option<DefId>,
+    ) {
         let cx = self.cx;
         let context = match self.safety {
             Safety::Safe => schema::Context {
@@ -109,9 +124,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 block: None,
                 in_unsafe_fn: self.in_unsafe_fn,
             },
-            Safety::UnsafeFn => {
-                schema::Context { kind: ContextKind::UnsafeFn, block: None, in_unsafe_fn: true }
-            }
+            Safety::UnsafeFn => schema::Context {
+                kind: ContextKind::UnsafeFn,
+                block: None,
+                in_unsafe_fn: true,
+            },
             Safety::Block(i) | Safety::Generated(i) => {
                 self.facts.blocks[i].ops += 1;
                 let kind = if matches!(self.safety, Safety::Block(_)) {
@@ -120,7 +137,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                     ContextKind::GeneratedBlock
                 };
                 let block = Some(self.facts.blocks[i].span.clone());
-                schema::Context { kind, block, in_unsafe_fn: self.in_unsafe_fn }
+                schema::Context {
+                    kind,
+                    block,
+                    in_unsafe_fn: self.in_unsafe_fn,
+                }
             }
         };
         let callee = callee.map(|def| schema::CalleeRef {
@@ -150,7 +171,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             from_macro: cx.macro_origin(block.span),
         });
         let index = self.facts.blocks.len() - 1;
-        let inner = if generated { Safety::Generated(index) } else { Safety::Block(index) };
+        let inner = if generated {
+            Safety::Generated(index)
+        } else {
+            Safety::Block(index)
+        };
         let outer = std::mem::replace(&mut self.safety, inner);
         visit::walk_block(self, block);
         self.safety = outer;
@@ -160,7 +185,9 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     /// its safety context (`visit_inner_body` in the checker).
     fn visit_inner_body(&mut self, def: LocalDefId) {
         let tcx = self.tcx();
-        let Ok((thir, expr)) = tcx.thir_body(def) else { return };
+        let Ok((thir, expr)) = tcx.thir_body(def) else {
+            return;
+        };
         if thir.is_stolen() {
             return;
         }
@@ -193,17 +220,31 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             }
             _ => (&[], false),
         };
-        let func_id = if let ty::FnDef(id, _) = *fn_ty.kind() { Some(id) } else { None };
+        let func_id = if let ty::FnDef(id, _) = *fn_ty.kind() {
+            Some(id)
+        } else {
+            None
+        };
         if sig.safety().is_unsafe() && !safe_target_features {
             self.record(expr.span, UnsafeOpKind::CallUnsafeFn, func_id, None);
         } else if let Some(func_id) = func_id {
             if !tcx.is_target_feature_call_safe(callee_features, self.body_target_features) {
-                self.record(expr.span, UnsafeOpKind::CallTargetFeatureFn, Some(func_id), None);
+                self.record(
+                    expr.span,
+                    UnsafeOpKind::CallTargetFeatureFn,
+                    Some(func_id),
+                    None,
+                );
             }
             if let Some(trait_id) = tcx.trait_of_assoc(func_id)
                 && tcx.is_lang_item(trait_id, LangItem::Drop)
             {
-                self.record(expr.span, UnsafeOpKind::CallDropExplicitly, Some(func_id), None);
+                self.record(
+                    expr.span,
+                    UnsafeOpKind::CallDropExplicitly,
+                    Some(func_id),
+                    None,
+                );
             }
         }
     }
@@ -247,7 +288,10 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
             PatKind::Leaf { subpatterns, .. } => {
                 if let ty::Adt(adt_def, ..) = pat.ty.kind() {
                     for sub in subpatterns {
-                        if adt_def.non_enum_variant().fields[sub.field].safety.is_unsafe() {
+                        if adt_def.non_enum_variant().fields[sub.field]
+                            .safety
+                            .is_unsafe()
+                        {
                             self.record(sub.pattern.span, UnsafeOpKind::UseUnsafeField, None, None);
                         }
                     }
@@ -260,15 +304,27 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
                 }
                 visit::walk_pat(self, pat);
             }
-            PatKind::Variant { adt_def, variant_index, subpatterns, .. } => {
+            PatKind::Variant {
+                adt_def,
+                variant_index,
+                subpatterns,
+                ..
+            } => {
                 for sub in subpatterns {
-                    if adt_def.variant(*variant_index).fields[sub.field].safety.is_unsafe() {
+                    if adt_def.variant(*variant_index).fields[sub.field]
+                        .safety
+                        .is_unsafe()
+                    {
                         self.record(sub.pattern.span, UnsafeOpKind::UseUnsafeField, None, None);
                     }
                 }
                 visit::walk_pat(self, pat);
             }
-            PatKind::Binding { mode: BindingMode(ByRef::Yes(_, rm), _), ty, .. } => {
+            PatKind::Binding {
+                mode: BindingMode(ByRef::Yes(_, rm), _),
+                ty,
+                ..
+            } => {
                 if self.inside_adt
                     && let ty::Ref(_, inner_ty, _) = ty.kind()
                 {
@@ -343,7 +399,10 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
                     } else if tcx.is_foreign_item(def_id)
                         && !matches!(
                             tcx.def_kind(def_id),
-                            DefKind::Static { safety: hir::Safety::Safe, .. }
+                            DefKind::Static {
+                                safety: hir::Safety::Safe,
+                                ..
+                            }
                         )
                     {
                         self.record(expr.span, UnsafeOpKind::UseExternStatic, None, Some(def_id));
@@ -364,16 +423,21 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
                 for op in &**operands {
                     use rustc_middle::thir::InlineAsmOperand::*;
                     match op {
-                        In { expr, .. } | Out { expr: Some(expr), .. } | InOut { expr, .. } => {
-                            self.visit_expr(&self.thir[*expr])
+                        In { expr, .. }
+                        | Out {
+                            expr: Some(expr), ..
                         }
-                        SplitInOut { in_expr, out_expr, .. } => {
+                        | InOut { expr, .. } => self.visit_expr(&self.thir[*expr]),
+                        SplitInOut {
+                            in_expr, out_expr, ..
+                        } => {
                             self.visit_expr(&self.thir[*in_expr]);
                             if let Some(out_expr) = out_expr {
                                 self.visit_expr(&self.thir[*out_expr]);
                             }
                         }
-                        Out { expr: None, .. } | Const { .. } | SymFn { .. } | SymStatic { .. } => {}
+                        Out { expr: None, .. } | Const { .. } | SymFn { .. } | SymStatic { .. } => {
+                        }
                         // Label blocks are a safe context again.
                         Label { block } => {
                             let outer = std::mem::replace(&mut self.safety, Safety::Safe);
@@ -384,22 +448,31 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
                 }
                 return;
             }
-            ExprKind::Adt(AdtExpr { adt_def, variant_index, .. }) => {
+            ExprKind::Adt(AdtExpr {
+                adt_def,
+                variant_index,
+                ..
+            }) => {
                 if adt_def.variant(variant_index).has_unsafe_fields() {
                     self.record(expr.span, UnsafeOpKind::InitUnsafeField, None, None);
                 }
             }
-            ExprKind::Closure(ClosureExpr { closure_id, .. }) => {
-                self.visit_inner_body(closure_id)
-            }
+            ExprKind::Closure(ClosureExpr { closure_id, .. }) => self.visit_inner_body(closure_id),
             ExprKind::ConstBlock { did, .. } => {
                 if let Some(local) = did.as_local() {
                     self.visit_inner_body(local)
                 }
             }
-            ExprKind::Field { lhs, variant_index, name } => {
+            ExprKind::Field {
+                lhs,
+                variant_index,
+                name,
+            } => {
                 if let ty::Adt(adt_def, _) = self.thir[lhs].ty.kind() {
-                    if adt_def.variant(variant_index).fields[name].safety.is_unsafe() {
+                    if adt_def.variant(variant_index).fields[name]
+                        .safety
+                        .is_unsafe()
+                    {
                         self.record(expr.span, UnsafeOpKind::UseUnsafeField, None, None);
                     } else if adt_def.is_union() && self.assignment_info.is_none() {
                         // Writing a union field (the left-hand side of `=`) is safe.

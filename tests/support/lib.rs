@@ -1,0 +1,148 @@
+//! Test support shared by the end-to-end tests and the ui-tests: builds the real binaries once,
+//! finds the pinned toolchain, runs `cargo painter` in a scratch copy of a fixture and loads
+//! what it wrote.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use painter_schema::{CrateGraph, GraphFile, LinkedGraph};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The nightly the driver is built with, read from `rust-toolchain.toml`.
+pub fn pinned_toolchain() -> String {
+    let text = std::fs::read_to_string(repo_root().join("rust-toolchain.toml"))
+        .expect("rust-toolchain.toml");
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("channel = "))
+        .map(|v| v.trim_matches('"').to_string())
+        .expect("rust-toolchain.toml has a channel")
+}
+
+pub struct Binaries {
+    pub driver: PathBuf,
+    pub cargo_painter: PathBuf,
+}
+
+/// Build `painter-driver` and `cargo-painter` (debug) once per test process and return their
+/// paths. Cargo's lock makes concurrent test binaries wait for each other, not race.
+pub fn binaries() -> &'static Binaries {
+    static BINS: OnceLock<Binaries> = OnceLock::new();
+    BINS.get_or_init(|| Binaries {
+        driver: build_bin("painter-driver"),
+        cargo_painter: build_bin("cargo-painter"),
+    })
+}
+
+/// Only the driver (the ui-tests need nothing else).
+pub fn driver() -> &'static Path {
+    static DRIVER: OnceLock<PathBuf> = OnceLock::new();
+    DRIVER.get_or_init(|| build_bin("painter-driver"))
+}
+
+fn build_bin(package: &str) -> PathBuf {
+    let root = repo_root();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&root)
+        .args(["build", "-q", "-p", package])
+        .status()
+        .expect("running cargo build");
+    assert!(status.success(), "building {package} failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("debug").join(package)
+}
+
+/// Copy a fixture workspace (`tests/fixtures/<name>`) into a fresh temp dir, so tests never
+/// write into the repository and always start cold.
+pub fn scratch_fixture(name: &str) -> tempfile::TempDir {
+    let src = repo_root().join("tests/fixtures").join(name);
+    assert!(src.is_dir(), "no fixture {}", src.display());
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&src, dir.path());
+    dir
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let (from, to) = (entry.path(), dst.join(&name));
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&from, &to);
+        } else {
+            std::fs::copy(&from, &to).unwrap();
+        }
+    }
+}
+
+/// `cargo painter ARGS` in `dir`, with the pinned toolchain, as a user would run it.
+pub fn cargo_painter(dir: &Path, args: &[&str]) -> Output {
+    let bins = binaries();
+    Command::new(&bins.cargo_painter)
+        .arg("painter")
+        .args(args)
+        .current_dir(dir)
+        .env("PAINTER_DRIVER", &bins.driver)
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("running cargo-painter")
+}
+
+/// Panic with the command's output unless it succeeded.
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "command failed ({:?})\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// All per-crate files in `<out>/crates/`.
+pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
+    let mut graphs = Vec::new();
+    let dir = out.join("crates");
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        match painter_schema::read_graph_file(&path).unwrap() {
+            GraphFile::Crate(graph) => graphs.push(*graph),
+            GraphFile::Linked(_) => panic!("{} is a linked graph", path.display()),
+        }
+    }
+    graphs.sort_by(|a, b| a.krate.key().cmp(&b.krate.key()));
+    graphs
+}
+
+pub fn linked_graph(path: &Path) -> LinkedGraph {
+    match painter_schema::read_graph_file(path).unwrap() {
+        GraphFile::Linked(graph) => *graph,
+        GraphFile::Crate(_) => panic!("{} is a per-crate file", path.display()),
+    }
+}
+
+/// The one crate graph of package `package` with kind `kind`.
+pub fn find<'a>(graphs: &'a [CrateGraph], package: &str, kind: &str) -> &'a CrateGraph {
+    graphs
+        .iter()
+        .find(|g| g.krate.package == package && g.krate.kind == kind)
+        .unwrap_or_else(|| {
+            let keys: Vec<String> = graphs.iter().map(|g| g.krate.key()).collect();
+            panic!("no {kind} graph for {package}; have {keys:?}")
+        })
+}
