@@ -8,6 +8,8 @@ use std::path::Path;
 
 use painter_schema::{DriverConfig, Emit, PAINTER_ARGS_ENV};
 use ui_test::custom_flags::edition::Edition;
+use ui_test::diagnostics::Level;
+use ui_test::spanned::Spanned;
 use ui_test::{
     Args, Config, bless_output_files, default_file_filter, default_per_file_config,
     run_tests_generic, status_emitter,
@@ -33,13 +35,25 @@ fn config(dir: &str, emit: Emit) -> Config {
         Some(painter_tests::pinned_toolchain().into()),
     ));
     // Our cases are written in edition 2024 (`unsafe extern`, `#[unsafe(no_mangle)]`).
-    config
-        .comment_defaults
-        .base()
-        .set_custom("edition", Edition("2024".into()));
+    let defaults = config.comment_defaults.base();
+    defaults.set_custom("edition", Edition("2024".into()));
+    // Facts are warnings: the files compile, and every warning needs its annotation.
+    defaults.exit_status = Spanned::dummy(0).into();
+    defaults.require_annotations_for_level = Spanned::dummy(Level::Note).into();
+    // Snapshots must not depend on where the repository is checked out.
+    config.stderr_filter(&regex_escape(&root.display().to_string()), "$$DIR");
     config.out_dir = painter_tests::repo_root().join("target/ui").join(dir);
     config.bless_command = Some("PAINTER_BLESS=1 cargo test -p painter-ui-tests".into());
     config
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special.then_some('\\').into_iter().chain(std::iter::once(c))
+        })
+        .collect()
 }
 
 fn main() -> ui_test::Result<()> {

@@ -1,1 +1,104 @@
-//! placeholder
+//! painter-linker: merges cargo painter's per-crate graph files into one [`LinkedGraph`],
+//! resolves call edges across crates, summarises and writes the result, and offers a call-graph
+//! view ([`graph::call_graph`]) for reachability queries.
+//!
+//! The pipeline is `load` (parallel parse) → `merge` (one crate per key) → `resolve` (cross-crate
+//! and external callees) → `stats`, and every stage keeps the graph in canonical order, so the
+//! same inputs in any order give the same graph and byte-identical output.
+//!
+//! ```no_run
+//! # use std::path::{Path, PathBuf};
+//! let outcome = painter_linker::link(&[PathBuf::from("target/painter/crates")],
+//!     &painter_linker::LinkOptions { keep_going: true })?;
+//! for (path, error) in &outcome.skipped { eprintln!("skipped {}: {error}", path.display()); }
+//! painter_linker::write_graph(&outcome.graph, Path::new("target/painter/graph.json"))?;
+//! print!("{}", painter_linker::render_table(&painter_linker::summary_rows(&outcome.graph)));
+//! # Ok::<(), painter_linker::LinkError>(())
+//! ```
+
+mod canon;
+mod error;
+pub mod graph;
+mod load;
+mod merge;
+mod resolve;
+mod stats;
+mod table;
+mod write;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use painter_schema::{CrateGraph, LINKED_FORMAT, LinkedGraph, PAINTER_VERSION, SCHEMA_VERSION};
+use rayon::prelude::*;
+
+pub use error::{LinkError, LoadError};
+pub use graph::{CallGraph, call_graph};
+pub use load::collect_json_files;
+pub use resolve::crate_prefix;
+pub use stats::{CrateSummary, link_stats, summary_rows};
+pub use table::render_table;
+pub use write::{to_json_bytes, write_graph};
+
+/// How [`link`] treats bad inputs.
+#[derive(Debug, Clone, Default)]
+pub struct LinkOptions {
+    /// Skip files that cannot be loaded (listed in [`LinkOutcome::skipped`]) instead of failing
+    /// on the first one.
+    pub keep_going: bool,
+}
+
+/// The linked graph and the inputs that were skipped (only with `keep_going`).
+#[derive(Debug)]
+pub struct LinkOutcome {
+    pub graph: LinkedGraph,
+    /// Each bad file (or unreadable directory) with its error, in input order.
+    pub skipped: Vec<(PathBuf, LoadError)>,
+}
+
+/// Load `inputs` (per-crate files, directories searched recursively for `*.json`, linked
+/// graphs) and link them. Fails on the first bad file unless `opts.keep_going`, and when the
+/// inputs contain no graph file at all.
+pub fn link(inputs: &[PathBuf], opts: &LinkOptions) -> Result<LinkOutcome, LinkError> {
+    let start = Instant::now();
+    let loaded = load::load_inputs(inputs, opts.keep_going)?;
+    log::debug!(
+        "loaded {} crates in {:.2?}, skipped {} files",
+        loaded.crates.len(),
+        start.elapsed(),
+        loaded.skipped.len()
+    );
+    if loaded.files == 0 && loaded.skipped.is_empty() {
+        return Err(LinkError::NoInputs {
+            inputs: inputs.to_vec(),
+        });
+    }
+    Ok(LinkOutcome {
+        graph: link_graphs(loaded.crates),
+        skipped: loaded.skipped,
+    })
+}
+
+/// Link crates already in memory. Crates sharing a key are merged; the result is canonical and
+/// does not depend on the order of `crates`.
+pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
+    let start = Instant::now();
+    let mut crates = merge::merge_crates(crates);
+    log::debug!("merged in {:.2?}", start.elapsed());
+    let start = Instant::now();
+    let external_functions = resolve::resolve_calls(&mut crates);
+    log::debug!("resolved in {:.2?}", start.elapsed());
+    // Counts are derivable from the records; recomputing them keeps summaries truthful even
+    // for files written by an older or buggy driver.
+    crates.par_iter_mut().for_each(|(_, krate)| krate.recount());
+    let mut graph = LinkedGraph {
+        schema_version: SCHEMA_VERSION,
+        painter_version: PAINTER_VERSION.to_owned(),
+        format: LINKED_FORMAT.to_owned(),
+        crates,
+        external_functions,
+        stats: Default::default(),
+    };
+    graph.stats = link_stats(&graph);
+    graph
+}

@@ -1,9 +1,11 @@
 //! Shared conversions of the collectors: rustc `DefId`s to stable ids and paths, `Span`s to
 //! schema spans (as rustc's JSON diagnostics count them) and macro provenance.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use painter_schema as schema;
+use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::DefId;
 use rustc_middle::ty::TyCtxt;
 use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
@@ -38,12 +40,29 @@ impl<'tcx> Cx<'tcx> {
     /// `<stable crate id>:<local hash>` of the item's `DefPathHash`: unique and stable across
     /// compilations of the same crate, and prefixed by the crate's id so edges can be joined.
     pub fn id(&self, def_id: DefId) -> String {
-        def_id_string(self.tcx, def_id)
+        self.names(def_id).0
     }
 
     /// rustc's `def_path_str`, crate-qualified and untrimmed (DESIGN.md §5).
     pub fn path(&self, def_id: DefId) -> String {
-        with_resolve_crate_name!(with_no_trimmed_paths!(self.tcx.def_path_str(def_id)))
+        self.names(def_id).1
+    }
+
+    /// Id and path, cached: the same callees come up thousands of times in a crate and path
+    /// printing is the most expensive thing we do per call site.
+    fn names(&self, def_id: DefId) -> (String, String) {
+        thread_local! {
+            static NAMES: RefCell<FxHashMap<DefId, (String, String)>> = RefCell::default();
+        }
+        if let Some(names) = NAMES.with(|n| n.borrow().get(&def_id).cloned()) {
+            return names;
+        }
+        let names = (
+            def_id_string(self.tcx, def_id),
+            with_resolve_crate_name!(with_no_trimmed_paths!(self.tcx.def_path_str(def_id))),
+        );
+        NAMES.with(|n| n.borrow_mut().insert(def_id, names.clone()));
+        names
     }
 
     /// The span rustc's diagnostics show for `span`: spans inside macros of other crates are

@@ -1,17 +1,24 @@
 //! `--emit`: facts reported as compiler warnings at their spans, in source order. The ui-tests
 //! check these against `//~ WARN` annotations; a person can use them for a quick look.
 
-use painter_schema::{self as schema, DriverConfig, Emit};
+use painter_schema::{DriverConfig, Emit};
 use rustc_middle::ty::TyCtxt;
 use rustc_span::Span;
 
 use crate::state::Records;
 
-pub fn emit(tcx: TyCtxt<'_>, config: &DriverConfig, records: &Records, graph: &schema::CrateGraph) {
+pub fn emit(tcx: TyCtxt<'_>, config: &DriverConfig, records: &Records) {
     let mut messages: Vec<(Span, String)> = Vec::new();
     if config.emit.contains(&Emit::UnsafeOps) {
         for (op, span) in &records.unsafe_ops {
-            let mut msg = format!("unsafe op `{}` ({})", op.kind, op.context.kind);
+            let mut context = op.context.kind.to_string();
+            if op.context.in_unsafe_fn && op.context.kind != painter_schema::ContextKind::UnsafeFn {
+                context.push_str(", in unsafe fn");
+            }
+            if let Some(origin) = &op.from_macro {
+                context.push_str(&format!(", from `{}`", origin.name));
+            }
+            let mut msg = format!("unsafe op `{}` ({context})", op.kind);
             if let Some(callee) = &op.callee {
                 msg.push_str(&format!(": {}", callee.path));
             }
@@ -28,12 +35,17 @@ pub fn emit(tcx: TyCtxt<'_>, config: &DriverConfig, records: &Records, graph: &s
             } else {
                 call.callee_path.clone()
             };
-            messages.push((*span, format!("call {}: {target}", call.kind)));
+            let mut msg = format!("call {}: {target}", call.kind);
+            if let Some(trait_method) = &call.trait_method
+                && call.kind == painter_schema::CallKind::TraitResolved
+            {
+                msg.push_str(&format!(" (for {trait_method})"));
+            }
+            messages.push((*span, msg));
         }
     }
     messages.sort_by_key(|(span, msg)| (span.lo(), span.hi(), msg.clone()));
     for (span, msg) in messages {
-        tcx.dcx().span_warn(span, format!("painter: {msg}"));
+        tcx.dcx().span_note(span, format!("painter: {msg}"));
     }
-    let _ = graph;
 }

@@ -84,7 +84,7 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
     });
     let records = state::records().take().unwrap_or_default();
     if !config.emit.is_empty() {
-        diagnostics::emit(tcx, config, &records, &graph);
+        diagnostics::emit(tcx, config, &records);
     }
     graph.unsafe_ops = records.unsafe_ops.into_iter().map(|(op, _)| op).collect();
     graph.unsafe_blocks = records.unsafe_blocks;

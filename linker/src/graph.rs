@@ -1,0 +1,214 @@
+//! A petgraph view of a linked graph for queries: one node per function id (linked functions,
+//! external functions, and callee ids known only from a call), one edge per call site. It
+//! borrows the [`LinkedGraph`], so building it copies no records.
+
+use std::collections::{HashMap, VecDeque};
+
+use painter_schema::{Call, CallKind, Function, FunctionKind, LinkedGraph};
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+/// A function node.
+#[derive(Debug, Clone)]
+pub struct Node<'g> {
+    pub id: &'g str,
+    /// The function's path; for ids seen only as callees, the path the call gave.
+    pub path: &'g str,
+    /// Key of the linked crate defining it; `None` for external and unknown callees.
+    pub crate_key: Option<&'g str>,
+    /// Where it lives in its crate: the record and its index in `functions`.
+    pub function: Option<(&'g Function, usize)>,
+    /// Listed in `external_functions` (its crate is not in the graph).
+    pub external: bool,
+    /// Unsafe operations in its body.
+    pub unsafe_ops: u32,
+    /// A foreign (C) function: declared in an `extern` block, or the target of an `ffi` call.
+    pub foreign: bool,
+}
+
+/// A call edge: the record and the key of the caller's crate.
+#[derive(Debug, Clone, Copy)]
+pub struct Edge<'g> {
+    pub call: &'g Call,
+    pub caller_crate: &'g str,
+    pub kind: CallKind,
+}
+
+/// The call graph of a [`LinkedGraph`], with lookups by id and path.
+#[derive(Debug)]
+pub struct CallGraph<'g> {
+    pub graph: DiGraph<Node<'g>, Edge<'g>>,
+    by_id: HashMap<&'g str, NodeIndex>,
+    by_path: HashMap<&'g str, Vec<NodeIndex>>,
+}
+
+/// Build the call graph of `linked`. Node and edge order follow the graph's canonical order,
+/// so queries answer the same way for the same graph.
+pub fn call_graph(linked: &LinkedGraph) -> CallGraph<'_> {
+    let mut cg = CallGraph {
+        graph: DiGraph::new(),
+        by_id: HashMap::new(),
+        by_path: HashMap::new(),
+    };
+    for (key, krate) in &linked.crates {
+        for (index, function) in krate.functions.iter().enumerate() {
+            let node = cg.intern(&function.id, &function.path);
+            let node = &mut cg.graph[node];
+            node.crate_key = Some(key);
+            node.function = Some((function, index));
+            node.foreign |= matches!(
+                function.kind,
+                FunctionKind::ForeignFn | FunctionKind::ForeignStatic
+            );
+        }
+    }
+    for external in &linked.external_functions {
+        let node = cg.intern(&external.id, &external.path);
+        cg.graph[node].external = true;
+    }
+    for (key, krate) in &linked.crates {
+        for op in &krate.unsafe_ops {
+            let node = cg.intern(&op.function, "");
+            cg.graph[node].unsafe_ops += 1;
+        }
+        for call in &krate.calls {
+            // Calls without a callee id (fn pointers, drops of `dyn`) have no target node.
+            let Some(callee) = &call.callee else { continue };
+            let from = cg.intern(&call.caller, "");
+            let to = cg.intern(callee, &call.callee_path);
+            if call.kind == CallKind::Ffi {
+                cg.graph[to].foreign = true;
+            }
+            cg.graph.add_edge(
+                from,
+                to,
+                Edge {
+                    call,
+                    caller_crate: key,
+                    kind: call.kind,
+                },
+            );
+        }
+    }
+    cg
+}
+
+impl<'g> CallGraph<'g> {
+    /// The node of `id`, created (with `path`) if it does not exist yet.
+    fn intern(&mut self, id: &'g str, path: &'g str) -> NodeIndex {
+        if let Some(&index) = self.by_id.get(id) {
+            let node = &mut self.graph[index];
+            if node.path.is_empty() && !path.is_empty() {
+                node.path = path;
+                self.by_path.entry(path).or_default().push(index);
+            }
+            return index;
+        }
+        let index = self.graph.add_node(Node {
+            id,
+            path,
+            crate_key: None,
+            function: None,
+            external: false,
+            unsafe_ops: 0,
+            foreign: false,
+        });
+        self.by_id.insert(id, index);
+        if !path.is_empty() {
+            self.by_path.entry(path).or_default().push(index);
+        }
+        index
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Nodes whose path is exactly `path` (several when versions of a crate coexist).
+    pub fn by_path(&self, path: &str) -> &[NodeIndex] {
+        self.by_path.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// Nodes whose path contains `pattern`, in node order.
+    pub fn matching(&self, pattern: &str) -> Vec<NodeIndex> {
+        self.graph
+            .node_indices()
+            .filter(|&n| self.graph[n].path.contains(pattern))
+            .collect()
+    }
+
+    pub fn node(&self, index: NodeIndex) -> &Node<'g> {
+        &self.graph[index]
+    }
+
+    pub fn edge(&self, index: EdgeIndex) -> &Edge<'g> {
+        &self.graph[index]
+    }
+
+    /// Shortest chain of calls from any of `from` to a node satisfying `to` (breadth-first).
+    /// `Some(vec![])` when a start node itself satisfies `to`; `None` when nothing is reachable.
+    pub fn shortest_path(
+        &self,
+        from: &[NodeIndex],
+        to: impl Fn(&Node<'g>) -> bool,
+    ) -> Option<Vec<Step<'g>>> {
+        let mut came_by: HashMap<NodeIndex, Option<EdgeIndex>> = HashMap::new();
+        let mut queue = VecDeque::new();
+        for &start in from {
+            if came_by.insert(start, None).is_none() {
+                queue.push_back(start);
+            }
+        }
+        while let Some(current) = queue.pop_front() {
+            if to(&self.graph[current]) {
+                return Some(self.chain_to(current, &came_by));
+            }
+            // petgraph lists a node's edges newest first; visit them in insertion (canonical)
+            // order so ties between equally short paths break the same way as the records.
+            let mut edges: Vec<_> = self
+                .graph
+                .edges_directed(current, Direction::Outgoing)
+                .collect();
+            edges.reverse();
+            for edge in edges {
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    came_by.entry(edge.target())
+                {
+                    slot.insert(Some(edge.id()));
+                    queue.push_back(edge.target());
+                }
+            }
+        }
+        None
+    }
+
+    fn chain_to(
+        &self,
+        mut node: NodeIndex,
+        came_by: &HashMap<NodeIndex, Option<EdgeIndex>>,
+    ) -> Vec<Step<'g>> {
+        let mut chain = Vec::new();
+        while let Some(&Some(edge)) = came_by.get(&node) {
+            let (from, to) = self.graph.edge_endpoints(edge).expect("edge exists");
+            chain.push(Step {
+                from,
+                to,
+                edge,
+                call: self.graph[edge].call,
+            });
+            node = from;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// One call in a path: `from` calls `to` at `call.span`.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'g> {
+    pub from: NodeIndex,
+    pub to: NodeIndex,
+    pub edge: EdgeIndex,
+    pub call: &'g Call,
+}

@@ -1,0 +1,105 @@
+//! Resolving call edges across crates: a callee id `<stable crate id>:<hash>` names its crate by
+//! prefix, so each call either lands in a linked crate (`target_crate`) or outside the graph
+//! (`external`, with an [`ExternalFunction`] node for the callee).
+
+use std::collections::{BTreeMap, HashMap};
+
+use painter_schema::{CrateGraph, ExternalFunction};
+use rayon::prelude::*;
+
+/// The crate part of a function id (`<stable_id>:<hash>`); the whole id if it has no `:`.
+pub fn crate_prefix(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(prefix, _)| prefix)
+}
+
+/// Which crate key each stable crate id belongs to.
+///
+/// A crate's own `stable_id` comes first. The prefixes of its function ids are added after
+/// (without overriding): when copies of one package built with other features or for another
+/// target were merged under one key, each copy had its own stable id, and calls from other
+/// crates may use either.
+pub fn stable_id_index(crates: &BTreeMap<String, CrateGraph>) -> HashMap<&str, &str> {
+    let mut index = HashMap::with_capacity(crates.len());
+    // Iterating in key order makes `or_insert` pick the smallest key on a (malformed) clash.
+    for (key, graph) in crates {
+        index
+            .entry(graph.krate.stable_id.as_str())
+            .or_insert(key.as_str());
+    }
+    for (key, graph) in crates {
+        for function in &graph.functions {
+            index
+                .entry(crate_prefix(&function.id))
+                .or_insert(key.as_str());
+        }
+    }
+    index
+}
+
+/// Set `target_crate`/`external` on every call with a known callee and return the callees that
+/// lie outside the graph, one node per id, sorted by id. Crates are resolved in parallel.
+pub fn resolve_calls(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<ExternalFunction> {
+    let index: HashMap<String, String> = stable_id_index(crates)
+        .into_iter()
+        .map(|(id, key)| (id.to_owned(), key.to_owned()))
+        .collect();
+    let per_crate: Vec<HashMap<String, ExternalFunction>> = crates
+        .par_iter_mut()
+        .map(|(_, graph)| resolve_crate(graph, &index))
+        .collect();
+    let mut external: BTreeMap<String, ExternalFunction> = BTreeMap::new();
+    for nodes in per_crate {
+        for (id, node) in nodes {
+            keep_smallest(&mut external, id, node);
+        }
+    }
+    external.into_values().collect()
+}
+
+fn resolve_crate(
+    graph: &mut CrateGraph,
+    index: &HashMap<String, String>,
+) -> HashMap<String, ExternalFunction> {
+    let mut external: HashMap<String, ExternalFunction> = HashMap::new();
+    for call in &mut graph.calls {
+        let Some(callee) = &call.callee else { continue };
+        if let Some(key) = index.get(crate_prefix(callee)) {
+            call.target_crate = Some(key.clone());
+            call.external = false;
+            continue;
+        }
+        call.target_crate = None;
+        call.external = true;
+        let node = || ExternalFunction {
+            id: callee.clone(),
+            path: call.callee_path.clone(),
+            krate: call.callee_crate.clone(),
+        };
+        match external.get_mut(callee.as_str()) {
+            None => {
+                external.insert(callee.clone(), node());
+            }
+            Some(kept) if (&call.callee_path, &call.callee_crate) < (&kept.path, &kept.krate) => {
+                *kept = node()
+            }
+            Some(_) => {}
+        }
+    }
+    external
+}
+
+/// One node per id; on (malformed) disagreement about its path the smallest record wins, so
+/// the choice does not depend on the order calls come in.
+fn keep_smallest(
+    nodes: &mut BTreeMap<String, ExternalFunction>,
+    id: String,
+    node: ExternalFunction,
+) {
+    match nodes.get_mut(&id) {
+        Some(kept) if node < *kept => *kept = node,
+        Some(_) => {}
+        None => {
+            nodes.insert(id, node);
+        }
+    }
+}

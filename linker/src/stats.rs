@@ -1,0 +1,95 @@
+//! Numbers about a linked graph: the graph-wide [`LinkStats`] and one [`CrateSummary`] row per
+//! crate (what `cargo painter` and `cargo painter stats` print).
+
+use std::collections::BTreeMap;
+
+use painter_schema::{LinkStats, LinkedGraph, Status};
+use serde::Serialize;
+
+/// Graph-wide totals. Counts come from the records, not from stored counters.
+pub fn link_stats(graph: &LinkedGraph) -> LinkStats {
+    let mut stats = LinkStats {
+        crates: graph.crates.len() as u64,
+        ..LinkStats::default()
+    };
+    for (key, krate) in &graph.crates {
+        stats.failed_crates += u64::from(krate.status == Status::Failed);
+        stats.functions += krate.functions.len() as u64;
+        stats.unsafe_ops += krate.unsafe_ops.len() as u64;
+        stats.calls += krate.calls.len() as u64;
+        for call in &krate.calls {
+            if call.external {
+                stats.calls_external += 1;
+            } else if call
+                .target_crate
+                .as_ref()
+                .is_some_and(|target| target != key)
+            {
+                stats.calls_cross_crate_resolved += 1;
+            }
+        }
+    }
+    stats
+}
+
+/// One crate's row in the summary table (and in `stats --format json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrateSummary {
+    pub key: String,
+    /// A workspace member of the analysed project.
+    pub primary: bool,
+    pub status: Status,
+    pub functions: u64,
+    /// Unsafe operations per kind string; only kinds that occur.
+    pub unsafe_ops_by_kind: BTreeMap<String, u64>,
+    pub unsafe_ops: u64,
+    pub unsafe_blocks_user: u64,
+    pub unsafe_blocks_generated: u64,
+    pub unsafe_fns: u64,
+    pub calls: u64,
+    pub ffi_calls: u64,
+    /// Distinct native library names, sorted.
+    pub native_libraries: Vec<String>,
+}
+
+/// One row per crate: workspace members first, then dependencies, each group by key. Numbers
+/// are the crates' `counts`, which the linker recomputes from the records.
+pub fn summary_rows(graph: &LinkedGraph) -> Vec<CrateSummary> {
+    let mut rows: Vec<CrateSummary> = graph
+        .crates
+        .iter()
+        .map(|(key, krate)| {
+            let c = &krate.counts;
+            let mut native_libraries: Vec<String> = krate
+                .ffi
+                .native_libraries
+                .iter()
+                .map(|l| l.name.clone())
+                .collect();
+            native_libraries.sort_unstable();
+            native_libraries.dedup();
+            CrateSummary {
+                key: key.clone(),
+                primary: krate.krate.primary,
+                status: krate.status,
+                functions: c.functions,
+                unsafe_ops_by_kind: c
+                    .unsafe_ops_by_kind
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, n)| (k.clone(), *n))
+                    .collect(),
+                unsafe_ops: c.unsafe_ops,
+                unsafe_blocks_user: c.unsafe_blocks_user,
+                unsafe_blocks_generated: c.unsafe_blocks_generated,
+                unsafe_fns: c.unsafe_fns,
+                calls: c.calls,
+                ffi_calls: c.ffi_calls,
+                native_libraries,
+            }
+        })
+        .collect();
+    // `crates` is a BTreeMap, so a stable sort on `!primary` keeps key order within groups.
+    rows.sort_by_key(|row| !row.primary);
+    rows
+}

@@ -1,0 +1,63 @@
+//! Summary rows and the plain-text table.
+
+mod common;
+
+use common::*;
+use painter_linker::{link_graphs, render_table, summary_rows};
+use painter_schema::Status;
+
+#[test]
+fn rows_put_workspace_members_first() {
+    let mut zzz = empty_crate(info("zzz-app", "0.1.0", "dddd", true));
+    zzz.status = Status::Failed;
+    zzz.error = Some("analysis panicked".into());
+    let rows = summary_rows(&link_graphs(vec![crate_b(), zzz, crate_app()]));
+    let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, [APP, "zzz-app@0.1.0", LIB_B]);
+
+    let b = &rows[2];
+    assert_eq!(
+        (
+            b.functions,
+            b.calls,
+            b.unsafe_ops,
+            b.unsafe_fns,
+            b.ffi_calls
+        ),
+        (3, 3, 1, 1, 1)
+    );
+    assert_eq!(b.unsafe_ops_by_kind.get("call_unsafe_fn"), Some(&1));
+    assert_eq!(b.native_libraries, ["c"]);
+    assert_eq!(rows[0].unsafe_blocks_user, 1);
+    assert_eq!(rows[1].status, Status::Failed);
+}
+
+#[test]
+fn table_has_aligned_rows_and_a_totals_row() {
+    let table = render_table(&summary_rows(&link_graphs(vec![crate_app(), crate_b()])));
+    let lines: Vec<&str> = table.lines().collect();
+    let header = lines[0];
+    assert!(header.starts_with("crate"), "{table}");
+    assert!(lines[1].starts_with("app@0.1.0 *"), "{table}");
+    assert!(lines[2].starts_with("lib-b@1.2.3"), "{table}");
+    assert!(lines[3].starts_with("---"), "{table}");
+
+    let total = lines[4];
+    assert!(total.starts_with("total (2 crates)"), "{table}");
+    // fns, calls, ffi, unsafe ops, by kind, blocks, gen, unsafe fns, libs.
+    let cells: Vec<&str> = total.split_whitespace().skip(3).collect();
+    assert_eq!(
+        cells,
+        ["5", "7", "1", "2", "call:1", "deref:1", "1", "0", "1", "c"],
+        "{table}"
+    );
+
+    // Numbers are right-aligned: the `fns` column ends at the same offset on every row.
+    let fns_end = header.find("fns").unwrap() + 3;
+    for line in [lines[1], lines[2], total] {
+        assert!(line.as_bytes()[fns_end - 1].is_ascii_digit(), "{line:?}");
+        assert_eq!(line.as_bytes()[fns_end], b' ', "{line:?}");
+    }
+    assert!(table.contains("call = call_unsafe_fn"), "{table}");
+    assert!(table.lines().all(|l| l.len() <= 120), "{table}");
+}
