@@ -65,21 +65,10 @@ impl<'tcx> Cx<'tcx> {
         names
     }
 
-    /// The span rustc's diagnostics show for `span`: spans inside macros of other crates are
-    /// moved to their use site, as `fix_multispan_in_extern_macros` in
-    /// `rustc_errors/src/emitter.rs` does.
-    pub fn diagnostic_span(&self, span: Span) -> Span {
-        let sm = self.tcx.sess.source_map();
-        if span.from_expansion() && sm.is_imported(span) {
-            span.source_callsite()
-        } else {
-            span
-        }
-    }
-
-    /// Line and 1-based character column, as in rustc's JSON diagnostics.
+    /// Line and 1-based character column of `span` exactly as rustc's JSON diagnostics give
+    /// them. A span inside a macro of another crate stays there (JSON does not move it to the
+    /// use site as the human-readable output does); `macro_origin` gives the use site.
     pub fn span(&self, span: Span) -> schema::Span {
-        let span = self.diagnostic_span(span);
         let sm = self.tcx.sess.source_map();
         let lo = sm.lookup_char_pos(span.lo());
         let hi = sm.lookup_char_pos(span.hi());

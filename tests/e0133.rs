@@ -1,0 +1,176 @@
+//! The compiler is the judge: for every case file, the unsafe operations painter reports for
+//! the file as written must be exactly the E0133 errors rustc gives once the unsafe contexts are
+//! removed — same file, line, column and kind. Removing keeps columns stable: `unsafe {`
+//! becomes `       {`, and `unsafe_op_in_unsafe_fn` is denied so that ops directly in
+//! `unsafe fn` bodies are reported too.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use painter_schema::{DriverConfig, GraphFile, PAINTER_ARGS_ENV};
+
+/// (file name, line, column, kind) -> count.
+type Facts = BTreeMap<(String, u32, u32, String), u32>;
+
+/// rustc's E0133 messages start with a description of the operation.
+const KINDS: &[(&str, &str)] = &[
+    ("call to unsafe function", "call_unsafe_fn"),
+    ("use of inline assembly", "inline_asm"),
+    ("initializing type with an unsafe field", "init_unsafe_field"),
+    ("use of mutable static", "use_static_mut"),
+    ("use of extern static", "use_extern_static"),
+    ("use of unsafe field", "use_unsafe_field"),
+    ("dereference of raw pointer", "deref_raw_pointer"),
+    ("access to union field", "access_union_field"),
+    ("mutation of layout constrained field", "mutate_layout_constrained_field"),
+    ("borrow of layout constrained field", "borrow_layout_constrained_field"),
+    ("unsafe binder cast", "unsafe_binder_cast"),
+    ("call to function", "call_target_feature_fn"),
+    ("call `", "call_drop_explicitly"),
+];
+
+fn kind_of(message: &str) -> String {
+    KINDS
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix))
+        .map(|(_, kind)| kind.to_string())
+        .unwrap_or_else(|| panic!("unknown E0133 message: {message}"))
+}
+
+/// Remove every unsafe block (and allow of `unsafe_op_in_unsafe_fn`), keeping columns.
+fn strip_unsafe_contexts(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(pos) = rest.find("unsafe") {
+        let (before, after) = rest.split_at(pos);
+        out.push_str(before);
+        let word_start = before.chars().last().is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        let tail = &after["unsafe".len()..];
+        if word_start && tail.trim_start().starts_with('{') {
+            out.push_str("      ");
+        } else {
+            out.push_str("unsafe");
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out.replace("allow(unsafe_op_in_unsafe_fn)", "deny(unsafe_op_in_unsafe_fn) ")
+}
+
+fn rustc_args(file: &Path, out_dir: &Path) -> Vec<String> {
+    [
+        "--crate-type=lib", "--edition=2024", "--emit=metadata", "--error-format=json",
+        "-Aunused", "-Dunsafe_op_in_unsafe_fn", "--out-dir",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([out_dir.display().to_string(), file.display().to_string()])
+    .collect()
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// What rustc says about the stripped copy.
+fn rustc_e0133(file: &Path, out_dir: &Path) -> Facts {
+    let output = Command::new("rustc")
+        .args(rustc_args(file, out_dir))
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .output()
+        .unwrap();
+    let mut facts = Facts::new();
+    for line in String::from_utf8_lossy(&output.stderr).lines() {
+        let Ok(diag) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if diag["code"]["code"] != "E0133" {
+            continue;
+        }
+        let span = diag["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["is_primary"] == true)
+            .expect("E0133 has a primary span");
+        let key = (
+            file_name(span["file_name"].as_str().unwrap()),
+            span["line_start"].as_u64().unwrap() as u32,
+            span["column_start"].as_u64().unwrap() as u32,
+            kind_of(diag["message"].as_str().unwrap()),
+        );
+        *facts.entry(key).or_default() += 1;
+    }
+    facts
+}
+
+/// What painter records for the original file.
+fn painter_ops(file: &Path, out_dir: &Path) -> Facts {
+    let mut args = rustc_args(file, out_dir);
+    args.retain(|a| a != "-Dunsafe_op_in_unsafe_fn");
+    let output = Command::new(painter_tests::driver())
+        .args(&args)
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .env(PAINTER_ARGS_ENV, DriverConfig::default().to_env_value())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stem = file.file_stem().unwrap().to_string_lossy();
+    let graph_path = out_dir.join(format!("{stem}.painter.json"));
+    let GraphFile::Crate(graph) = painter_schema::read_graph_file(&graph_path).unwrap() else {
+        panic!("{} is not a per-crate file", graph_path.display())
+    };
+    assert_eq!(graph.status, painter_schema::Status::Ok, "{:?}", graph.error);
+    let mut facts = Facts::new();
+    for op in &graph.unsafe_ops {
+        let key = (file_name(&op.span.file), op.span.line, op.span.col, op.kind.to_string());
+        *facts.entry(key).or_default() += 1;
+    }
+    facts
+}
+
+fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn unsafe_ops_equal_rustcs_e0133_errors() {
+    let cases = painter_tests::repo_root().join("ui-tests/unsafe");
+    let work = tempfile::tempdir().unwrap();
+    let stripped = work.path().join("stripped");
+    painter_tests::copy_dir(&cases, &stripped);
+    for path in case_files(&stripped).into_iter().chain(case_files(&stripped.join("auxiliary"))) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, strip_unsafe_contexts(&text)).unwrap();
+    }
+    let mut total = 0;
+    let mut mismatches = Vec::new();
+    for original in case_files(&cases) {
+        let name = original.file_name().unwrap().to_owned();
+        let out = work.path().join("out").join(&name);
+        std::fs::create_dir_all(&out).unwrap();
+        let ours = painter_ops(&original, &out);
+        let rustcs = rustc_e0133(&stripped.join(&name), &out);
+        total += rustcs.values().sum::<u32>();
+        if ours != rustcs {
+            mismatches.push(format!(
+                "{}:\n  painter: {ours:?}\n  rustc:   {rustcs:?}",
+                original.display()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    assert!(total > 50, "the corpus should exercise many ops, found {total}");
+}
+
+#[test]
+fn stripping_keeps_columns() {
+    let source = "fn f(p: *const u8) -> u8 { unsafe { *p } }\nunsafe fn g() {}\n";
+    let stripped = strip_unsafe_contexts(source);
+    assert_eq!(stripped, "fn f(p: *const u8) -> u8 {        { *p } }\nunsafe fn g() {}\n");
+}
