@@ -17,14 +17,23 @@ type Facts = BTreeMap<(String, u32, u32, String), u32>;
 const KINDS: &[(&str, &str)] = &[
     ("call to unsafe function", "call_unsafe_fn"),
     ("use of inline assembly", "inline_asm"),
-    ("initializing type with an unsafe field", "init_unsafe_field"),
+    (
+        "initializing type with an unsafe field",
+        "init_unsafe_field",
+    ),
     ("use of mutable static", "use_static_mut"),
     ("use of extern static", "use_extern_static"),
     ("use of unsafe field", "use_unsafe_field"),
     ("dereference of raw pointer", "deref_raw_pointer"),
     ("access to union field", "access_union_field"),
-    ("mutation of layout constrained field", "mutate_layout_constrained_field"),
-    ("borrow of layout constrained field", "borrow_layout_constrained_field"),
+    (
+        "mutation of layout constrained field",
+        "mutate_layout_constrained_field",
+    ),
+    (
+        "borrow of layout constrained field",
+        "borrow_layout_constrained_field",
+    ),
     ("unsafe binder cast", "unsafe_binder_cast"),
     ("call to function", "call_target_feature_fn"),
     ("call `", "call_drop_explicitly"),
@@ -45,7 +54,10 @@ fn strip_unsafe_contexts(source: &str) -> String {
     while let Some(pos) = rest.find("unsafe") {
         let (before, after) = rest.split_at(pos);
         out.push_str(before);
-        let word_start = before.chars().last().is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        let word_start = before
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric() && c != '_');
         let tail = &after["unsafe".len()..];
         if word_start && tail.trim_start().starts_with('{') {
             out.push_str("      ");
@@ -55,13 +67,21 @@ fn strip_unsafe_contexts(source: &str) -> String {
         rest = tail;
     }
     out.push_str(rest);
-    out.replace("allow(unsafe_op_in_unsafe_fn)", "deny(unsafe_op_in_unsafe_fn) ")
+    out.replace(
+        "allow(unsafe_op_in_unsafe_fn)",
+        "deny(unsafe_op_in_unsafe_fn) ",
+    )
 }
 
 fn rustc_args(file: &Path, out_dir: &Path) -> Vec<String> {
     [
-        "--crate-type=lib", "--edition=2024", "--emit=metadata", "--error-format=json",
-        "-Aunused", "-Dunsafe_op_in_unsafe_fn", "--out-dir",
+        "--crate-type=lib",
+        "--edition=2024",
+        "--emit=metadata",
+        "--error-format=json",
+        "-Aunused",
+        "-Dunsafe_op_in_unsafe_fn",
+        "--out-dir",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -70,7 +90,11 @@ fn rustc_args(file: &Path, out_dir: &Path) -> Vec<String> {
 }
 
 fn file_name(path: &str) -> String {
-    Path::new(path).file_name().unwrap().to_string_lossy().into_owned()
+    Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// What rustc says about the stripped copy.
@@ -82,7 +106,9 @@ fn rustc_e0133(file: &Path, out_dir: &Path) -> Facts {
         .unwrap();
     let mut facts = Facts::new();
     for line in String::from_utf8_lossy(&output.stderr).lines() {
-        let Ok(diag) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(diag) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if diag["code"]["code"] != "E0133" {
             continue;
         }
@@ -113,16 +139,30 @@ fn painter_ops(file: &Path, out_dir: &Path) -> Facts {
         .env(PAINTER_ARGS_ENV, DriverConfig::default().to_env_value())
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stem = file.file_stem().unwrap().to_string_lossy();
     let graph_path = out_dir.join(format!("{stem}.painter.json"));
     let GraphFile::Crate(graph) = painter_schema::read_graph_file(&graph_path).unwrap() else {
         panic!("{} is not a per-crate file", graph_path.display())
     };
-    assert_eq!(graph.status, painter_schema::Status::Ok, "{:?}", graph.error);
+    assert_eq!(
+        graph.status,
+        painter_schema::Status::Ok,
+        "{:?}",
+        graph.error
+    );
     let mut facts = Facts::new();
     for op in &graph.unsafe_ops {
-        let key = (file_name(&op.span.file), op.span.line, op.span.col, op.kind.to_string());
+        let key = (
+            file_name(&op.span.file),
+            op.span.line,
+            op.span.col,
+            op.kind.to_string(),
+        );
         *facts.entry(key).or_default() += 1;
     }
     facts
@@ -144,7 +184,10 @@ fn unsafe_ops_equal_rustcs_e0133_errors() {
     let work = tempfile::tempdir().unwrap();
     let stripped = work.path().join("stripped");
     painter_tests::copy_dir(&cases, &stripped);
-    for path in case_files(&stripped).into_iter().chain(case_files(&stripped.join("auxiliary"))) {
+    for path in case_files(&stripped)
+        .into_iter()
+        .chain(case_files(&stripped.join("auxiliary")))
+    {
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, strip_unsafe_contexts(&text)).unwrap();
     }
@@ -165,12 +208,18 @@ fn unsafe_ops_equal_rustcs_e0133_errors() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-    assert!(total > 50, "the corpus should exercise many ops, found {total}");
+    assert!(
+        total > 50,
+        "the corpus should exercise many ops, found {total}"
+    );
 }
 
 #[test]
 fn stripping_keeps_columns() {
     let source = "fn f(p: *const u8) -> u8 { unsafe { *p } }\nunsafe fn g() {}\n";
     let stripped = strip_unsafe_contexts(source);
-    assert_eq!(stripped, "fn f(p: *const u8) -> u8 {        { *p } }\nunsafe fn g() {}\n");
+    assert_eq!(
+        stripped,
+        "fn f(p: *const u8) -> u8 {        { *p } }\nunsafe fn g() {}\n"
+    );
 }

@@ -81,32 +81,18 @@ pub fn finalize(
     mut graph: schema::CrateGraph,
     started: Instant,
 ) -> schema::CrateGraph {
-    let key = |s: &schema::Span| (s.file.clone(), s.line, s.col, s.end_line, s.end_col);
-    graph.functions.sort_by(|a, b| a.id.cmp(&b.id));
-    graph
-        .unsafe_ops
-        .sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
-    graph.unsafe_blocks.sort_by_key(|b| key(&b.span));
-    graph.calls.sort_by(|a, b| {
-        (key(&a.span), a.kind, &a.callee_path, &a.detail).cmp(&(
-            key(&b.span),
-            b.kind,
-            &b.callee_path,
-            &b.detail,
-        ))
-    });
-    graph
-        .ffi
-        .imports
-        .sort_by(|a, b| (key(&a.span), &a.item).cmp(&(key(&b.span), &b.item)));
-    graph.ffi.exports.sort_by(|a, b| a.symbol.cmp(&b.symbol));
-    graph
-        .ffi
-        .callbacks
-        .sort_by(|a, b| key(&a.span).cmp(&key(&b.span)));
-    graph
-        .declarations
-        .sort_by(|a, b| (key(&a.span), a.kind).cmp(&(key(&b.span), b.kind)));
+    // The records' derived order (by function, then kind/span): any fixed order will do, and
+    // the linker sorts the same way.
+    graph.functions.sort();
+    graph.unsafe_ops.sort();
+    graph.unsafe_blocks.sort();
+    graph.calls.sort();
+    graph.ffi.imports.sort();
+    graph.ffi.exports.sort();
+    graph.ffi.callbacks.sort();
+    graph.ffi.native_libraries.sort();
+    graph.ffi.native_libraries.dedup();
+    graph.declarations.sort();
     graph.recount();
     // Analysis time is the one non-deterministic field; it is kept out of the comparison
     // tests by design (they compare with it zeroed).

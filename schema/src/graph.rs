@@ -331,7 +331,9 @@ impl CrateGraph {
         };
         for op in &self.unsafe_ops {
             *c.unsafe_ops_by_kind.entry(op.kind.to_string()).or_default() += 1;
-            *c.unsafe_ops_by_context.entry(op.context.kind.to_string()).or_default() += 1;
+            *c.unsafe_ops_by_context
+                .entry(op.context.kind.to_string())
+                .or_default() += 1;
         }
         for b in &self.unsafe_blocks {
             if b.generated {
@@ -343,7 +345,12 @@ impl CrateGraph {
         for call in &self.calls {
             *c.calls_by_kind.entry(call.kind.to_string()).or_default() += 1;
         }
-        c.ffi_calls = self.ffi.imports.iter().filter(|i| i.item_kind == "fn").count() as u64;
+        c.ffi_calls = self
+            .ffi
+            .imports
+            .iter()
+            .filter(|i| i.item_kind == "fn")
+            .count() as u64;
         for d in &self.declarations {
             match d.kind {
                 DeclarationKind::UnsafeFn => c.unsafe_fns += 1,

@@ -10,15 +10,30 @@ use crate::{CrateGraph, LINKED_FORMAT, LinkedGraph, SCHEMA_VERSION};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: not a cargo painter graph file: {source}")]
-    NotJson { path: PathBuf, source: serde_json::Error },
-    #[error("{path}: schema_version {found} is not supported (this cargo painter reads {expected})")]
-    Version { path: PathBuf, found: u64, expected: u32 },
+    NotJson {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path}: schema_version {found} is not supported (this cargo painter reads {expected})"
+    )]
+    Version {
+        path: PathBuf,
+        found: u64,
+        expected: u32,
+    },
     #[error("{path}: no schema_version field: not a cargo painter graph file")]
     NoVersion { path: PathBuf },
     #[error("{path}: corrupt graph file: {source}")]
-    Corrupt { path: PathBuf, source: serde_json::Error },
+    Corrupt {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
 }
 
 /// Either kind of graph file.
@@ -41,9 +56,15 @@ pub fn from_json_bytes(path: &Path, bytes: &[u8]) -> Result<GraphFile, LoadError
     // Header first: a version mismatch must be reported as such, not as a missing field.
     let header: Header = serde_json::from_slice(bytes).map_err(|source| {
         if source.is_eof() || source.is_data() {
-            LoadError::Corrupt { path: path(), source }
+            LoadError::Corrupt {
+                path: path(),
+                source,
+            }
         } else {
-            LoadError::NotJson { path: path(), source }
+            LoadError::NotJson {
+                path: path(),
+                source,
+            }
         }
     })?;
     let version = match header.schema_version {
@@ -51,19 +72,32 @@ pub fn from_json_bytes(path: &Path, bytes: &[u8]) -> Result<GraphFile, LoadError
         Some(v) => v.as_u64().unwrap_or(0),
     };
     if version != u64::from(SCHEMA_VERSION) {
-        return Err(LoadError::Version { path: path(), found: version, expected: SCHEMA_VERSION });
+        return Err(LoadError::Version {
+            path: path(),
+            found: version,
+            expected: SCHEMA_VERSION,
+        });
     }
-    let corrupt = |source| LoadError::Corrupt { path: path(), source };
+    let corrupt = |source| LoadError::Corrupt {
+        path: path(),
+        source,
+    };
     if header.format.as_deref() == Some(LINKED_FORMAT) {
-        Ok(GraphFile::Linked(Box::new(serde_json::from_slice(bytes).map_err(corrupt)?)))
+        Ok(GraphFile::Linked(Box::new(
+            serde_json::from_slice(bytes).map_err(corrupt)?,
+        )))
     } else {
-        Ok(GraphFile::Crate(Box::new(serde_json::from_slice(bytes).map_err(corrupt)?)))
+        Ok(GraphFile::Crate(Box::new(
+            serde_json::from_slice(bytes).map_err(corrupt)?,
+        )))
     }
 }
 
 /// Read a per-crate or linked graph file from disk.
 pub fn read_graph_file(path: &Path) -> Result<GraphFile, LoadError> {
-    let bytes =
-        std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     from_json_bytes(path, &bytes)
 }

@@ -125,7 +125,7 @@ pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
             GraphFile::Linked(_) => panic!("{} is a linked graph", path.display()),
         }
     }
-    graphs.sort_by(|a, b| a.krate.key().cmp(&b.krate.key()));
+    graphs.sort_by_key(|g| g.krate.key());
     graphs
 }
 

@@ -33,7 +33,7 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         DefKind::AssocFn => FunctionKind::Method,
         DefKind::Closure if tcx.is_coroutine(def_id) => FunctionKind::Coroutine,
         DefKind::Closure => FunctionKind::Closure,
-        DefKind::Const { .. } | DefKind::AssocConst { .. } => FunctionKind::Const,
+        DefKind::Const | DefKind::AssocConst => FunctionKind::Const,
         DefKind::Static { .. } if foreign => FunctionKind::ForeignStatic,
         DefKind::Static { .. } => FunctionKind::Static,
         DefKind::AnonConst if tcx.is_typeck_child(def_id) => FunctionKind::InlineConst,

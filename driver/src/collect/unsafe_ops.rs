@@ -334,7 +334,7 @@ impl<'a, 'tcx> Visitor<'a, 'tcx> for Visit<'a, 'tcx> {
                             self.record(pat.span, kind, None, None)
                         }
                         Mutability::Not => {}
-                        Mutability::Mut { .. } => {
+                        Mutability::Mut => {
                             let kind = UnsafeOpKind::MutateLayoutConstrainedField;
                             self.record(pat.span, kind, None, None)
                         }

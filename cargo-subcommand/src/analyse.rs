@@ -1,0 +1,147 @@
+//! The default command, `cargo painter [CARGO FLAGS] [--out DIR]`: one function per phase, in
+//! the order they run (the cargo-miri shape). Each phase either hands the next one what it
+//! needs or stops the run with one clear error.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use anyhow::{Context, Result};
+use painter_linker::{LinkOptions, link, link_graphs, write_graph};
+use painter_schema::DriverConfig;
+
+use crate::{
+    cargo_check::{self, CheckInputs},
+    cli::AnalyseArgs,
+    collect::{self, Collected},
+    driver, messages, report,
+    summary::{self, Summary},
+    toolchain::{self, Toolchain},
+    workspace::{self, Workspace},
+};
+
+pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
+    let toolchain = phase_toolchain()?;
+    let driver = phase_driver()?;
+    let ws = workspace::load(&toolchain, &args.cargo)?;
+    let out = args.out.clone().unwrap_or_else(|| ws.painter_target_dir());
+    let crates_dir = out.join("crates");
+    let graph_file = out.join("graph.json");
+
+    let cargo = phase_cargo_check(&toolchain, &driver, &ws, args)?;
+    if !cargo.status.success() {
+        // Cargo has shown the compile errors; its exit code is ours. Nothing is linked and
+        // the previous results stay as they were.
+        return Ok(ExitCode::from(
+            cargo.status.code().unwrap_or(101).clamp(1, 255) as u8,
+        ));
+    }
+    let collected = phase_collect(&cargo.artifacts, &ws, &crates_dir)?;
+    let summary = phase_link(&collected, &graph_file)?;
+    report::report(&summary, &collected, &crates_dir, &graph_file);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Phase 1: the pinned nightly with rustc-dev.
+fn phase_toolchain() -> Result<Toolchain> {
+    toolchain::locate()
+}
+
+/// Phase 2: the painter-driver binary.
+fn phase_driver() -> Result<PathBuf> {
+    driver::locate()
+}
+
+/// Phase 3: `cargo check` through the driver, reading cargo's messages as it goes.
+fn phase_cargo_check(
+    toolchain: &Toolchain,
+    driver: &Path,
+    ws: &Workspace,
+    args: &AnalyseArgs,
+) -> Result<messages::CargoRun> {
+    let config = driver_config(args);
+    let user_env = |key: &str| std::env::var_os(key);
+    let cmd = cargo_check::check_command(&CheckInputs {
+        toolchain,
+        driver,
+        flags: &args.cargo,
+        target_dir: &ws.painter_target_dir(),
+        override_build_dir: ws.separate_build_dir,
+        config: &config,
+        user_env: &user_env,
+    });
+    messages::run(cmd.command())
+}
+
+/// The options every driver invocation gets through `PAINTER_ARGS`.
+pub fn driver_config(args: &AnalyseArgs) -> DriverConfig {
+    DriverConfig {
+        emit: args.emit.iter().map(|&e| e.into()).collect(),
+        force_panic: args.force_panic_in.clone(),
+        ..DriverConfig::default()
+    }
+}
+
+/// Phase 4: the driver's per-crate files, refreshed into `<out>/crates/`.
+fn phase_collect(
+    artifacts: &[cargo_metadata::Artifact],
+    ws: &Workspace,
+    crates_dir: &Path,
+) -> Result<Collected> {
+    collect::collect(artifacts, ws, crates_dir)
+}
+
+/// Phase 5: link them into `<out>/graph.json`, unless nothing changed since the last run.
+/// Unreadable files are reported and left out: one bad file must not cost the user the rest
+/// of the analysis.
+fn phase_link(collected: &Collected, graph_file: &Path) -> Result<Summary> {
+    if let Some(summary) = summary::lookup(&collected.files, graph_file) {
+        log::debug!("inputs unchanged: {} is up to date", graph_file.display());
+        return Ok(summary);
+    }
+    log::debug!("linking {} files", collected.files.len());
+    let graph = if collected.files.is_empty() {
+        link_graphs(Vec::new())
+    } else {
+        let outcome = link(&collected.files, &LinkOptions { keep_going: true })?;
+        // Each error starts with the file it is about.
+        for (_, error) in &outcome.skipped {
+            crate::warning(format_args!("left out of the graph: {error}"));
+        }
+        outcome.graph
+    };
+    summary::invalidate(graph_file);
+    write_graph(&graph, graph_file).context("cannot write the linked graph")?;
+    let summary = Summary::of(&graph);
+    // Not cached when files were left out, so their warnings come back on the next run.
+    if graph.crates.len() == collected.files.len() {
+        summary::store(&collected.files, graph_file, &summary);
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use painter_schema::Emit;
+
+    use super::*;
+    use crate::cli::EmitArg;
+
+    #[test]
+    fn driver_options_from_flags() {
+        let args = AnalyseArgs {
+            emit: vec![EmitArg::UnsafeOps, EmitArg::Calls],
+            force_panic_in: Some("demo_core".into()),
+            ..AnalyseArgs::default()
+        };
+        let config = driver_config(&args);
+        assert_eq!(config.emit, [Emit::UnsafeOps, Emit::Calls]);
+        assert_eq!(config.force_panic.as_deref(), Some("demo_core"));
+        assert!(!config.disable && !config.no_output);
+        assert_eq!(
+            driver_config(&AnalyseArgs::default()),
+            DriverConfig::default()
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Phase 4 (`collect`): find the graph file the driver wrote for every unit cargo reported,
+//! and make `<out>/crates/` hold exactly this build's files (one per unit, no stale ones).
+
+use std::{
+    collections::BTreeMap,
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, Result};
+use cargo_metadata::{Artifact, TargetKind};
+
+use crate::{artifact, workspace::Workspace};
+
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// The files in `crates/`, sorted.
+    pub files: Vec<PathBuf>,
+    /// Units without a graph file: `(description, expected path)`.
+    pub missing: Vec<(String, PathBuf)>,
+}
+
+pub fn collect(artifacts: &[Artifact], ws: &Workspace, crates_dir: &Path) -> Result<Collected> {
+    let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for a in artifacts {
+        let (package, version) = ws
+            .package_name_version(&a.package_id)
+            .unwrap_or_else(|| (a.package_id.repr.clone(), "0.0.0".into()));
+        let describe = || describe(&package, &version, a);
+        let Some(unit) = artifact::for_artifact(a) else {
+            crate::warning(format_args!(
+                "cannot tell where the driver wrote the graph of {} (outputs: {:?})",
+                describe(),
+                a.filenames
+            ));
+            continue;
+        };
+        if !unit.painter_file.is_file() {
+            missing.push((describe(), unit.painter_file));
+            continue;
+        }
+        let name = artifact::crate_file_name(&package, &version, &unit.hash);
+        if let Some(previous) = wanted.insert(name.clone(), unit.painter_file) {
+            crate::warning(format_args!(
+                "two units would be {name}; kept only one ({})",
+                previous.display()
+            ));
+        }
+    }
+    let files = refresh_dir(crates_dir, &wanted)
+        .with_context(|| format!("cannot update {}", crates_dir.display()))?;
+    Ok(Collected { files, missing })
+}
+
+/// `` `regex` v1.13.2 (lib) ``, `` `app` v0.1.0 (bin "app") ``, `` `app` v0.1.0 (build script) ``.
+fn describe(package: &str, version: &str, a: &Artifact) -> String {
+    let target = match a.target.kind.first() {
+        Some(TargetKind::Lib) | None => "lib".to_string(),
+        Some(TargetKind::CustomBuild) => "build script".to_string(),
+        Some(kind) => format!("{kind} \"{}\"", a.target.name),
+    };
+    format!("`{package}` v{version} ({target})")
+}
+
+/// Put `wanted` (file name → source) into `dir` and delete every other `*.json` there.
+/// Each file appears at once and whole (temp + rename), as a hard link where possible: the
+/// driver replaces its files by rename, never in place, so a link is a snapshot like a copy.
+fn refresh_dir(dir: &Path, wanted: &BTreeMap<String, PathBuf>) -> io::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let mut files = Vec::with_capacity(wanted.len());
+    for (name, source) in wanted {
+        let dest = dir.join(name);
+        if !same_file(source, &dest) {
+            place(source, &dest)?;
+        }
+        files.push(dest);
+    }
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        let stale = path.extension().is_some_and(|e| e == "json")
+            && !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| wanted.contains_key(n));
+        if stale {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(files)
+}
+
+fn place(source: &Path, dest: &Path) -> io::Result<()> {
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    if fs::hard_link(source, &tmp).is_err() {
+        fs::copy(source, &tmp)?;
+    }
+    fs::rename(&tmp, dest).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempDir;
+
+    fn artifact(name: &str, pkg: &str, filename: &Path) -> Artifact {
+        serde_json::from_value(serde_json::json!({
+            "reason": "compiler-artifact", "package_id": pkg, "manifest_path": "/w/Cargo.toml",
+            "target": {"kind": ["lib"], "crate_types": ["lib"], "name": name,
+                       "src_path": "/w/src/lib.rs", "edition": "2024"},
+            "profile": {"opt_level": "0", "debuginfo": 0, "debug_assertions": true,
+                        "overflow_checks": true, "test": false},
+            "features": [], "filenames": [filename], "executable": null, "fresh": true
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn crates_dir_holds_exactly_this_build() {
+        let tmp = TempDir::new("collect");
+        let deps = tmp.path().join("deps");
+        fs::create_dir_all(&deps).unwrap();
+        fs::write(
+            deps.join("regex-00112233aabbccdd.painter.json"),
+            "{\"r\":1}",
+        )
+        .unwrap();
+        let crates = tmp.path().join("out/crates");
+        fs::create_dir_all(&crates).unwrap();
+        fs::write(crates.join("old-0.1.0-ffffffffffffffff.json"), "stale").unwrap();
+        fs::write(crates.join("README"), "not ours").unwrap();
+
+        let artifacts = [
+            artifact(
+                "regex",
+                "registry+https://x#regex@1.13.2",
+                &deps.join("libregex-00112233aabbccdd.rmeta"),
+            ),
+            artifact(
+                "gone",
+                "registry+https://x#gone@0.2.0",
+                &deps.join("libgone-0123456789abcdef.rmeta"),
+            ),
+        ];
+        let ws = Workspace::for_tests(tmp.path());
+        let collected = collect(&artifacts, &ws, &crates).unwrap();
+        assert_eq!(
+            collected.files,
+            [crates.join("regex-1.13.2-00112233aabbccdd.json")]
+        );
+        assert_eq!(
+            fs::read_to_string(&collected.files[0]).unwrap(),
+            "{\"r\":1}"
+        );
+        assert_eq!(collected.missing.len(), 1);
+        assert_eq!(collected.missing[0].0, "`gone` v0.2.0 (lib)");
+        assert_eq!(
+            collected.missing[0].1,
+            deps.join("gone-0123456789abcdef.painter.json")
+        );
+        assert!(!crates.join("old-0.1.0-ffffffffffffffff.json").exists());
+        assert!(crates.join("README").exists());
+
+        // A second run with nothing new changes nothing.
+        let again = collect(&artifacts, &ws, &crates).unwrap();
+        assert_eq!(again.files, collected.files);
+    }
+}

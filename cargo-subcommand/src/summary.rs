@@ -1,0 +1,158 @@
+//! What the report prints about a linked graph, and a cache of it: when neither the per-crate
+//! files, nor `graph.json`, nor this binary changed since the last run, the link is skipped
+//! and the cached summary printed. Linking parses every per-crate file, which on a real tree
+//! costs more than a whole no-op `cargo check` (DESIGN.md §6 allows 5% on top of one).
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    time::UNIX_EPOCH,
+};
+
+use painter_linker::{render_table, summary_rows};
+use painter_schema::{LinkedGraph, Status};
+use serde::{Deserialize, Serialize};
+
+/// The cache file, beside `graph.json`.
+pub const CACHE_FILE: &str = ".summary-cache.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// `render_table` of the graph's rows.
+    pub table: String,
+    /// `(crate key, error)` of every crate whose analysis failed.
+    pub failed: Vec<(String, String)>,
+}
+
+impl Summary {
+    pub fn of(graph: &LinkedGraph) -> Summary {
+        let failed = graph
+            .crates
+            .iter()
+            .filter(|(_, krate)| krate.status == Status::Failed)
+            .map(|(key, krate)| {
+                (
+                    key.clone(),
+                    krate
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "no reason given".into()),
+                )
+            })
+            .collect();
+        Summary {
+            table: render_table(&summary_rows(graph)),
+            failed,
+        }
+    }
+}
+
+/// Size and modification time of a file: enough to notice a replaced file (the driver and
+/// `collect` replace files by rename, so a new version is a new file with a new mtime).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    mtime_ns: u128,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(path).ok()?;
+    let mtime_ns = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(Stamp {
+        len: meta.len(),
+        mtime_ns,
+    })
+}
+
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Key {
+    exe: Option<Stamp>,
+    inputs: Vec<(PathBuf, Stamp)>,
+    graph: Stamp,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cached {
+    key: Key,
+    summary: Summary,
+}
+
+fn key(inputs: &[PathBuf], graph_file: &Path) -> Option<Key> {
+    let exe = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
+    let inputs = inputs
+        .iter()
+        .map(|p| Some((p.clone(), stamp(p)?)))
+        .collect::<Option<_>>()?;
+    Some(Key {
+        exe,
+        inputs,
+        graph: stamp(graph_file)?,
+    })
+}
+
+/// The cached summary, if it was made from exactly these inputs and this `graph.json`.
+pub fn lookup(inputs: &[PathBuf], graph_file: &Path) -> Option<Summary> {
+    let cache = graph_file.with_file_name(CACHE_FILE);
+    let cached: Cached = serde_json::from_slice(&fs::read(cache).ok()?).ok()?;
+    (cached.key == key(inputs, graph_file)?).then_some(cached.summary)
+}
+
+/// Remember `summary` for these inputs and the `graph.json` just written. Best effort: a
+/// failure only costs the next run a link.
+pub fn store(inputs: &[PathBuf], graph_file: &Path, summary: &Summary) {
+    let cache = graph_file.with_file_name(CACHE_FILE);
+    let Some(key) = key(inputs, graph_file) else {
+        return;
+    };
+    let cached = Cached {
+        key,
+        summary: summary.clone(),
+    };
+    let tmp = cache.with_extension("tmp");
+    let written = serde_json::to_vec(&cached)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| fs::write(&tmp, bytes))
+        .and_then(|()| fs::rename(&tmp, &cache));
+    if let Err(e) = written {
+        log::debug!("cannot write {}: {e}", cache.display());
+    }
+}
+
+/// Forget the cached summary (before `graph.json` is rewritten).
+pub fn invalidate(graph_file: &Path) {
+    let _ = fs::remove_file(graph_file.with_file_name(CACHE_FILE));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempDir;
+
+    #[test]
+    fn reused_only_for_the_same_files() {
+        let dir = TempDir::new("summary");
+        let input = dir.path().join("a.json");
+        let graph = dir.path().join("graph.json");
+        fs::write(&input, "{}").unwrap();
+        fs::write(&graph, "{}").unwrap();
+        let inputs = vec![input.clone()];
+        let summary = Summary {
+            table: "t\n".into(),
+            failed: vec![("k".into(), "e".into())],
+        };
+        assert_eq!(lookup(&inputs, &graph), None);
+        store(&inputs, &graph, &summary);
+        assert_eq!(lookup(&inputs, &graph), Some(summary));
+        // Another set of inputs, or a changed input, misses.
+        assert_eq!(lookup(&[], &graph), None);
+        fs::write(&input, "{ }").unwrap();
+        assert_eq!(lookup(&inputs, &graph), None);
+        invalidate(&graph);
+        assert!(!graph.with_file_name(CACHE_FILE).exists());
+    }
+}
