@@ -1,6 +1,6 @@
 //! ui-tests: each `ui-tests/<dir>/*.rs` file is compiled by `painter-driver` with `--emit`, which
-//! reports every recorded fact as a warning at its span; ui_test checks each one against a
-//! `//~ WARN` annotation on that exact line, and the full output against the `.stderr`
+//! reports every recorded fact as a note at its span; ui_test checks each one against a
+//! `//~ NOTE` annotation on that exact line, and the full output against the `.stderr`
 //! snapshot (columns included). Snapshots are only rewritten on request:
 //! `PAINTER_BLESS=1 cargo test -p painter-ui-tests`.
 

@@ -48,7 +48,7 @@ pub struct AnalyseArgs {
     /// Directory for crates/ and graph.json [default: <target-dir>/painter]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also report these facts as compiler warnings at their spans
+    /// Also report these facts as compiler notes at their spans
     #[arg(long, value_name = "FACTS", value_delimiter = ',')]
     pub emit: Vec<EmitArg>,
     /// Debug switch: make the analysis of this crate panic

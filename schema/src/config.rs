@@ -11,7 +11,7 @@ pub const PAINTER_ARGS_ENV: &str = "PAINTER_ARGS";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DriverConfig {
-    /// Also report facts as compiler warnings at their spans (used by the ui-tests, and handy
+    /// Also report facts as compiler notes (`note: painter: …`) at their spans (used by the ui-tests, and handy
     /// for a quick look in an editor).
     pub emit: Vec<Emit>,
     /// Skip analysis entirely (the driver then behaves exactly like rustc). For benchmarks.

@@ -1,5 +1,6 @@
-//! `--emit`: facts reported as compiler warnings at their spans, in source order. The ui-tests
-//! check these against `//~ WARN` annotations; a person can use them for a quick look.
+//! `--emit`: facts reported as compiler notes (`note: painter: …`) at their spans, in source
+//! order. The ui-tests check these against `//~ NOTE` annotations; a person can use them for a
+//! quick look. Notes, not warnings: they must not change a build's warning count.
 
 use painter_schema::{DriverConfig, Emit};
 use rustc_middle::ty::TyCtxt;
