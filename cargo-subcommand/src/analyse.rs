@@ -101,21 +101,23 @@ fn phase_link(collected: &Collected, graph_file: &Path) -> Result<Summary> {
         return Ok(summary);
     }
     log::debug!("linking {} files", collected.files.len());
-    let graph = if collected.files.is_empty() {
-        link_graphs(Vec::new())
+    let (graph, complete) = if collected.files.is_empty() {
+        (link_graphs(Vec::new()), true)
     } else {
         let outcome = link(&collected.files, &LinkOptions { keep_going: true })?;
         // Each error starts with the file it is about.
         for (_, error) in &outcome.skipped {
             crate::warning(format_args!("left out of the graph: {error}"));
         }
-        outcome.graph
+        (outcome.graph, outcome.skipped.is_empty())
     };
     summary::invalidate(graph_file);
     write_graph(&graph, graph_file).context("cannot write the linked graph")?;
     let summary = Summary::of(&graph);
-    // Not cached when files were left out, so their warnings come back on the next run.
-    if graph.crates.len() == collected.files.len() {
+    // Not cached when files were left out, so their warnings come back on the next run. (Files
+    // may be fewer than crates: one package built twice, e.g. for the host and the target,
+    // is one crate of the graph.)
+    if complete {
         summary::store(&collected.files, graph_file, &summary);
     }
     Ok(summary)

@@ -26,6 +26,9 @@ pub struct Records {
     pub thir_seen: FxHashSet<LocalDefId>,
     /// Bodies whose MIR was visited (calls, FFI).
     pub mir_seen: FxHashSet<LocalDefId>,
+    /// Drop-glue nodes already created (by id): each type's glue is recorded once per crate.
+    pub glue: FxHashSet<String>,
+    pub glue_functions: Vec<schema::Function>,
     /// The first analysis failure (a caught panic), if any.
     pub failure: Option<String>,
 }
@@ -40,6 +43,17 @@ pub fn records() -> MutexGuard<'static, Option<Records>> {
 thread_local! {
     static IN_ANALYSIS: Cell<bool> = const { Cell::new(false) };
     static PANIC_MESSAGE: Cell<Option<String>> = const { Cell::new(None) };
+}
+
+/// Claim the glue node `id`: true the first time, when the caller must create it.
+pub fn register_glue(id: &str) -> bool {
+    let mut guard = records();
+    let records = guard.get_or_insert_with(Records::default);
+    if records.glue.contains(id) {
+        return false;
+    }
+    records.glue.insert(id.to_string());
+    true
 }
 
 /// Install a panic hook in front of rustc's ICE hook: panics inside our analysis are recorded

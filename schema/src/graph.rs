@@ -323,7 +323,12 @@ impl CrateGraph {
     /// Recompute [`Counts`] from the record lists.
     pub fn recount(&mut self) {
         let mut c = Counts {
-            functions: self.functions.len() as u64,
+            // Drop-glue nodes are synthetic: not counted as the crate's functions.
+            functions: self
+                .functions
+                .iter()
+                .filter(|f| f.kind != FunctionKind::DropGlue)
+                .count() as u64,
             unsafe_ops: self.unsafe_ops.len() as u64,
             calls: self.calls.len() as u64,
             ffi_exports: self.ffi.exports.len() as u64,

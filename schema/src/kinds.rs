@@ -90,6 +90,9 @@ string_enum! {
         Ctor = "ctor",
         ForeignFn = "foreign_fn",
         ForeignStatic = "foreign_static",
+        /// `core::ptr::drop_in_place::<T>` for one type `T`: a synthetic node whose edges are
+        /// the `Drop` impl of `T` and the glue of its fields.
+        DropGlue = "drop_glue",
         Other = "other",
     }
 }

@@ -3,9 +3,9 @@
 // the closing brace of its scope (rustc attributes scope-exit drops to the closing brace), or
 // the `;` of the statement for a temporary. Each scope here holds exactly one droppable value
 // and no other call is made while it lives, so there is no unwind-path duplicate. Types
-// without drop glue are never dropped. Deliberately NOT covered: values moved out before the
-// end of their scope (`let g = Guard(5); g`) — the un-elaborated MIR the tool reads still has
-// a `drop` terminator for them, which never runs; whether to report it is the tool's choice.
+// without drop glue are never dropped. A value moved away on every path is not dropped where
+// its scope ends (built MIR still has that drop; the driver removes it as drop elaboration
+// would); a value moved on some paths only is.
 #![no_std]
 
 pub struct Guard(pub u32);
@@ -51,3 +51,16 @@ pub fn no_glue() -> u32 {
     let n = NoGlue(6);
     n.0
 }
+
+pub fn moved_away() -> u32 {
+    let g = Guard(5);
+    parameter(g) //~ NOTE: call static
+}
+
+pub fn moved_on_one_path(flag: bool) -> u32 {
+    let g = Guard(6);
+    if flag {
+        return parameter(g); //~ NOTE: call static
+    }
+    7
+} //~ NOTE: call drop

@@ -13,13 +13,15 @@ use rustc_middle::ty::{self, GenericArgsRef, Instance, InstanceKind, ShimKind, T
 use rustc_span::Span;
 
 use super::common::Cx;
-use super::ffi;
+use super::{drops, ffi, moves};
 
 #[derive(Default)]
 pub struct BodyCalls {
     pub calls: Vec<(schema::Call, Span)>,
     pub imports: Vec<schema::FfiImport>,
     pub callbacks: Vec<schema::FfiCallback>,
+    /// Drop-glue nodes first needed by this body.
+    pub glue_functions: Vec<schema::Function>,
 }
 
 pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: &mut BodyCalls) {
@@ -29,6 +31,7 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
         typing_env: ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id()),
         body,
         seen_drops: FxHashSet::default(),
+        drops: drops::Drops::new(ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id())),
         out,
     };
     // Uses of extern statics: MIR keeps which locals are references to statics.
@@ -43,16 +46,24 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
                 .push(ffi::import(cx, Some(&v.caller), def_id, span));
         }
     }
-    for data in body.basic_blocks.iter() {
+    let live_drops = moves::live_drops(body);
+    for (bb, data) in body.basic_blocks.iter_enumerated() {
         for stmt in &data.statements {
             if let mir::StatementKind::Assign((_, rvalue)) = &stmt.kind {
                 v.visit_rvalue(rvalue, stmt.source_info.span);
             }
         }
         if let Some(term) = &data.terminator {
+            // A drop of a value moved away on every path never runs.
+            if matches!(term.kind, TerminatorKind::Drop { .. }) && !live_drops.contains(bb) {
+                continue;
+            }
             v.visit_terminator(term);
         }
     }
+    let drops = std::mem::replace(&mut v.drops, drops::Drops::new(v.typing_env));
+    out.glue_functions.extend(drops.glue_functions);
+    out.calls.extend(drops.glue_calls);
 }
 
 struct Visit<'a, 'tcx> {
@@ -61,7 +72,8 @@ struct Visit<'a, 'tcx> {
     typing_env: ty::TypingEnv<'tcx>,
     body: &'a Body<'tcx>,
     /// (span, target) pairs already recorded: unwind paths repeat the same drops.
-    seen_drops: FxHashSet<(Span, Option<DefId>)>,
+    seen_drops: FxHashSet<(Span, String)>,
+    drops: drops::Drops<'tcx>,
     out: &'a mut BodyCalls,
 }
 
@@ -96,11 +108,17 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             }
             ty::FnPtr(..) => {
                 let sig = fn_ty.fn_sig(tcx);
-                self.push(CallKind::FnPtr, None, span, None, Some(format!("{sig}")));
+                self.push(CallKind::FnPtr, None, span, None, Some(self.cx.print(sig)));
             }
             // Closures called directly are `Fn*::call*` calls in MIR; anything else here is a
             // type we cannot resolve: keep the edge, unresolved.
-            _ => self.push(CallKind::FnPtr, None, span, None, Some(format!("{fn_ty}"))),
+            _ => self.push(
+                CallKind::FnPtr,
+                None,
+                span,
+                None,
+                Some(self.cx.print(fn_ty)),
+            ),
         }
     }
 
@@ -118,89 +136,73 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         if tcx.trait_of_assoc(def_id).is_none() {
             return self.push(CallKind::Static, Some(def_id), span, None, None);
         }
-        // A trait method: resolve it as far as the caller's generics allow.
-        let self_ty = args.types().next().map(|t| format!("{t}"));
-        match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
-            Ok(Some(instance)) => self.visit_resolved(def_id, instance, span, self_ty),
-            Ok(None) | Err(_) => self.push(
-                CallKind::TraitGeneric,
-                Some(def_id),
-                span,
-                Some(def_id),
-                self_ty,
-            ),
-        }
-    }
-
-    fn visit_resolved(
-        &mut self,
-        trait_fn: DefId,
-        instance: Instance<'tcx>,
-        span: Span,
-        self_ty: Option<String>,
-    ) {
-        let tcx = self.tcx();
-        let trait_method = Some(trait_fn);
+        // A trait method: resolve it as far as the caller's generics allow. The receiver type
+        // is printed only where it is the information (generic and virtual calls).
+        let self_ty = || args.types().next().map(|t| self.cx.print(t));
+        let trait_method = Some(def_id);
+        let instance = match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
+            Ok(Some(instance)) => instance,
+            Ok(None) | Err(_) => {
+                let kind = CallKind::TraitGeneric;
+                return self.push(kind, Some(def_id), span, trait_method, self_ty());
+            }
+        };
         match instance.def {
             InstanceKind::Item(callee) if tcx.is_closure_like(callee) => {
-                self.push(CallKind::Closure, Some(callee), span, trait_method, self_ty)
+                self.push(CallKind::Closure, Some(callee), span, trait_method, None)
             }
             InstanceKind::Item(callee) => self.push(
                 CallKind::TraitResolved,
                 Some(callee),
                 span,
                 trait_method,
-                self_ty,
+                None,
             ),
             InstanceKind::Virtual(..) => {
-                self.push(CallKind::Dyn, Some(trait_fn), span, trait_method, self_ty)
+                self.push(CallKind::Dyn, Some(def_id), span, trait_method, self_ty())
             }
-            InstanceKind::Intrinsic(callee) | InstanceKind::LlvmIntrinsic(callee) => self.push(
-                CallKind::Intrinsic,
-                Some(callee),
-                span,
-                trait_method,
-                self_ty,
-            ),
-            InstanceKind::Shim(ShimKind::ClosureOnce { closure, .. }) => self.push(
-                CallKind::Closure,
-                Some(closure),
-                span,
-                trait_method,
-                self_ty,
-            ),
+            InstanceKind::Intrinsic(callee) | InstanceKind::LlvmIntrinsic(callee) => {
+                self.push(CallKind::Intrinsic, Some(callee), span, trait_method, None)
+            }
+            InstanceKind::Shim(ShimKind::ClosureOnce { closure, .. }) => {
+                self.push(CallKind::Closure, Some(closure), span, trait_method, None)
+            }
+            // `ptr::drop_in_place::<T>(p)` called by hand.
             InstanceKind::Shim(ShimKind::DropGlue(_, Some(ty))) => self.visit_drop(ty, span),
             InstanceKind::Shim(_) => {
-                let detail = Some(format!("{instance}"));
-                self.push(CallKind::Shim, Some(trait_fn), span, trait_method, detail)
+                let detail = Some(self.cx.print(instance));
+                self.push(CallKind::Shim, Some(def_id), span, trait_method, detail)
             }
         }
     }
 
-    /// A drop of a value of type `ty`: one edge per `Drop` impl its drop glue runs.
+    /// A drop of a value of type `ty`: one edge to the type's drop glue (see `drops.rs`).
     fn visit_drop(&mut self, ty: Ty<'tcx>, span: Span) {
-        let tcx = self.tcx();
-        let ty = tcx
-            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(ty))
-            .unwrap_or(ty);
-        if !ty.needs_drop(tcx, self.typing_env) {
-            return;
-        }
-        let mut targets = Vec::new();
-        let mut visited = FxHashSet::default();
-        drop_targets(tcx, self.typing_env, ty, 0, &mut visited, &mut targets);
-        for target in targets {
-            let key = (span, target.impl_fn);
-            if !self.seen_drops.insert(key) {
-                continue;
+        let cx = self.cx;
+        match self.drops.target(cx, ty, span) {
+            None => {}
+            Some(drops::Target::Glue { id, path }) => {
+                if self.seen_drops.insert((span, id.clone())) {
+                    let krate = cx
+                        .tcx
+                        .crate_name(rustc_hir::def_id::LOCAL_CRATE)
+                        .to_string();
+                    self.push_raw(CallKind::Drop, Some(id), path, krate, span, None, None);
+                }
             }
-            self.push(
-                CallKind::Drop,
-                target.impl_fn,
-                span,
-                None,
-                Some(target.detail),
-            );
+            Some(drops::Target::Unknown(detail)) => {
+                if self.seen_drops.insert((span, detail.clone())) {
+                    self.push_raw(
+                        CallKind::Drop,
+                        None,
+                        String::new(),
+                        String::new(),
+                        span,
+                        None,
+                        Some(detail),
+                    );
+                }
+            }
         }
     }
 
@@ -237,84 +239,43 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         detail: Option<String>,
     ) {
         let cx = self.cx;
-        let (callee_path, callee_crate) = match callee {
-            Some(def) => (cx.path(def), cx.tcx.crate_name(def.krate).to_string()),
-            None => (String::new(), String::new()),
+        let (id, path, krate) = match callee {
+            Some(def) => (
+                Some(cx.id(def)),
+                cx.path(def),
+                cx.tcx.crate_name(def.krate).to_string(),
+            ),
+            None => (None, String::new(), String::new()),
         };
+        let trait_method = trait_method.map(|d| cx.path(d));
+        self.push_raw(kind, id, path, krate, span, trait_method, detail);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_raw(
+        &mut self,
+        kind: CallKind,
+        callee: Option<String>,
+        callee_path: String,
+        callee_crate: String,
+        span: Span,
+        trait_method: Option<String>,
+        detail: Option<String>,
+    ) {
+        let cx = self.cx;
         let call = schema::Call {
             caller: self.caller.clone(),
-            callee: callee.map(|d| cx.id(d)),
+            callee,
             callee_path,
             callee_crate,
             kind,
             span: cx.span(span),
-            trait_method: trait_method.map(|d| cx.path(d)),
+            trait_method,
             detail,
             from_macro: cx.macro_origin(span),
             target_crate: None,
             external: false,
         };
         self.out.calls.push((call, span));
-    }
-}
-
-struct DropTarget {
-    /// The `Drop::drop` impl method; `None` when the glue cannot be known (`dyn`, generic).
-    impl_fn: Option<DefId>,
-    detail: String,
-}
-
-/// The `Drop` impls that the drop glue of `ty` runs, field by field, as far as types are known.
-/// Generic containers with their own `Drop` impl (`Vec<T>`) drop their type arguments through
-/// code we cannot see here, so their type arguments are followed too: a marked
-/// over-approximation rather than a silent omission.
-fn drop_targets<'tcx>(
-    tcx: TyCtxt<'tcx>,
-    typing_env: ty::TypingEnv<'tcx>,
-    ty: Ty<'tcx>,
-    depth: u32,
-    visited: &mut FxHashSet<Ty<'tcx>>,
-    out: &mut Vec<DropTarget>,
-) {
-    const MAX_DEPTH: u32 = 8;
-    if depth > MAX_DEPTH || !visited.insert(ty) || !ty.needs_drop(tcx, typing_env) {
-        return;
-    }
-    let mut recurse = |t: Ty<'tcx>, out: &mut Vec<DropTarget>| {
-        drop_targets(tcx, typing_env, t, depth + 1, visited, out)
-    };
-    match *ty.kind() {
-        ty::Adt(adt, args) => {
-            if adt.is_manually_drop() {
-                return;
-            }
-            if let Some(dtor) = adt.destructor(tcx) {
-                out.push(DropTarget {
-                    impl_fn: Some(dtor.did),
-                    detail: format!("drop glue of {ty}"),
-                });
-                for arg in args.types() {
-                    recurse(arg, out);
-                }
-            }
-            for field in adt.all_fields() {
-                recurse(field.ty(tcx, args).skip_normalization(), out);
-            }
-        }
-        ty::Tuple(tys) => tys.iter().for_each(|t| recurse(t, out)),
-        ty::Array(elem, _) | ty::Slice(elem) => recurse(elem, out),
-        ty::Closure(_, args) => args
-            .as_closure()
-            .upvar_tys()
-            .iter()
-            .for_each(|t| recurse(t, out)),
-        ty::Dynamic(..) => out.push(DropTarget {
-            impl_fn: None,
-            detail: format!("virtual drop of {ty}"),
-        }),
-        _ => out.push(DropTarget {
-            impl_fn: None,
-            detail: format!("drop of {ty} (not resolved)"),
-        }),
     }
 }

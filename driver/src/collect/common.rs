@@ -48,6 +48,12 @@ impl<'tcx> Cx<'tcx> {
         self.names(def_id).1
     }
 
+    /// A type, signature or instance as rustc prints it, crate-qualified and untrimmed like
+    /// our paths (`alloc::string::String`, not `String`).
+    pub fn print(&self, value: impl std::fmt::Display) -> String {
+        with_resolve_crate_name!(with_no_trimmed_paths!(value.to_string()))
+    }
+
     /// Id and path, cached: the same callees come up thousands of times in a crate and path
     /// printing is the most expensive thing we do per call site.
     fn names(&self, def_id: DefId) -> (String, String) {

@@ -30,7 +30,12 @@ pub fn emit(tcx: TyCtxt<'_>, config: &DriverConfig, records: &Records) {
         }
     }
     if config.emit.contains(&Emit::Calls) {
-        for (call, span) in &records.calls {
+        // Edges out of drop-glue nodes have no call site in the source: not reported here.
+        for (call, span) in records
+            .calls
+            .iter()
+            .filter(|(c, _)| !records.glue.contains(&c.caller))
+        {
             let target = if call.callee_path.is_empty() {
                 call.detail.clone().unwrap_or_default()
             } else {

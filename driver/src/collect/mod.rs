@@ -7,8 +7,10 @@ pub mod common;
 mod calls;
 mod declarations;
 mod diagnostics;
+mod drops;
 mod ffi;
 mod functions;
+mod moves;
 mod unsafe_ops;
 
 use painter_schema::{self as schema, DriverConfig};
@@ -51,6 +53,7 @@ pub fn on_mir(tcx: TyCtxt<'_>, def: LocalDefId) {
     records.calls.extend(out.calls);
     records.ffi_imports.extend(out.imports);
     records.callbacks.extend(out.callbacks);
+    records.glue_functions.extend(out.glue_functions);
 }
 
 fn already_seen(
@@ -86,6 +89,7 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
     if !config.emit.is_empty() {
         diagnostics::emit(tcx, config, &records);
     }
+    graph.functions.extend(records.glue_functions);
     graph.unsafe_ops = records.unsafe_ops.into_iter().map(|(op, _)| op).collect();
     graph.unsafe_blocks = records.unsafe_blocks;
     graph.calls = records.calls.into_iter().map(|(call, _)| call).collect();

@@ -1,0 +1,101 @@
+//! Drop glue in the per-crate graph: a drop site is one edge to the type's glue node, and the
+//! glue nodes lead to every `Drop` impl that runs — through fields, and through the type
+//! arguments of containers with their own `Drop` impl.
+
+use painter_schema::{CallKind, DriverConfig, FunctionKind, GraphFile, PAINTER_ARGS_ENV};
+
+#[test]
+fn glue_nodes_lead_to_drop_impls() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("glue.rs");
+    std::fs::write(
+        &file,
+        r#"
+pub struct Guard(pub u32);
+impl Drop for Guard { fn drop(&mut self) {} }
+pub struct Holder { pub guard: Guard, pub id: u32 }
+pub fn nested(h: Holder) -> u32 { h.id }
+pub fn in_vec(v: Vec<Guard>) -> usize { v.len() }
+pub fn moved(h: Holder) -> Holder { h }
+"#,
+    )
+    .unwrap();
+    let output = std::process::Command::new(painter_tests::driver())
+        .args([
+            "--crate-type=lib",
+            "--edition=2024",
+            "--emit=metadata",
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .arg(&file)
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .env(PAINTER_ARGS_ENV, DriverConfig::default().to_env_value())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let GraphFile::Crate(graph) =
+        painter_schema::read_graph_file(&dir.path().join("glue.painter.json")).unwrap()
+    else {
+        panic!("not a per-crate file")
+    };
+    let function = |path: &str| {
+        graph
+            .functions
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    let edges_from = |id: &str| -> Vec<String> {
+        graph
+            .calls
+            .iter()
+            .filter(|c| c.caller == id && c.kind == CallKind::Drop)
+            .map(|c| c.callee_path.clone())
+            .collect()
+    };
+    let holder_glue = function("core::ptr::drop_in_place::<glue::Holder>");
+    assert_eq!(holder_glue.kind, FunctionKind::DropGlue);
+    let guard_glue = function("core::ptr::drop_in_place::<glue::Guard>");
+    // `nested` drops its Holder: one edge, to the glue.
+    assert_eq!(
+        edges_from(&function("glue::nested").id),
+        ["core::ptr::drop_in_place::<glue::Holder>"]
+    );
+    // Holder's glue drops the Guard field; Guard's glue runs Guard's Drop impl.
+    assert_eq!(
+        edges_from(&holder_glue.id),
+        ["core::ptr::drop_in_place::<glue::Guard>"]
+    );
+    assert_eq!(
+        edges_from(&guard_glue.id),
+        ["<glue::Guard as std::ops::Drop>::drop"]
+    );
+    // Vec<Guard>'s glue: Vec's Drop impl, and (through it) the Guard elements.
+    let vec_glue = function("core::ptr::drop_in_place::<std::vec::Vec<glue::Guard>>");
+    let vec_edges = edges_from(&vec_glue.id);
+    assert!(
+        vec_edges.contains(&"<std::vec::Vec<T, A> as std::ops::Drop>::drop".to_string()),
+        "{vec_edges:?}"
+    );
+    assert!(
+        vec_edges.contains(&"core::ptr::drop_in_place::<glue::Guard>".to_string()),
+        "{vec_edges:?}"
+    );
+    // `moved` returns its Holder: nothing is dropped there.
+    assert!(edges_from(&function("glue::moved").id).is_empty());
+    // Glue nodes are not counted as the crate's functions.
+    let glue_nodes = graph
+        .functions
+        .iter()
+        .filter(|f| f.kind == FunctionKind::DropGlue)
+        .count() as u64;
+    assert_eq!(
+        graph.counts.functions,
+        graph.functions.len() as u64 - glue_nodes
+    );
+}
