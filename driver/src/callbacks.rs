@@ -100,13 +100,9 @@ impl rustc_driver::Callbacks for PainterCallbacks {
         if self.enabled() {
             let started = std::time::Instant::now();
             let graph = collect::finish(tcx, &self.config);
-            let graph = output::finalize(tcx, graph, started);
-            if !self.config.no_output
-                && let Err(e) = output::write(tcx, &graph)
-            {
-                // Never fail the build: say why the file is missing and go on.
-                tcx.dcx()
-                    .warn(format!("painter: could not write the analysis file: {e}"));
+            if !self.config.no_output {
+                // Ordering and writing run beside rustc's own metadata encoding.
+                output::write_in_background(output::output_path(tcx), graph, started);
             }
         }
         Compilation::Continue

@@ -45,9 +45,11 @@ fn main() -> ExitCode {
             rustc_driver::install_ice_hook(rustc_driver::DEFAULT_BUG_REPORT_URL, |_| ());
             state::install_panic_hook();
             let mut callbacks = callbacks::PainterCallbacks::new(config);
-            rustc_driver::catch_with_exit_code(|| {
+            let code = rustc_driver::catch_with_exit_code(|| {
                 rustc_driver::compiler_entrypoint(&args, &mut callbacks)
-            })
+            });
+            output::wait_for_output();
+            code
         }
     }
 }

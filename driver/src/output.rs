@@ -3,7 +3,9 @@
 //! (`<out-dir>/<crate><extra-filename>.painter.json`), where `cargo painter` looks for it.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 use painter_schema::{self as schema, PAINTER_VERSION, SCHEMA_VERSION};
@@ -76,11 +78,7 @@ fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
 }
 
 /// Canonical order and totals, so the same crate always gives the same bytes.
-pub fn finalize(
-    _tcx: TyCtxt<'_>,
-    mut graph: schema::CrateGraph,
-    started: Instant,
-) -> schema::CrateGraph {
+fn finalize(graph: &mut schema::CrateGraph, started: Instant) {
     // The records' derived order (by function, then kind/span): any fixed order will do, and
     // the linker sorts the same way.
     graph.functions.sort();
@@ -94,10 +92,8 @@ pub fn finalize(
     graph.ffi.native_libraries.dedup();
     graph.declarations.sort();
     graph.recount();
-    // Analysis time is the one non-deterministic field; it is kept out of the comparison
-    // tests by design (they compare with it zeroed).
+    // Analysis time is the one field that differs between two analyses of the same crate.
     graph.analysis_ms = started.elapsed().as_millis() as u64;
-    graph
 }
 
 /// Where the file for this crate goes: beside cargo's artifacts, named like them.
@@ -112,22 +108,43 @@ pub fn output_path(tcx: TyCtxt<'_>) -> PathBuf {
     ))
 }
 
-/// Write atomically: a reader (or a concurrent cargo) never sees a half-written file.
-pub fn write(tcx: TyCtxt<'_>, graph: &schema::CrateGraph) -> std::io::Result<()> {
-    let path = output_path(tcx);
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+static WRITER: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
+
+/// Finish and write the graph on a thread of its own, so that it overlaps rustc's metadata
+/// encoding; `wait_for_output` joins it before the process exits.
+pub fn write_in_background(path: PathBuf, mut graph: schema::CrateGraph, started: Instant) {
+    let handle = std::thread::spawn(move || {
+        finalize(&mut graph, started);
+        if let Err(e) = write(&path, &graph) {
+            // Never fail the build: say why the file is missing and go on.
+            eprintln!("warning: painter: could not write {}: {e}", path.display());
+        }
+    });
+    *WRITER.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+}
+
+/// Block until the background write (if any) is done.
+pub fn wait_for_output() {
+    if let Some(handle) = WRITER.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = handle.join();
+    }
+}
+
+/// Write atomically (temp file + rename): a reader, or a concurrent cargo, never sees a
+/// half-written file. No fsync: a file lost in a crash is rebuilt, a torn one is rejected by
+/// every reader as corrupt.
+fn write(path: &Path, graph: &schema::CrateGraph) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
     serde_json::to_writer(&mut file, graph).map_err(std::io::Error::other)?;
     file.write_all(b"\n")?;
-    file.into_inner()
-        .map_err(|e| e.into_error())?
-        .sync_all()
-        .ok();
-    std::fs::rename(&tmp, &path)
+    file.flush()?;
+    drop(file);
+    std::fs::rename(&tmp, path)
 }
