@@ -214,6 +214,132 @@ fn unsafe_ops_equal_rustcs_e0133_errors() {
     );
 }
 
+/// One workspace package at a time: painter's ops for the package as written against rustc's
+/// E0133 errors for a copy where only that package's unsafe blocks are removed (so its
+/// dependencies still compile). Ops the copy cannot turn into errors are left out on our side:
+/// those in compiler-generated blocks and in blocks written by macros of other crates.
+fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> {
+    let original = tempfile::tempdir().unwrap();
+    painter_tests::copy_dir(fixture, original.path());
+    painter_tests::assert_success(&painter_tests::cargo_painter(
+        original.path(),
+        &["--locked"],
+    ));
+    let graphs = painter_tests::crate_graphs(&original.path().join("target/painter"));
+    let mut mismatches = Vec::new();
+    for &(package, dirs) in packages {
+        let mut ours = Facts::new();
+        for graph in graphs.iter().filter(|g| g.krate.package == package) {
+            for op in &graph.unsafe_ops {
+                let in_package_block = op
+                    .context
+                    .block
+                    .as_ref()
+                    .is_none_or(|b| !b.file.starts_with('/'));
+                if op.context.kind == painter_schema::ContextKind::GeneratedBlock
+                    || !in_package_block
+                {
+                    continue;
+                }
+                let key = (
+                    op.span.file.clone(),
+                    op.span.line,
+                    op.span.col,
+                    op.kind.to_string(),
+                );
+                *ours.entry(key).or_default() += 1;
+            }
+        }
+        let stripped = tempfile::tempdir().unwrap();
+        painter_tests::copy_dir(fixture, stripped.path());
+        for dir in dirs {
+            strip_dir(&stripped.path().join(dir));
+        }
+        let output = Command::new("cargo")
+            .args(["check", "--locked", "--message-format=json", "-p", package])
+            .current_dir(stripped.path())
+            .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+            .env("RUSTFLAGS", "-Dunsafe_op_in_unsafe_fn")
+            .env_remove("RUSTC_WRAPPER")
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .unwrap();
+        let mut rustcs = Facts::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let diag = &msg["message"];
+            if msg["reason"] != "compiler-message" || diag["code"]["code"] != "E0133" {
+                continue;
+            }
+            let span = diag["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["is_primary"] == true)
+                .unwrap();
+            // rustc names files relative to the workspace root; ours are package-relative.
+            let file = span["file_name"].as_str().unwrap();
+            let file = file
+                .strip_prefix(&format!("{}/", dirs[0]))
+                .unwrap_or(file)
+                .trim_start_matches("./");
+            let key = (
+                file.to_string(),
+                span["line_start"].as_u64().unwrap() as u32,
+                span["column_start"].as_u64().unwrap() as u32,
+                kind_of(diag["message"].as_str().unwrap()),
+            );
+            *rustcs.entry(key).or_default() += 1;
+        }
+        if ours != rustcs {
+            mismatches.push(format!(
+                "{package}:\n  painter: {ours:?}\n  rustc:   {rustcs:?}"
+            ));
+        }
+        if ours.is_empty() {
+            mismatches.push(format!(
+                "{package}: no unsafe op at all: the case checks nothing"
+            ));
+        }
+    }
+    mismatches
+}
+
+fn strip_dir(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            strip_dir(&path);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, strip_unsafe_contexts(&text)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn crates_equal_rustcs_e0133_errors() {
+    let root = painter_tests::repo_root();
+    let mut mismatches = Vec::new();
+    mismatches.extend(check_workspace(
+        &root.join("examples/demo"),
+        &[("demo-core", &["demo-core"]), ("demo-app", &["demo-app"])],
+    ));
+    mismatches.extend(check_workspace(
+        &root.join("tests/fixtures/two-members"),
+        &[("alpha", &["alpha"])],
+    ));
+    // The derive's generated code comes from the proc-macro crate's source: stripping it there
+    // makes the expansion in `packets` unsafe-free.
+    mismatches.extend(check_workspace(
+        &root.join("tests/fixtures/proc-macro"),
+        &[("packets", &["packets", "first-byte-derive"])],
+    ));
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
 #[test]
 fn stripping_keeps_columns() {
     let source = "fn f(p: *const u8) -> u8 { unsafe { *p } }\nunsafe fn g() {}\n";

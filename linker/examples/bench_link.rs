@@ -44,6 +44,8 @@ fn synthetic(i: usize) -> CrateGraph {
             public: f % 3 == 0,
             span: span(f as u32),
             parent: None,
+            unsafe_ops: 0,
+            unsafe_blocks: 0,
         })
         .collect();
     let calls = (0..8000)

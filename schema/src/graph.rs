@@ -122,6 +122,16 @@ pub struct Function {
     /// The enclosing function for closures, coroutines and inline consts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Unsafe operations in this body (not in its closures, which are functions of their own).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsafe_ops: u32,
+    /// `unsafe {}` blocks (user-written and generated) in this body.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unsafe_blocks: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One operation the compiler's unsafety checker would reject outside an unsafe context.

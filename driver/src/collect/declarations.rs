@@ -102,11 +102,8 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
         DefKind::ForeignMod => {
             let items = tcx.foreign_modules(rustc_hir::def_id::LOCAL_CRATE);
             if let Some(module) = items.get(&def_id) {
-                let detail = format!(
-                    "extern \"{}\", {} items",
-                    module.abi.as_str(),
-                    module.foreign_items.len()
-                );
+                let detail =
+                    extern_block_detail(cx, def, module.abi.as_str(), &module.foreign_items);
                 out.push(decl(
                     cx,
                     DeclarationKind::ExternBlock,
@@ -127,6 +124,44 @@ fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declarati
         }
         _ => {}
     }
+}
+
+/// `unsafe extern "C", 3 items (1 safe, 2 unsafe)`. HIR does not keep the `unsafe` keyword of
+/// the block (required since edition 2024), so it is read from the source.
+fn extern_block_detail(
+    cx: &Cx<'_>,
+    def: LocalDefId,
+    abi: &str,
+    items: &[rustc_hir::def_id::DefId],
+) -> String {
+    let tcx = cx.tcx;
+    let snippet = tcx
+        .sess
+        .source_map()
+        .span_to_snippet(tcx.def_span(def))
+        .unwrap_or_default();
+    let keyword = if snippet.trim_start().starts_with("unsafe") {
+        "unsafe extern"
+    } else {
+        "extern"
+    };
+    let safe = items
+        .iter()
+        .filter(|&&item| {
+            let kind = if matches!(tcx.def_kind(item), DefKind::Static { .. }) {
+                FunctionKind::ForeignStatic
+            } else {
+                FunctionKind::ForeignFn
+            };
+            item.as_local()
+                .is_some_and(|local| !functions::is_unsafe(cx, local, kind))
+        })
+        .count();
+    let n = items.len();
+    format!(
+        "{keyword} \"{abi}\", {n} items ({safe} safe, {} unsafe)",
+        n - safe
+    )
 }
 
 /// `no_mangle`, `export_name` and `link_section` are unsafe attributes (`#[unsafe(..)]` in

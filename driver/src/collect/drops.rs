@@ -101,6 +101,8 @@ impl<'tcx> Drops<'tcx> {
             public: false,
             span: cx.span(def_span),
             parent: None,
+            unsafe_ops: 0,
+            unsafe_blocks: 0,
         });
         let mut components: Vec<(Ty<'tcx>, Option<&'static str>)> = Vec::new();
         match *ty.kind() {

@@ -53,6 +53,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         public: tcx.effective_visibilities(()).is_exported(def),
         span: cx.span(tcx.def_span(def_id)),
         parent,
+        unsafe_ops: 0,
+        unsafe_blocks: 0,
     })
 }
 

@@ -14,6 +14,7 @@ mod moves;
 mod unsafe_ops;
 
 use painter_schema::{self as schema, DriverConfig};
+use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::LocalDefId;
 use rustc_middle::ty::TyCtxt;
 
@@ -85,11 +86,14 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
         graph.ffi.exports = ffi::exports(&cx);
         graph.ffi.native_libraries = ffi::local_libraries(&cx);
     });
-    let records = state::records().take().unwrap_or_default();
+    let mut records = state::records().take().unwrap_or_default();
     if !config.emit.is_empty() {
         diagnostics::emit(tcx, config, &records);
     }
-    graph.functions.extend(records.glue_functions);
+    graph
+        .functions
+        .extend(std::mem::take(&mut records.glue_functions));
+    count_per_function(&mut graph.functions, &records);
     graph.unsafe_ops = records.unsafe_ops.into_iter().map(|(op, _)| op).collect();
     graph.unsafe_blocks = records.unsafe_blocks;
     graph.calls = records.calls.into_iter().map(|(call, _)| call).collect();
@@ -100,4 +104,21 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
         graph.error = Some(error);
     }
     graph
+}
+
+/// Per-function totals of unsafe operations and blocks.
+fn count_per_function(functions: &mut [schema::Function], records: &Records) {
+    let mut ops: FxHashMap<&str, (u32, u32)> = FxHashMap::default();
+    for (op, _) in &records.unsafe_ops {
+        ops.entry(op.function.as_str()).or_default().0 += 1;
+    }
+    for block in &records.unsafe_blocks {
+        ops.entry(block.function.as_str()).or_default().1 += 1;
+    }
+    for function in functions {
+        if let Some(&(ops, blocks)) = ops.get(function.id.as_str()) {
+            function.unsafe_ops = ops;
+            function.unsafe_blocks = blocks;
+        }
+    }
 }

@@ -70,6 +70,8 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         public: true,
         span: span("src/lib.rs", line),
         parent: None,
+        unsafe_ops: 0,
+        unsafe_blocks: 0,
     }
 }
 
