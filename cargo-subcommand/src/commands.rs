@@ -1,6 +1,7 @@
 //! The subcommands that work on graph files only (`link`, `stats`), and the declared ones that
 //! are not implemented yet (`path`, `export`, `ecosystem`), which say so and fail.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -43,13 +44,15 @@ pub fn stats_command(args: &StatsArgs) -> Result<ExitCode> {
         GraphFile::Crate(krate) => link_graphs(vec![*krate]),
     };
     let rows = summary_rows(&graph);
-    match args.format {
-        StatsFormat::Table => print!("{}", render_table(&rows)),
+    let text = match args.format {
+        StatsFormat::Table => render_table(&rows),
         StatsFormat::Json => {
             let json = serde_json::json!({ "crates": rows, "stats": graph.stats });
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            serde_json::to_string_pretty(&json)? + "\n"
         }
-    }
+    };
+    // A closed pipe (`| head`) is the reader's choice, not an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

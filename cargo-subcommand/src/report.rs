@@ -1,19 +1,14 @@
 //! Phase 6 (`report`): the summary table on stdout, where the files are, and warnings on
 //! stderr for every crate painter could not analyse.
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::{collect::Collected, summary::Summary};
 
 pub fn report(summary: &Summary, collected: &Collected, crates_dir: &Path, graph_file: &Path) {
-    print!("{}", summary.table);
-    println!();
-    println!(
-        "per-crate graphs: {} ({} files)",
-        crates_dir.display(),
-        collected.files.len()
-    );
-    println!("linked graph:     {}", graph_file.display());
+    // A closed pipe (`cargo painter | head`) is the reader's choice, not an error.
+    let _ = print_table(summary, collected, crates_dir, graph_file);
     for (crate_desc, expected) in &collected.missing {
         crate::warning(format_args!(
             "no graph for {crate_desc}: painter-driver did not analyse it (expected {})",
@@ -23,4 +18,18 @@ pub fn report(summary: &Summary, collected: &Collected, crates_dir: &Path, graph
     for (key, error) in &summary.failed {
         crate::warning(format_args!("analysis of {key} failed: {error}"));
     }
+}
+
+fn print_table(
+    summary: &Summary,
+    collected: &Collected,
+    crates_dir: &Path,
+    graph_file: &Path,
+) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", summary.table)?;
+    writeln!(out)?;
+    let (dir, n) = (crates_dir.display(), collected.files.len());
+    writeln!(out, "per-crate graphs: {dir} ({n} files)")?;
+    writeln!(out, "linked graph:     {}", graph_file.display())
 }

@@ -42,6 +42,8 @@ pub struct CrateSummary {
     pub functions: u64,
     /// Unsafe operations per kind string; only kinds that occur.
     pub unsafe_ops_by_kind: BTreeMap<String, u64>,
+    /// Unsafe operations per context kind (`unsafe_block`, `unsafe_fn`, `generated_block`, …).
+    pub unsafe_ops_by_context: BTreeMap<String, u64>,
     pub unsafe_ops: u64,
     pub unsafe_blocks_user: u64,
     pub unsafe_blocks_generated: u64,
@@ -79,6 +81,7 @@ pub fn summary_rows(graph: &LinkedGraph) -> Vec<CrateSummary> {
                     .filter(|(_, n)| **n > 0)
                     .map(|(k, n)| (k.clone(), *n))
                     .collect(),
+                unsafe_ops_by_context: c.unsafe_ops_by_context.clone(),
                 unsafe_ops: c.unsafe_ops,
                 unsafe_blocks_user: c.unsafe_blocks_user,
                 unsafe_blocks_generated: c.unsafe_blocks_generated,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use painter_schema::{Status, UnsafeOpKind};
+use painter_schema::{ContextKind, Status, UnsafeOpKind};
 
 use crate::stats::CrateSummary;
 
@@ -30,13 +30,14 @@ const MAX_LIBS_WIDTH: usize = 24;
 /// Width the legend lines wrap at.
 const LEGEND_WIDTH: usize = 118;
 
-const HEADERS: [&str; 11] = [
+const HEADERS: [&str; 12] = [
     "crate",
     "status",
     "fns",
     "calls",
     "ffi",
     "unsafe",
+    "blk/fn/gen",
     "by kind",
     "blocks",
     "gen",
@@ -44,14 +45,14 @@ const HEADERS: [&str; 11] = [
     "libs",
 ];
 /// Columns whose cells are left-aligned (the rest are numbers, right-aligned).
-const LEFT: [bool; 11] = [
-    true, true, false, false, false, false, true, false, false, false, true,
+const LEFT: [bool; 12] = [
+    true, true, false, false, false, false, false, true, false, false, false, true,
 ];
 
 /// Render `rows` as an aligned table with a totals row and a one-line legend.
 /// Workspace members are marked with `*` after their key.
 pub fn render_table(rows: &[CrateSummary]) -> String {
-    let mut cells: Vec<[String; 11]> = rows.iter().map(row_cells).collect();
+    let mut cells: Vec<[String; 12]> = rows.iter().map(row_cells).collect();
     cells.push(totals_cells(rows));
     let mut widths = HEADERS.map(str::len);
     for row in &cells {
@@ -74,7 +75,7 @@ pub fn render_table(rows: &[CrateSummary]) -> String {
     out
 }
 
-fn push_line(out: &mut String, cells: &[String; 11], widths: &[usize; 11]) {
+fn push_line(out: &mut String, cells: &[String; 12], widths: &[usize; 12]) {
     let mut line = String::new();
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
@@ -93,7 +94,7 @@ fn push_line(out: &mut String, cells: &[String; 11], widths: &[usize; 11]) {
     out.push('\n');
 }
 
-fn row_cells(row: &CrateSummary) -> [String; 11] {
+fn row_cells(row: &CrateSummary) -> [String; 12] {
     let key = if row.primary {
         format!("{} *", row.key)
     } else {
@@ -110,6 +111,7 @@ fn row_cells(row: &CrateSummary) -> [String; 11] {
         row.calls.to_string(),
         row.ffi_calls.to_string(),
         row.unsafe_ops.to_string(),
+        context_cell(&row.unsafe_ops_by_context),
         by_kind_cell(&row.unsafe_ops_by_kind),
         row.unsafe_blocks_user.to_string(),
         row.unsafe_blocks_generated.to_string(),
@@ -118,12 +120,16 @@ fn row_cells(row: &CrateSummary) -> [String; 11] {
     ]
 }
 
-fn totals_cells(rows: &[CrateSummary]) -> [String; 11] {
+fn totals_cells(rows: &[CrateSummary]) -> [String; 12] {
     let sum = |f: fn(&CrateSummary) -> u64| rows.iter().map(f).sum::<u64>().to_string();
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_context: BTreeMap<String, u64> = BTreeMap::new();
     for row in rows {
         for (kind, n) in &row.unsafe_ops_by_kind {
             *by_kind.entry(kind.clone()).or_default() += n;
+        }
+        for (context, n) in &row.unsafe_ops_by_context {
+            *by_context.entry(context.clone()).or_default() += n;
         }
     }
     let libs: BTreeSet<&str> = rows
@@ -143,12 +149,25 @@ fn totals_cells(rows: &[CrateSummary]) -> [String; 11] {
         sum(|r| r.calls),
         sum(|r| r.ffi_calls),
         sum(|r| r.unsafe_ops),
+        context_cell(&by_context),
         by_kind_cell(&by_kind),
         sum(|r| r.unsafe_blocks_user),
         sum(|r| r.unsafe_blocks_generated),
         sum(|r| r.unsafe_fns),
         libs_cell(libs.into_iter()),
     ]
+}
+
+/// Ops allowed by a user's `unsafe {}` block / an `unsafe fn` body / a compiler-generated block
+/// (`deprecated_safe` calls, rare, count with the blocks).
+fn context_cell(by_context: &BTreeMap<String, u64>) -> String {
+    let n = |k: ContextKind| by_context.get(k.as_str()).copied().unwrap_or(0);
+    let block = n(ContextKind::UnsafeBlock) + n(ContextKind::DeprecatedSafe);
+    format!(
+        "{block}/{}/{}",
+        n(ContextKind::UnsafeFn),
+        n(ContextKind::GeneratedBlock)
+    )
 }
 
 /// Kinds in the checker's order (so rows read alike), unknown kinds after, by name.
@@ -188,6 +207,7 @@ fn legend(rows: &[CrateSummary]) -> String {
     let mut items: Vec<String> = [
         "* = workspace member",
         "unsafe = unsafe operations",
+        "blk/fn/gen = ops allowed by an unsafe block/an unsafe fn body/a generated block",
         "blocks/gen = user-written/compiler-generated unsafe blocks",
         "ffi = calls of foreign functions",
         "libs = native libraries",
