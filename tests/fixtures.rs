@@ -207,3 +207,52 @@ fn rerun_reuses_and_option_change_reanalyses() {
     );
     assert_eq!(std::fs::read_dir(&crates).unwrap().count(), before);
 }
+
+#[test]
+fn two_cold_analyses_give_the_same_bytes() {
+    let dir = scratch_fixture("two-members");
+    let out = out_dir(dir.path());
+    let snapshot = || -> Vec<(String, serde_json::Value)> {
+        let mut files: Vec<_> = std::fs::read_dir(out.join("crates"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.push(out.join("graph.json"));
+        files.sort();
+        files
+            .iter()
+            .map(|path| {
+                let mut value: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+                zero_timings(&mut value);
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    value,
+                )
+            })
+            .collect()
+    };
+    assert_success(&cargo_painter(dir.path(), &[]));
+    let first = snapshot();
+    std::fs::remove_dir_all(dir.path().join("target")).unwrap();
+    assert_success(&cargo_painter(dir.path(), &[]));
+    let second = snapshot();
+    assert_eq!(first.len(), second.len());
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{name} differs between two cold analyses");
+    }
+}
+
+/// `analysis_ms` is the one field allowed to differ between two analyses.
+fn zero_timings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.contains_key("analysis_ms") {
+                map.insert("analysis_ms".into(), 0.into());
+            }
+            map.values_mut().for_each(zero_timings);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(zero_timings),
+        _ => {}
+    }
+}

@@ -77,20 +77,12 @@ fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
     }
 }
 
-/// Canonical order and totals, so the same crate always gives the same bytes.
+/// Totals and timing. The records need no sorting: rustc visits bodies in a fixed order (one
+/// thread, queries in `hir_body_owners` order), so the same crate gives the same bytes; the
+/// linker sorts anyway.
 fn finalize(graph: &mut schema::CrateGraph, started: Instant) {
-    // The records' derived order (by function, then kind/span): any fixed order will do, and
-    // the linker sorts the same way.
-    graph.functions.sort();
-    graph.unsafe_ops.sort();
-    graph.unsafe_blocks.sort();
-    graph.calls.sort();
-    graph.ffi.imports.sort();
-    graph.ffi.exports.sort();
-    graph.ffi.callbacks.sort();
     graph.ffi.native_libraries.sort();
     graph.ffi.native_libraries.dedup();
-    graph.declarations.sort();
     graph.recount();
     // Analysis time is the one field that differs between two analyses of the same crate.
     graph.analysis_ms = started.elapsed().as_millis() as u64;
@@ -119,6 +111,9 @@ pub fn write_in_background(path: PathBuf, mut graph: schema::CrateGraph, started
             // Never fail the build: say why the file is missing and go on.
             eprintln!("warning: painter: could not write {}: {e}", path.display());
         }
+        // The process ends right after: freeing millions of small strings one by one would
+        // only cost time.
+        std::mem::forget(graph);
     });
     *WRITER.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
 }
