@@ -38,7 +38,9 @@ pub fn on_thir(tcx: TyCtxt<'_>, def: LocalDefId) {
 
 /// Visit the built MIR of `def` for calls, FFI uses and callbacks.
 pub fn on_mir(tcx: TyCtxt<'_>, def: LocalDefId) {
-    if already_seen(def, |r| &r.mir_seen) {
+    // Trivial consts (`const N: usize = 4;`) hold no call, and rustc builds no MIR for them
+    // beyond what decided they are trivial.
+    if already_seen(def, |r| &r.mir_seen) || tcx.is_trivial_const(def) {
         return;
     }
     let (body, _) = tcx.mir_promoted(def);
