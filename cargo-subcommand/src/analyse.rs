@@ -3,19 +3,23 @@
 //! needs or stops the run with one clear error.
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
     process::ExitCode,
 };
 
 use anyhow::{Context, Result};
-use painter_linker::{LinkOptions, link, link_graphs, write_graph};
-use painter_schema::DriverConfig;
+use painter_linker::{link_graphs, load_inputs, write_graph};
+use painter_schema::{CrateGraph, DriverConfig};
 
 use crate::{
+    artifact,
     cargo_check::{self, CheckInputs},
     cli::AnalyseArgs,
     collect::{self, Collected},
-    driver, messages, report,
+    driver, messages,
+    preload::{self, FileId, Preloader},
+    report,
     summary::{self, Summary},
     toolchain::{self, Toolchain},
     workspace::{self, Workspace},
@@ -29,7 +33,9 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let crates_dir = out.join("crates");
     let graph_file = out.join("graph.json");
 
-    let cargo = phase_cargo_check(&toolchain, &driver, &ws, args)?;
+    let preloader = Preloader::start();
+    let cargo = phase_cargo_check(&toolchain, &driver, &ws, args, &preloader)?;
+    let preloaded = preloader.finish();
     if !cargo.status.success() {
         // Cargo has shown the compile errors; its exit code is ours. Nothing is linked and
         // the previous results stay as they were.
@@ -38,7 +44,7 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
         ));
     }
     let collected = phase_collect(&cargo.artifacts, &ws, &crates_dir)?;
-    let summary = phase_link(&collected, &graph_file)?;
+    let summary = phase_link(&collected, &graph_file, preloaded)?;
     report::report(&summary, &collected, &crates_dir, &graph_file);
     Ok(ExitCode::SUCCESS)
 }
@@ -59,6 +65,7 @@ fn phase_cargo_check(
     driver: &Path,
     ws: &Workspace,
     args: &AnalyseArgs,
+    preloader: &Preloader,
 ) -> Result<messages::CargoRun> {
     let config = driver_config(args);
     let user_env = |key: &str| std::env::var_os(key);
@@ -71,7 +78,14 @@ fn phase_cargo_check(
         config: &config,
         user_env: &user_env,
     });
-    messages::run(cmd.command())
+    // Units analysed in this build are parsed while cargo goes on; fresh ones only if needed.
+    messages::run(cmd.command(), &mut |a| {
+        if !a.fresh
+            && let Some(unit) = artifact::for_artifact(a)
+        {
+            preloader.add(unit.painter_file);
+        }
+    })
 }
 
 /// The options every driver invocation gets through `PAINTER_ARGS`.
@@ -95,7 +109,11 @@ fn phase_collect(
 /// Phase 5: link them into `<out>/graph.json`, unless nothing changed since the last run.
 /// Unreadable files are reported and left out: one bad file must not cost the user the rest
 /// of the analysis.
-fn phase_link(collected: &Collected, graph_file: &Path) -> Result<Summary> {
+fn phase_link(
+    collected: &Collected,
+    graph_file: &Path,
+    mut preloaded: HashMap<FileId, CrateGraph>,
+) -> Result<Summary> {
     if let Some(summary) = summary::lookup(&collected.files, graph_file) {
         log::debug!("inputs unchanged: {} is up to date", graph_file.display());
         return Ok(summary);
@@ -104,12 +122,26 @@ fn phase_link(collected: &Collected, graph_file: &Path) -> Result<Summary> {
     let (graph, complete) = if collected.files.is_empty() {
         (link_graphs(Vec::new()), true)
     } else {
-        let outcome = link(&collected.files, &LinkOptions { keep_going: true })?;
+        let mut crates = Vec::with_capacity(collected.files.len());
+        let mut rest = Vec::new();
+        for file in &collected.files {
+            match preload::file_id(file).and_then(|id| preloaded.remove(&id)) {
+                Some(graph) => crates.push(graph),
+                None => rest.push(file.clone()),
+            }
+        }
+        log::debug!(
+            "{} files parsed during the build, {} now",
+            crates.len(),
+            rest.len()
+        );
+        let loaded = load_inputs(&rest, true)?;
+        crates.extend(loaded.crates);
         // Each error starts with the file it is about.
-        for (_, error) in &outcome.skipped {
+        for (_, error) in &loaded.skipped {
             crate::warning(format_args!("left out of the graph: {error}"));
         }
-        (outcome.graph, outcome.skipped.is_empty())
+        (link_graphs(crates), loaded.skipped.is_empty())
     };
     summary::invalidate(graph_file);
     write_graph(&graph, graph_file).context("cannot write the linked graph")?;

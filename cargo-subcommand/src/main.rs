@@ -13,6 +13,7 @@ mod collect;
 mod commands;
 mod driver;
 mod messages;
+mod preload;
 mod report;
 mod rustflags;
 mod summary;

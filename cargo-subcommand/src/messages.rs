@@ -15,7 +15,8 @@ pub struct CargoRun {
     pub artifacts: Vec<Artifact>,
 }
 
-pub fn run(mut cmd: Command) -> Result<CargoRun> {
+/// Run cargo; `on_artifact` sees every unit as cargo reports it (while the build goes on).
+pub fn run(mut cmd: Command, on_artifact: &mut dyn FnMut(&Artifact)) -> Result<CargoRun> {
     log::debug!("running {cmd:?}");
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
@@ -28,7 +29,10 @@ pub fn run(mut cmd: Command) -> Result<CargoRun> {
     for message in Message::parse_stream(BufReader::new(stdout)) {
         let message = message.context("cannot read cargo's output")?;
         match message {
-            Message::CompilerArtifact(artifact) => artifacts.push(artifact),
+            Message::CompilerArtifact(artifact) => {
+                on_artifact(&artifact);
+                artifacts.push(artifact)
+            }
             // With json-render-diagnostics cargo renders rustc's diagnostics itself; any
             // compiler message still sent as JSON is one it did not render: show it once.
             Message::CompilerMessage(msg) => {

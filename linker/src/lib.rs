@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
 pub use graph::{CallGraph, call_graph};
-pub use load::collect_json_files;
+pub use load::{Loaded, collect_json_files, load_inputs};
 pub use resolve::crate_prefix;
 pub use stats::{CrateSummary, link_stats, summary_rows};
 pub use table::render_table;

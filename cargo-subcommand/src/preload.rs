@@ -1,0 +1,92 @@
+//! Parsing per-crate files while cargo is still building: each freshly analysed unit's file is
+//! read on a worker thread as soon as cargo reports the unit, so that the link after the build
+//! only merges. (The build's last units keep one core busy and the other idle; parsing tens of
+//! megabytes there is free, at the end it is not.)
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+use std::thread::JoinHandle;
+
+use painter_schema::{CrateGraph, GraphFile, read_graph_file};
+
+/// A file's identity: `crates/` holds hard links to the driver's files, so the same inode.
+pub type FileId = (u64, u64);
+
+pub struct Preloader {
+    tx: Sender<PathBuf>,
+    worker: JoinHandle<HashMap<FileId, CrateGraph>>,
+}
+
+impl Preloader {
+    pub fn start() -> Self {
+        let (tx, rx) = channel::<PathBuf>();
+        let worker = std::thread::spawn(move || {
+            let mut parsed = HashMap::new();
+            for path in rx {
+                // A file that does not parse is left to the link step, which reports it.
+                if let (Some(id), Ok(GraphFile::Crate(graph))) =
+                    (file_id(&path), read_graph_file(&path))
+                {
+                    parsed.insert(id, *graph);
+                }
+            }
+            parsed
+        });
+        Preloader { tx, worker }
+    }
+
+    pub fn add(&self, path: PathBuf) {
+        let _ = self.tx.send(path);
+    }
+
+    /// Wait for the files sent so far; the parsed graphs by file identity.
+    pub fn finish(self) -> HashMap<FileId, CrateGraph> {
+        drop(self.tx);
+        self.worker.join().unwrap_or_default()
+    }
+}
+
+#[cfg(unix)]
+pub fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+pub fn file_id(_: &Path) -> Option<FileId> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempDir;
+
+    #[test]
+    fn hard_links_share_the_parsed_graph_and_bad_files_are_left_out() {
+        let dir = TempDir::new("preload");
+        let good = dir.path().join("good.painter.json");
+        let bad = dir.path().join("bad.painter.json");
+        std::fs::write(&bad, b"{\"schema_version\": 1, \"crate\": ").unwrap();
+        let graph = serde_json::json!({
+            "schema_version": 1, "painter_version": "0", "toolchain": "t", "status": "ok",
+            "crate": {"name": "a", "package": "a", "version": "1.0.0", "kind": "lib",
+                      "stable_id": "00", "features": [], "target": "x", "source": "path",
+                      "primary": true, "edition": "2024"}
+        });
+        std::fs::write(&good, graph.to_string()).unwrap();
+        let link = dir.path().join("a-1.0.0-00.json");
+        std::fs::hard_link(&good, &link).unwrap();
+
+        let preloader = Preloader::start();
+        preloader.add(good.clone());
+        preloader.add(bad.clone());
+        let parsed = preloader.finish();
+        assert_eq!(parsed.len(), 1);
+        let via_link = &parsed[&file_id(&link).unwrap()];
+        assert_eq!(via_link.krate.name, "a");
+        assert!(!parsed.contains_key(&file_id(&bad).unwrap()));
+    }
+}
