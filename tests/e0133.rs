@@ -214,11 +214,19 @@ fn unsafe_ops_equal_rustcs_e0133_errors() {
     );
 }
 
+/// A package of a workspace under test: its name, its directory in the workspace (`""` for
+/// the root package), and the directories whose unsafe blocks are removed for it.
+struct Package<'a> {
+    name: &'a str,
+    dir: &'a str,
+    strip: &'a [&'a str],
+}
+
 /// One workspace package at a time: painter's ops for the package as written against rustc's
 /// E0133 errors for a copy where only that package's unsafe blocks are removed (so its
 /// dependencies still compile). Ops the copy cannot turn into errors are left out on our side:
 /// those in compiler-generated blocks and in blocks written by macros of other crates.
-fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> {
+fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
     let original = tempfile::tempdir().unwrap();
     painter_tests::copy_dir(fixture, original.path());
     painter_tests::assert_success(&painter_tests::cargo_painter(
@@ -227,9 +235,18 @@ fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> 
     ));
     let graphs = painter_tests::crate_graphs(&original.path().join("target/painter"));
     let mut mismatches = Vec::new();
-    for &(package, dirs) in packages {
+    let mut compared = 0;
+    for &Package {
+        name: package,
+        dir,
+        strip,
+    } in packages
+    {
         let mut ours = Facts::new();
-        for graph in graphs.iter().filter(|g| g.krate.package == package) {
+        for graph in graphs
+            .iter()
+            .filter(|g| g.krate.package == package && g.krate.primary)
+        {
             for op in &graph.unsafe_ops {
                 let in_package_block = op
                     .context
@@ -252,11 +269,18 @@ fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> 
         }
         let stripped = tempfile::tempdir().unwrap();
         painter_tests::copy_dir(fixture, stripped.path());
-        for dir in dirs {
-            strip_dir(&stripped.path().join(dir));
+        for to_strip in strip {
+            strip_dir(&stripped.path().join(to_strip));
         }
         let output = Command::new("cargo")
-            .args(["check", "--locked", "--message-format=json", "-p", package])
+            .args(["check", "--locked", "--message-format=json"])
+            // A root package may depend on another version of itself (dev-dependencies):
+            // `-p` would be ambiguous, and without it cargo checks the root.
+            .args(if dir.is_empty() {
+                vec![]
+            } else {
+                vec!["-p", package]
+            })
             .current_dir(stripped.path())
             .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
             .env("RUSTFLAGS", "-Dunsafe_op_in_unsafe_fn")
@@ -282,7 +306,7 @@ fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> 
             // rustc names files relative to the workspace root; ours are package-relative.
             let file = span["file_name"].as_str().unwrap();
             let file = file
-                .strip_prefix(&format!("{}/", dirs[0]))
+                .strip_prefix(&format!("{dir}/"))
                 .unwrap_or(file)
                 .trim_start_matches("./");
             let key = (
@@ -293,7 +317,13 @@ fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> 
             );
             *rustcs.entry(key).or_default() += 1;
         }
-        if ours != rustcs {
+        if ours != rustcs && rustcs.is_empty() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let tail: String = stderr.lines().rev().take(15).collect::<Vec<_>>().join("\n");
+            mismatches.push(format!(
+                "{package}: rustc reported no E0133; cargo said (last lines, reversed):\n{tail}"
+            ));
+        } else if ours != rustcs {
             mismatches.push(format!(
                 "{package}:\n  painter: {ours:?}\n  rustc:   {rustcs:?}"
             ));
@@ -303,8 +333,9 @@ fn check_workspace(fixture: &Path, packages: &[(&str, &[&str])]) -> Vec<String> 
                 "{package}: no unsafe op at all: the case checks nothing"
             ));
         }
+        compared += ours.values().sum::<u32>();
     }
-    mismatches
+    (mismatches, compared)
 }
 
 fn strip_dir(dir: &Path) {
@@ -323,21 +354,111 @@ fn strip_dir(dir: &Path) {
 fn crates_equal_rustcs_e0133_errors() {
     let root = painter_tests::repo_root();
     let mut mismatches = Vec::new();
-    mismatches.extend(check_workspace(
-        &root.join("examples/demo"),
-        &[("demo-core", &["demo-core"]), ("demo-app", &["demo-app"])],
-    ));
-    mismatches.extend(check_workspace(
-        &root.join("tests/fixtures/two-members"),
-        &[("alpha", &["alpha"])],
-    ));
+    mismatches.extend(
+        check_workspace(
+            &root.join("examples/demo"),
+            &[
+                Package {
+                    name: "demo-core",
+                    dir: "demo-core",
+                    strip: &["demo-core"],
+                },
+                Package {
+                    name: "demo-app",
+                    dir: "demo-app",
+                    strip: &["demo-app"],
+                },
+            ],
+        )
+        .0,
+    );
+    mismatches.extend(
+        check_workspace(
+            &root.join("tests/fixtures/two-members"),
+            &[Package {
+                name: "alpha",
+                dir: "alpha",
+                strip: &["alpha"],
+            }],
+        )
+        .0,
+    );
     // The derive's generated code comes from the proc-macro crate's source: stripping it there
     // makes the expansion in `packets` unsafe-free.
-    mismatches.extend(check_workspace(
-        &root.join("tests/fixtures/proc-macro"),
-        &[("packets", &["packets", "first-byte-derive"])],
-    ));
+    mismatches.extend(
+        check_workspace(
+            &root.join("tests/fixtures/proc-macro"),
+            &[Package {
+                name: "packets",
+                dir: "packets",
+                strip: &["packets", "first-byte-derive"],
+            }],
+        )
+        .0,
+    );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// Real crates.io crates with a lot of unsafe code, each analysed as the root package (default
+/// features plus those `tests/fixtures/unsafe-heavy` enables), compared with rustc.
+#[test]
+fn real_crates_equal_rustcs_e0133_errors() {
+    let fixture = painter_tests::repo_root().join("tests/fixtures/unsafe-heavy");
+    let metadata = Command::new("cargo")
+        .args(["metadata", "--format-version=1", "--locked"])
+        .current_dir(&fixture)
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .output()
+        .unwrap();
+    assert!(
+        metadata.status.success(),
+        "{}",
+        String::from_utf8_lossy(&metadata.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for name in [
+        "memchr",
+        "smallvec",
+        "bytes",
+        "hashbrown",
+        "itoa",
+        "ryu",
+        "libc",
+    ] {
+        let package = metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is not in the fixture's dependencies"));
+        let manifest = Path::new(package["manifest_path"].as_str().unwrap());
+        let root = tempfile::tempdir().unwrap();
+        painter_tests::copy_dir(manifest.parent().unwrap(), root.path());
+        let lock = Command::new("cargo")
+            .arg("generate-lockfile")
+            .current_dir(root.path())
+            .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+            .output()
+            .unwrap();
+        assert!(
+            lock.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lock.stderr)
+        );
+        let package = Package {
+            name,
+            dir: "",
+            strip: &["src"],
+        };
+        let (found, ops) = check_workspace(root.path(), &[package]);
+        mismatches.extend(found);
+        compared += ops;
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    eprintln!("{compared} unsafe operations compared with rustc's E0133 errors");
+    assert!(compared > 1000, "only {compared} ops compared");
 }
 
 #[test]
