@@ -48,6 +48,8 @@ pub struct CrateSummary {
     pub unsafe_blocks_user: u64,
     pub unsafe_blocks_generated: u64,
     pub unsafe_fns: u64,
+    pub unsafe_impls: u64,
+    pub unsafe_traits: u64,
     pub calls: u64,
     pub ffi_calls: u64,
     /// Distinct native library names, sorted.
@@ -86,6 +88,8 @@ pub fn summary_rows(graph: &LinkedGraph) -> Vec<CrateSummary> {
                 unsafe_blocks_user: c.unsafe_blocks_user,
                 unsafe_blocks_generated: c.unsafe_blocks_generated,
                 unsafe_fns: c.unsafe_fns,
+                unsafe_impls: c.unsafe_impls,
+                unsafe_traits: c.unsafe_traits,
                 calls: c.calls,
                 ffi_calls: c.ffi_calls,
                 native_libraries,

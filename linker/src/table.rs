@@ -41,7 +41,7 @@ const HEADERS: [&str; 12] = [
     "by kind",
     "blocks",
     "gen",
-    "unsafe fns",
+    "unsafe fn/impl/trait",
     "libs",
 ];
 /// Columns whose cells are left-aligned (the rest are numbers, right-aligned).
@@ -115,7 +115,10 @@ fn row_cells(row: &CrateSummary) -> [String; 12] {
         by_kind_cell(&row.unsafe_ops_by_kind),
         row.unsafe_blocks_user.to_string(),
         row.unsafe_blocks_generated.to_string(),
-        row.unsafe_fns.to_string(),
+        format!(
+            "{}/{}/{}",
+            row.unsafe_fns, row.unsafe_impls, row.unsafe_traits
+        ),
         libs_cell(row.native_libraries.iter().map(String::as_str)),
     ]
 }
@@ -153,7 +156,12 @@ fn totals_cells(rows: &[CrateSummary]) -> [String; 12] {
         by_kind_cell(&by_kind),
         sum(|r| r.unsafe_blocks_user),
         sum(|r| r.unsafe_blocks_generated),
-        sum(|r| r.unsafe_fns),
+        format!(
+            "{}/{}/{}",
+            sum(|r| r.unsafe_fns),
+            sum(|r| r.unsafe_impls),
+            sum(|r| r.unsafe_traits)
+        ),
         libs_cell(libs.into_iter()),
     ]
 }
@@ -211,6 +219,7 @@ fn legend(rows: &[CrateSummary]) -> String {
         "blocks/gen = user-written/compiler-generated unsafe blocks",
         "ffi = calls of foreign functions",
         "libs = native libraries",
+        "unsafe fn/impl/trait = unsafe fns, impls and traits declared",
     ]
     .map(String::from)
     .into();
