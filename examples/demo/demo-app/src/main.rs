@@ -60,6 +60,10 @@ fn main() {
         println!("hook {}: 7 -> {}", hook.name, hook.call(7));
     }
 
+    // FACT: a closure called directly: a `closure` call, resolved to the closure's own body.
+    let percent = |part: usize, whole: usize| part * 100 / whole.max(1);
+    println!("ring fill: {}%", percent(ring.len(), 8));
+
     println!(
         "sum of squares of 1..=4 (C calling back into Rust): {}",
         sum_of_squares(&[1, 2, 3, 4])
