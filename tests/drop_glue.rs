@@ -2,7 +2,7 @@
 //! glue nodes lead to every `Drop` impl that runs — through fields, and through the type
 //! arguments of containers with their own `Drop` impl.
 
-use painter_schema::{CallKind, DriverConfig, FunctionKind, GraphFile, PAINTER_ARGS_ENV};
+use painter_schema::{CallKind, FunctionKind};
 
 #[test]
 fn glue_nodes_lead_to_drop_impls() {
@@ -20,29 +20,17 @@ pub fn moved(h: Holder) -> Holder { h }
 "#,
     )
     .unwrap();
-    let output = std::process::Command::new(painter_tests::driver())
-        .args([
-            "--crate-type=lib",
-            "--edition=2024",
-            "--emit=metadata",
-            "--out-dir",
-        ])
-        .arg(dir.path())
-        .arg(&file)
-        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
-        .env(PAINTER_ARGS_ENV, DriverConfig::default().to_env_value())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let GraphFile::Crate(graph) =
-        painter_schema::read_graph_file(&dir.path().join("glue.painter.json")).unwrap()
-    else {
-        panic!("not a per-crate file")
-    };
+    let args: Vec<String> = [
+        "--crate-type=lib",
+        "--edition=2024",
+        "--emit=metadata",
+        "--out-dir",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([dir.path().display().to_string(), file.display().to_string()])
+    .collect();
+    let graph = painter_tests::analyse_file(&file, &args, dir.path());
     let function = |path: &str| {
         graph
             .functions

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use painter_schema::{DriverConfig, GraphFile, PAINTER_ARGS_ENV};
 
 /// (file name, line, column, kind) -> count.
 type Facts = BTreeMap<(String, u32, u32, String), u32>;
@@ -89,6 +88,26 @@ fn rustc_args(file: &Path, out_dir: &Path) -> Vec<String> {
     .collect()
 }
 
+/// (file, line, column, kind) of an E0133 diagnostic's primary span; `None` for any other.
+fn e0133_fact(
+    diag: &serde_json::Value,
+    file: impl Fn(&str) -> String,
+) -> Option<(String, u32, u32, String)> {
+    if diag["code"]["code"] != "E0133" {
+        return None;
+    }
+    let span = diag["spans"]
+        .as_array()?
+        .iter()
+        .find(|s| s["is_primary"] == true)?;
+    Some((
+        file(span["file_name"].as_str()?),
+        span["line_start"].as_u64()? as u32,
+        span["column_start"].as_u64()? as u32,
+        kind_of(diag["message"].as_str()?),
+    ))
+}
+
 fn file_name(path: &str) -> String {
     Path::new(path)
         .file_name()
@@ -109,22 +128,9 @@ fn rustc_e0133(file: &Path, out_dir: &Path) -> Facts {
         let Ok(diag) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        if diag["code"]["code"] != "E0133" {
-            continue;
+        if let Some(key) = e0133_fact(&diag, file_name) {
+            *facts.entry(key).or_default() += 1;
         }
-        let span = diag["spans"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["is_primary"] == true)
-            .expect("E0133 has a primary span");
-        let key = (
-            file_name(span["file_name"].as_str().unwrap()),
-            span["line_start"].as_u64().unwrap() as u32,
-            span["column_start"].as_u64().unwrap() as u32,
-            kind_of(diag["message"].as_str().unwrap()),
-        );
-        *facts.entry(key).or_default() += 1;
     }
     facts
 }
@@ -133,22 +139,7 @@ fn rustc_e0133(file: &Path, out_dir: &Path) -> Facts {
 fn painter_ops(file: &Path, out_dir: &Path) -> Facts {
     let mut args = rustc_args(file, out_dir);
     args.retain(|a| a != "-Dunsafe_op_in_unsafe_fn");
-    let output = Command::new(painter_tests::driver())
-        .args(&args)
-        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
-        .env(PAINTER_ARGS_ENV, DriverConfig::default().to_env_value())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stem = file.file_stem().unwrap().to_string_lossy();
-    let graph_path = out_dir.join(format!("{stem}.painter.json"));
-    let GraphFile::Crate(graph) = painter_schema::read_graph_file(&graph_path).unwrap() else {
-        panic!("{} is not a per-crate file", graph_path.display())
-    };
+    let graph = painter_tests::analyse_file(file, &args, out_dir);
     assert_eq!(
         graph.status,
         painter_schema::Status::Ok,
@@ -293,28 +284,17 @@ fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
             let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
                 continue;
             };
-            let diag = &msg["message"];
-            if msg["reason"] != "compiler-message" || diag["code"]["code"] != "E0133" {
+            if msg["reason"] != "compiler-message" {
                 continue;
             }
-            let span = diag["spans"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|s| s["is_primary"] == true)
-                .unwrap();
             // rustc names files relative to the workspace root; ours are package-relative.
-            let file = span["file_name"].as_str().unwrap();
-            let file = file
-                .strip_prefix(&format!("{dir}/"))
-                .unwrap_or(file)
-                .trim_start_matches("./");
-            let key = (
-                file.to_string(),
-                span["line_start"].as_u64().unwrap() as u32,
-                span["column_start"].as_u64().unwrap() as u32,
-                kind_of(diag["message"].as_str().unwrap()),
-            );
+            let package_relative = |file: &str| {
+                let file = file.strip_prefix(&format!("{dir}/")).unwrap_or(file);
+                file.trim_start_matches("./").to_string()
+            };
+            let Some(key) = e0133_fact(&msg["message"], package_relative) else {
+                continue;
+            };
             *rustcs.entry(key).or_default() += 1;
         }
         if ours != rustcs && rustcs.is_empty() {

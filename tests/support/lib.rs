@@ -114,6 +114,27 @@ pub fn assert_success(output: &Output) {
     );
 }
 
+/// Run `painter-driver` (default options) on one file with rustc `args` (an `--out-dir DIR`
+/// among them) and return the per-crate graph it wrote into `out_dir`.
+pub fn analyse_file(file: &Path, args: &[String], out_dir: &Path) -> CrateGraph {
+    let output = Command::new(driver())
+        .args(args)
+        .env("RUSTUP_TOOLCHAIN", pinned_toolchain())
+        .env(
+            painter_schema::PAINTER_ARGS_ENV,
+            painter_schema::DriverConfig::default().to_env_value(),
+        )
+        .output()
+        .expect("running painter-driver");
+    assert_success(&output);
+    let stem = file.file_stem().unwrap().to_string_lossy();
+    let path = out_dir.join(format!("{stem}.painter.json"));
+    match painter_schema::read_graph_file(&path).unwrap() {
+        GraphFile::Crate(graph) => *graph,
+        GraphFile::Linked(_) => panic!("{} is a linked graph", path.display()),
+    }
+}
+
 /// All per-crate files in `<out>/crates/`.
 pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
     let mut graphs = Vec::new();
