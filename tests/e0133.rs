@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-
 /// (file name, line, column, kind) -> count.
 type Facts = BTreeMap<(String, u32, u32, String), u32>;
 

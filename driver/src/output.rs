@@ -29,6 +29,7 @@ pub fn empty_graph(cx: &Cx<'_>) -> schema::CrateGraph {
         calls: Vec::new(),
         ffi: schema::Ffi::default(),
         declarations: Vec::new(),
+        address_taken: Vec::new(),
         counts: schema::Counts::default(),
     }
 }

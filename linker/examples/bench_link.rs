@@ -46,6 +46,8 @@ fn synthetic(i: usize) -> CrateGraph {
             parent: None,
             unsafe_ops: 0,
             unsafe_blocks: 0,
+            implements: None,
+            impl_self_ty: None,
         })
         .collect();
     let calls = (0..8000)
@@ -84,6 +86,7 @@ fn synthetic(i: usize) -> CrateGraph {
         calls,
         ffi: Ffi::default(),
         declarations: vec![],
+        address_taken: vec![],
         counts: Counts::default(),
     };
     g.recount();

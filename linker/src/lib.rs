@@ -97,6 +97,7 @@ pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
         format: LINKED_FORMAT.to_owned(),
         crates,
         external_functions,
+        candidates: Vec::new(),
         stats: Default::default(),
     };
     graph.stats = link_stats(&graph);

@@ -61,8 +61,50 @@ pub struct CrateGraph {
     pub ffi: Ffi,
     #[serde(default)]
     pub declarations: Vec<Declaration>,
+    /// Functions whose address is taken (reified to fn pointers) and types put behind `dyn`
+    /// (unsizing coercions): the possible targets of `fn_ptr` and `dyn` calls.
+    #[serde(default)]
+    pub address_taken: Vec<AddressTaken>,
     #[serde(default)]
     pub counts: Counts,
+}
+
+/// How a function or type becomes reachable through an indirect call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressTakenKind {
+    /// A fn item reified to a fn pointer (`let f: fn(u32) = foo;`, `map(foo)` into a `fn`).
+    FnPtr,
+    /// A non-capturing closure coerced to a fn pointer.
+    ClosureFnPtr,
+    /// A value of a concrete type coerced to `dyn Trait`: its impl methods fill the vtable.
+    Vtable,
+}
+
+/// One place where a function's address is taken or a type is put behind `dyn`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AddressTaken {
+    /// The body where it happens.
+    pub function: String,
+    pub kind: AddressTakenKind,
+    /// `fn_ptr`/`closure_fn_ptr`: the function (or closure) whose address is taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_path: Option<String>,
+    /// `fn_ptr`/`closure_fn_ptr`: the fn-pointer type, printed like a `fn_ptr` call's `detail`
+    /// (regions erased), so the two can be compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// `vtable`: the concrete type coerced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_ty: Option<String>,
+    /// `vtable`: id and path of the principal trait of the `dyn` type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trait_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trait_path: Option<String>,
+    pub span: Span,
 }
 
 /// Identity of the analysed crate.
@@ -128,6 +170,14 @@ pub struct Function {
     /// `unsafe {}` blocks (user-written and generated) in this body.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unsafe_blocks: u32,
+    /// For a method of a trait impl: the id of the trait method it implements (in the trait's
+    /// crate id space). The linker uses it to find candidates of `dyn` and generic calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implements: Option<String>,
+    /// For a method of a trait impl: the impl's self type as rustc prints it (`demo::Dog`,
+    /// `alloc::vec::Vec<T>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impl_self_ty: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -389,7 +439,29 @@ pub struct LinkedGraph {
     pub crates: BTreeMap<String, CrateGraph>,
     /// Call targets whose crate is not in the graph (std when not analysed, missing deps).
     pub external_functions: Vec<ExternalFunction>,
+    /// Possible targets of calls the types do not resolve (`dyn`, `fn_ptr`, `trait_generic`),
+    /// found across the whole linked graph. Never mixed with the exact edges in `crates`.
+    #[serde(default)]
+    pub candidates: Vec<CandidateEdge>,
     pub stats: LinkStats,
+}
+
+/// A possible target of an unresolved call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CandidateEdge {
+    /// Key of the crate that holds the call, and the call's position in that crate's `calls`.
+    pub crate_key: String,
+    pub call: u64,
+    pub caller: String,
+    /// The candidate function, and the key of the crate that defines it.
+    pub callee: String,
+    pub callee_path: String,
+    pub target_crate: String,
+    /// The call's kind: `dyn`, `fn_ptr` or `trait_generic`.
+    pub kind: CallKind,
+    /// Why it is a candidate: `impl for a type coerced to dyn Trait`, `impl of the trait
+    /// method`, `address-taken fn with this signature`, …
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

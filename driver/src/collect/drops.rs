@@ -103,6 +103,8 @@ impl<'tcx> Drops<'tcx> {
             parent: None,
             unsafe_ops: 0,
             unsafe_blocks: 0,
+            implements: None,
+            impl_self_ty: None,
         });
         let mut components: Vec<(Ty<'tcx>, Option<&'static str>)> = Vec::new();
         match *ty.kind() {

@@ -55,6 +55,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         parent,
         unsafe_ops: 0,
         unsafe_blocks: 0,
+        implements: None,
+        impl_self_ty: None,
     })
 }
 

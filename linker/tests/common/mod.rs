@@ -57,6 +57,7 @@ pub fn empty_crate(info: CrateInfo) -> CrateGraph {
         calls: vec![],
         ffi: Ffi::default(),
         declarations: vec![],
+        address_taken: vec![],
         counts: Counts::default(),
     }
 }
@@ -72,6 +73,8 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         parent: None,
         unsafe_ops: 0,
         unsafe_blocks: 0,
+        implements: None,
+        impl_self_ty: None,
     }
 }
 
