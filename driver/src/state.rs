@@ -22,6 +22,7 @@ pub struct Records {
     pub calls: Vec<(schema::Call, Span)>,
     pub ffi_imports: Vec<schema::FfiImport>,
     pub callbacks: Vec<schema::FfiCallback>,
+    pub address_taken: Vec<schema::AddressTaken>,
     /// Bodies whose THIR was visited (unsafe ops).
     pub thir_seen: FxHashSet<LocalDefId>,
     /// Bodies whose MIR was visited (calls, FFI).

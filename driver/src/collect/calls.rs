@@ -3,7 +3,7 @@
 //! each call edge with how far its callee can be resolved, plus drops that run `Drop` impls and
 //! Rust functions handed to foreign code as `extern` fn pointers.
 
-use painter_schema::{self as schema, CallKind};
+use painter_schema::{self as schema, AddressTakenKind, CallKind};
 use rustc_abi::ExternAbi;
 use rustc_data_structures::fx::FxHashSet;
 use rustc_hir::def_id::{DefId, LocalDefId};
@@ -22,6 +22,7 @@ pub struct BodyCalls {
     pub callbacks: Vec<schema::FfiCallback>,
     /// Drop-glue nodes first needed by this body.
     pub glue_functions: Vec<schema::Function>,
+    pub address_taken: Vec<schema::AddressTaken>,
 }
 
 pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: &mut BodyCalls) {
@@ -98,7 +99,6 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     }
 
     fn visit_call(&mut self, fn_ty: Ty<'tcx>, span: Span) {
-        let tcx = self.tcx();
         match *fn_ty.kind() {
             ty::FnDef(def_id, args) => {
                 // Regions are not erased yet in built MIR; the args carry no late-bound vars
@@ -107,8 +107,8 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 self.visit_fn_def_call(def_id, args, span)
             }
             ty::FnPtr(..) => {
-                let sig = fn_ty.fn_sig(tcx);
-                self.push(CallKind::FnPtr, None, span, None, Some(self.cx.print(sig)));
+                let sig = signature(self.cx, fn_ty);
+                self.push(CallKind::FnPtr, None, span, None, Some(sig));
             }
             // Closures called directly are `Fn*::call*` calls in MIR; anything else here is a
             // type we cannot resolve: keep the edge, unresolved.
@@ -206,27 +206,72 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         }
     }
 
+    /// Functions whose address is taken and types put behind `dyn`: the possible targets of
+    /// indirect calls. A Rust fn reified to a non-Rust-ABI pointer is also an FFI callback.
     fn visit_rvalue(&mut self, rvalue: &Rvalue<'tcx>, span: Span) {
-        // A Rust fn item turned into an `extern "C"` (non-Rust ABI) fn pointer can be called
-        // back from foreign code.
-        let Rvalue::Cast(CastKind::PointerCoercion(PointerCoercion::ReifyFnPointer(_), _), op, to) =
-            rvalue
-        else {
+        let Rvalue::Cast(CastKind::PointerCoercion(coercion, _), op, to) = rvalue else {
             return;
         };
-        let ty::FnDef(callback, _) = *op.ty(self.body, self.tcx()).kind() else {
-            return;
-        };
-        let abi = to.fn_sig(self.tcx()).abi();
-        if matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
-            return;
+        let tcx = self.tcx();
+        let from = op.ty(self.body, tcx);
+        match (coercion, *from.kind()) {
+            (PointerCoercion::ReifyFnPointer(_), ty::FnDef(target, _)) => {
+                self.address_taken(AddressTakenKind::FnPtr, target, *to, span);
+                let abi = to.fn_sig(tcx).abi();
+                if !matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
+                    self.out.callbacks.push(schema::FfiCallback {
+                        function: self.caller.clone(),
+                        callback: self.cx.id(target),
+                        callback_path: self.cx.path(target),
+                        abi: abi.as_str().to_string(),
+                        span: self.cx.span(span),
+                    });
+                }
+            }
+            (PointerCoercion::ClosureFnPointer(_), ty::Closure(closure, _)) => {
+                self.address_taken(AddressTakenKind::ClosureFnPtr, closure, *to, span);
+            }
+            (PointerCoercion::Unsize, _) => {
+                if let Some((concrete, dyn_ty)) = unsized_pair(tcx, from, *to, 0)
+                    && let ty::Dynamic(predicates, ..) = dyn_ty.kind()
+                    && let Some(principal) = predicates.principal_def_id()
+                {
+                    let cx = self.cx;
+                    self.out.address_taken.push(schema::AddressTaken {
+                        function: self.caller.clone(),
+                        kind: AddressTakenKind::Vtable,
+                        target: None,
+                        target_path: None,
+                        signature: None,
+                        self_ty: Some(cx.print(concrete)),
+                        trait_id: Some(cx.id(principal)),
+                        trait_path: Some(cx.path(principal)),
+                        span: cx.span(span),
+                    });
+                }
+            }
+            _ => {}
         }
-        self.out.callbacks.push(schema::FfiCallback {
+    }
+
+    fn address_taken(
+        &mut self,
+        kind: AddressTakenKind,
+        target: DefId,
+        fn_ptr: Ty<'tcx>,
+        span: Span,
+    ) {
+        let cx = self.cx;
+        self.out.address_taken.push(schema::AddressTaken {
             function: self.caller.clone(),
-            callback: self.cx.id(callback),
-            callback_path: self.cx.path(callback),
-            abi: abi.as_str().to_string(),
-            span: self.cx.span(span),
+            kind,
+            target: Some(cx.id(target)),
+            target_path: Some(cx.path(target)),
+            signature: Some(signature(cx, fn_ptr)),
+            self_ty: None,
+            trait_id: None,
+            trait_path: None,
+            span: cx.span(span),
         });
     }
 
@@ -277,5 +322,42 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             external: false,
         };
         self.out.calls.push((call, span));
+    }
+}
+
+/// A fn-pointer type as `fn_ptr` calls and address-taken records both print it (regions
+/// erased, so that `for<'a> fn(&'a u8)` and `fn(&u8)` compare equal).
+fn signature<'tcx>(cx: &Cx<'tcx>, fn_ptr: Ty<'tcx>) -> String {
+    let sig = cx
+        .tcx
+        .instantiate_bound_regions_with_erased(fn_ptr.fn_sig(cx.tcx));
+    cx.print(sig)
+}
+
+/// In an unsizing coercion `from -> to` (`&T -> &dyn Trait`, `Box<T> -> Box<dyn Trait>`,
+/// `Rc<T> -> Rc<dyn Trait>`…), the concrete type and the unsized type it becomes.
+fn unsized_pair<'tcx>(
+    tcx: TyCtxt<'tcx>,
+    from: Ty<'tcx>,
+    to: Ty<'tcx>,
+    depth: u32,
+) -> Option<(Ty<'tcx>, Ty<'tcx>)> {
+    if depth > 4 {
+        return None;
+    }
+    if let ty::Dynamic(..) = to.kind() {
+        return Some((from, to));
+    }
+    match (from.kind(), to.kind()) {
+        (ty::Ref(_, a, _), ty::Ref(_, b, _)) | (ty::RawPtr(a, _), ty::RawPtr(b, _)) => {
+            unsized_pair(tcx, *a, *b, depth + 1)
+        }
+        (ty::Ref(_, a, _), ty::RawPtr(b, _)) => unsized_pair(tcx, *a, *b, depth + 1),
+        (ty::Adt(a, a_args), ty::Adt(b, b_args)) if a.did() == b.did() => a_args
+            .types()
+            .zip(b_args.types())
+            .filter(|(x, y)| x != y)
+            .find_map(|(x, y)| unsized_pair(tcx, x, y, depth + 1)),
+        _ => None,
     }
 }

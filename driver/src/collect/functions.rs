@@ -45,6 +45,20 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         FunctionKind::Closure | FunctionKind::Coroutine | FunctionKind::InlineConst
     )
     .then(|| cx.id(tcx.parent(def_id)));
+    // A method of a trait impl: which trait method it implements, and for which type (the
+    // linker's candidates for `dyn` and generic calls).
+    let (implements, impl_self_ty) = match kind {
+        FunctionKind::ImplMethod => {
+            let trait_item = tcx.associated_item(def_id).trait_item_def_id();
+            let impl_def = tcx.parent(def_id);
+            let self_ty = tcx
+                .type_of(impl_def)
+                .instantiate_identity()
+                .skip_normalization();
+            (trait_item.map(|t| cx.id(t)), Some(cx.print(self_ty)))
+        }
+        _ => (None, None),
+    };
     Some(schema::Function {
         id: cx.id(def_id),
         path: cx.path(def_id),
@@ -55,8 +69,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         parent,
         unsafe_ops: 0,
         unsafe_blocks: 0,
-        implements: None,
-        impl_self_ty: None,
+        implements,
+        impl_self_ty,
     })
 }
 

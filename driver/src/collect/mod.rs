@@ -57,6 +57,7 @@ pub fn on_mir(tcx: TyCtxt<'_>, def: LocalDefId) {
     records.ffi_imports.extend(out.imports);
     records.callbacks.extend(out.callbacks);
     records.glue_functions.extend(out.glue_functions);
+    records.address_taken.extend(out.address_taken);
 }
 
 fn already_seen(
@@ -101,6 +102,7 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
     graph.calls = records.calls.into_iter().map(|(call, _)| call).collect();
     graph.ffi.imports = records.ffi_imports;
     graph.ffi.callbacks = records.callbacks;
+    graph.address_taken = records.address_taken;
     if let Some(error) = records.failure {
         graph.status = schema::Status::Failed;
         graph.error = Some(error);

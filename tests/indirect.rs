@@ -1,0 +1,111 @@
+//! The possible targets of indirect calls, as the driver records them: functions reified to
+//! fn pointers (and closures coerced to them), concrete types coerced to `dyn Trait`, and the
+//! trait method each impl method implements.
+
+use painter_schema::{AddressTakenKind, CallKind};
+
+const SOURCE: &str = r#"
+pub trait Animal { fn speak(&self) -> u32; }
+pub struct Dog;
+impl Animal for Dog { fn speak(&self) -> u32 { 1 } }
+pub struct Cat;
+impl Animal for Cat { fn speak(&self) -> u32 { 2 } }
+fn times(x: u32) -> u32 { x * 2 }
+pub extern "C" fn cb(x: u32) -> u32 { x }
+pub fn f(a: &dyn Animal, g: fn(u32) -> u32) -> u32 {
+    let d: Box<dyn Animal> = Box::new(Dog);
+    let r: &dyn Animal = &Cat;
+    let h: fn(u32) -> u32 = times;
+    let c: fn(u32) -> u32 = |x| x + 1;
+    let e: extern "C" fn(u32) -> u32 = cb;
+    a.speak() + d.speak() + r.speak() + g(1) + h(2) + c(3) + e(4)
+}
+"#;
+
+#[test]
+fn address_taken_vtables_and_impl_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("indirect.rs");
+    std::fs::write(&file, SOURCE).unwrap();
+    let args: Vec<String> = [
+        "--crate-type=lib",
+        "--edition=2024",
+        "--emit=metadata",
+        "--out-dir",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([dir.path().display().to_string(), file.display().to_string()])
+    .collect();
+    let graph = painter_tests::analyse_file(&file, &args, dir.path());
+    let taken = |kind| graph.address_taken.iter().filter(move |a| a.kind == kind);
+
+    // `Box<Dog> -> Box<dyn Animal>` and `&Cat -> &dyn Animal`.
+    let vtables: Vec<(&str, &str)> = taken(AddressTakenKind::Vtable)
+        .map(|a| {
+            (
+                a.self_ty.as_deref().unwrap(),
+                a.trait_path.as_deref().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        vtables,
+        [
+            ("indirect::Dog", "indirect::Animal"),
+            ("indirect::Cat", "indirect::Animal")
+        ]
+    );
+    // Reified fns and the closure, with the signature a `fn_ptr` call prints.
+    let fns: Vec<(&str, &str)> = taken(AddressTakenKind::FnPtr)
+        .map(|a| {
+            (
+                a.target_path.as_deref().unwrap(),
+                a.signature.as_deref().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fns,
+        [
+            ("indirect::times", "fn(u32) -> u32"),
+            ("indirect::cb", "extern \"C\" fn(u32) -> u32")
+        ]
+    );
+    let closures: Vec<&str> = taken(AddressTakenKind::ClosureFnPtr)
+        .map(|a| a.signature.as_deref().unwrap())
+        .collect();
+    assert_eq!(closures, ["fn(u32) -> u32"]);
+    let fn_ptr_calls: Vec<&str> = graph
+        .calls
+        .iter()
+        .filter(|c| c.kind == CallKind::FnPtr)
+        .map(|c| c.detail.as_deref().unwrap())
+        .collect();
+    assert!(
+        fn_ptr_calls.contains(&"fn(u32) -> u32")
+            && fn_ptr_calls.contains(&"extern \"C\" fn(u32) -> u32")
+    );
+    // Impl methods name the trait method they implement, and their self type.
+    let speak = graph
+        .functions
+        .iter()
+        .find(|f| f.path == "indirect::Animal::speak")
+        .unwrap();
+    let impls: Vec<&str> = graph
+        .functions
+        .iter()
+        .filter(|f| f.implements.as_deref() == Some(speak.id.as_str()))
+        .map(|f| f.impl_self_ty.as_deref().unwrap())
+        .collect();
+    assert_eq!(impls.len(), 2);
+    assert!(impls.contains(&"indirect::Dog") && impls.contains(&"indirect::Cat"));
+    // An `extern "C"` fn handed out as a pointer is also an FFI callback.
+    assert!(
+        graph
+            .ffi
+            .callbacks
+            .iter()
+            .any(|cb| cb.callback_path == "indirect::cb")
+    );
+}
