@@ -232,7 +232,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 self.address_taken(AddressTakenKind::ClosureFnPtr, closure, *to, span);
             }
             (PointerCoercion::Unsize, _) => {
-                if let Some((concrete, dyn_ty)) = unsized_pair(tcx, from, *to, 0)
+                if let Some((concrete, dyn_ty)) = unsized_pair(from, *to, 0)
                     && let ty::Dynamic(predicates, ..) = dyn_ty.kind()
                     && let Some(principal) = predicates.principal_def_id()
                 {
@@ -350,14 +350,14 @@ fn unsized_pair<'tcx>(
     }
     match (from.kind(), to.kind()) {
         (ty::Ref(_, a, _), ty::Ref(_, b, _)) | (ty::RawPtr(a, _), ty::RawPtr(b, _)) => {
-            unsized_pair(tcx, *a, *b, depth + 1)
+            unsized_pair(*a, *b, depth + 1)
         }
-        (ty::Ref(_, a, _), ty::RawPtr(b, _)) => unsized_pair(tcx, *a, *b, depth + 1),
+        (ty::Ref(_, a, _), ty::RawPtr(b, _)) => unsized_pair(*a, *b, depth + 1),
         (ty::Adt(a, a_args), ty::Adt(b, b_args)) if a.did() == b.did() => a_args
             .types()
             .zip(b_args.types())
             .filter(|(x, y)| x != y)
-            .find_map(|(x, y)| unsized_pair(tcx, x, y, depth + 1)),
+            .find_map(|(x, y)| unsized_pair(x, y, depth + 1)),
         _ => None,
     }
 }
