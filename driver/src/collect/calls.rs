@@ -336,12 +336,7 @@ fn signature<'tcx>(cx: &Cx<'tcx>, fn_ptr: Ty<'tcx>) -> String {
 
 /// In an unsizing coercion `from -> to` (`&T -> &dyn Trait`, `Box<T> -> Box<dyn Trait>`,
 /// `Rc<T> -> Rc<dyn Trait>`…), the concrete type and the unsized type it becomes.
-fn unsized_pair<'tcx>(
-    tcx: TyCtxt<'tcx>,
-    from: Ty<'tcx>,
-    to: Ty<'tcx>,
-    depth: u32,
-) -> Option<(Ty<'tcx>, Ty<'tcx>)> {
+fn unsized_pair<'tcx>(from: Ty<'tcx>, to: Ty<'tcx>, depth: u32) -> Option<(Ty<'tcx>, Ty<'tcx>)> {
     if depth > 4 {
         return None;
     }
