@@ -310,6 +310,9 @@ pub struct FfiImport {
     /// `link_attr` (a `#[link]` on the extern block) or `build_script` (a `-l`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_source: Option<String>,
+    /// How the library is linked: `static`, `dylib`, `framework`, `raw-dylib`, `unspecified`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_kind: Option<String>,
     /// `static` for extern statics, `fn` for functions.
     pub item_kind: String,
     pub span: Span,

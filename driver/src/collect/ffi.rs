@@ -14,7 +14,7 @@ use super::common::Cx;
 pub fn import(cx: &Cx<'_>, caller: Option<&str>, item: DefId, span: Span) -> schema::FfiImport {
     let tcx = cx.tcx;
     let is_static = matches!(tcx.def_kind(item), DefKind::Static { .. });
-    let (library, library_source) = library_of(cx, item);
+    let (library, library_source, link_kind) = library_of(cx, item);
     schema::FfiImport {
         function: caller.map(str::to_string),
         item: cx.id(item),
@@ -23,6 +23,7 @@ pub fn import(cx: &Cx<'_>, caller: Option<&str>, item: DefId, span: Span) -> sch
         abi: foreign_abi(cx, item),
         library,
         library_source,
+        link_kind,
         item_kind: if is_static { "static" } else { "fn" }.to_string(),
         span: cx.span(span),
     }
@@ -50,24 +51,35 @@ fn foreign_abi(cx: &Cx<'_>, item: DefId) -> String {
 /// The native library that provides `item`: the `#[link]` on its extern block, or — when the
 /// block has none — the libraries its crate links through build-script `-l` flags
 /// (`tcx.native_libraries` covers both; `tcx.native_library` only the first).
-fn library_of(cx: &Cx<'_>, item: DefId) -> (Option<String>, Option<String>) {
+fn library_of(cx: &Cx<'_>, item: DefId) -> (Option<String>, Option<String>, Option<String>) {
     let tcx = cx.tcx;
     if let Some(lib) = tcx.native_library(item) {
-        return (Some(lib.name.to_string()), Some("link_attr".into()));
+        return (
+            Some(lib.name.to_string()),
+            Some("link_attr".into()),
+            Some(kind_name(&lib.kind)),
+        );
     }
-    let unattributed: Vec<String> = tcx
+    let unattributed: Vec<_> = tcx
         .native_libraries(item.krate)
         .iter()
         .filter(|lib| lib.foreign_module.is_none() && kind_name(&lib.kind) != "link-arg")
-        .map(|lib| lib.name.to_string())
         .collect();
     match unattributed.as_slice() {
-        [] => (None, None),
-        [one] => (Some(one.clone()), Some("build_script".into())),
-        many => (
-            None,
-            Some(format!("build_script: one of {}", many.join(", "))),
+        [] => (None, None, None),
+        [one] => (
+            Some(one.name.to_string()),
+            Some("build_script".into()),
+            Some(kind_name(&one.kind)),
         ),
+        many => {
+            let names: Vec<String> = many.iter().map(|l| l.name.to_string()).collect();
+            (
+                None,
+                Some(format!("build_script: one of {}", names.join(", "))),
+                None,
+            )
+        }
     }
 }
 

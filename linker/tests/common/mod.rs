@@ -207,6 +207,7 @@ pub fn crate_b() -> CrateGraph {
         abi: "C".into(),
         library: Some("c".into()),
         library_source: Some("link_attr".into()),
+        link_kind: Some("dylib".into()),
         item_kind: "fn".into(),
         span: span("src/lib.rs", 11),
     }];
