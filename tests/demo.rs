@@ -113,4 +113,30 @@ fn demo_shows_every_kind_of_fact() {
         stdout.contains("demo-core@0.1.0 *") && stdout.contains("democsum"),
         "{stdout}"
     );
+
+    // `stats` adds the FFI boundary: demo-core's three C functions, all used, from the C
+    // library its build script links; libc's declarations, of which a few are used.
+    let stats = std::process::Command::new(&painter_tests::binaries().cargo_painter)
+        .args(["painter", "stats"])
+        .arg(out.join("graph.json"))
+        .output()
+        .unwrap();
+    assert_success(&stats);
+    let stats = String::from_utf8_lossy(&stats.stdout);
+    let ffi = stats.split("FFI boundary").nth(1).expect("an FFI section");
+    let core_line = ffi
+        .lines()
+        .find(|l| l.starts_with("demo-core@0.1.0 "))
+        .unwrap();
+    let cells: Vec<&str> = core_line.split_whitespace().collect();
+    assert_eq!(&cells[1..5], ["3", "3", "1", "1"], "{core_line}");
+    assert!(
+        core_line.contains("democsum (static, build script)"),
+        "{core_line}"
+    );
+    let libc_line = ffi.lines().find(|l| l.starts_with("libc@")).unwrap();
+    assert!(
+        libc_line.contains("demo-core@0.1.0"),
+        "libc is used from demo-core: {libc_line}"
+    );
 }

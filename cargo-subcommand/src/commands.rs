@@ -9,6 +9,7 @@ use painter_linker::{LinkOptions, link, link_graphs, render_table, summary_rows,
 use painter_schema::{GraphFile, LinkedGraph, read_graph_file};
 
 use crate::cli::{LinkArgs, StatsArgs, StatsFormat};
+use crate::ffi_report;
 
 /// `cargo painter link INPUT... -o GRAPH [--keep-going]`.
 pub fn link_command(args: &LinkArgs) -> Result<ExitCode> {
@@ -44,10 +45,11 @@ pub fn stats_command(args: &StatsArgs) -> Result<ExitCode> {
         GraphFile::Crate(krate) => link_graphs(vec![*krate]),
     };
     let rows = summary_rows(&graph);
+    let ffi = ffi_report::ffi_rows(&graph);
     let text = match args.format {
-        StatsFormat::Table => render_table(&rows),
+        StatsFormat::Table => render_table(&rows) + &ffi_report::render(&ffi),
         StatsFormat::Json => {
-            let json = serde_json::json!({ "crates": rows, "stats": graph.stats });
+            let json = serde_json::json!({ "crates": rows, "ffi": ffi, "stats": graph.stats });
             serde_json::to_string_pretty(&json)? + "\n"
         }
     };

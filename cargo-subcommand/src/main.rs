@@ -12,6 +12,7 @@ mod cli;
 mod collect;
 mod commands;
 mod driver;
+mod ffi_report;
 mod messages;
 mod preload;
 mod report;
