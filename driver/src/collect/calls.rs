@@ -12,7 +12,7 @@ use rustc_middle::ty::adjustment::PointerCoercion;
 use rustc_middle::ty::{self, GenericArgsRef, Instance, InstanceKind, ShimKind, Ty, TyCtxt};
 use rustc_span::Span;
 
-use super::common::Cx;
+use super::common::{Cx, reveal_opaques};
 use super::{drops, ffi, moves};
 
 #[derive(Default)]
@@ -140,6 +140,12 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         // is printed only where it is the information (generic and virtual calls).
         let self_ty = || args.types().next().map(|t| self.cx.print(t));
         let trait_method = Some(def_id);
+        // Normalised first: an opaque `impl Fn` returned by another function is revealed to
+        // its concrete closure type, projections to their types.
+        let args = reveal_opaques(tcx, args);
+        let args = tcx
+            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(args))
+            .unwrap_or(args);
         let instance = match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
             Ok(Some(instance)) => instance,
             Ok(None) | Err(_) => {

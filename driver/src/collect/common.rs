@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use painter_schema as schema;
 use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::DefId;
-use rustc_middle::ty::TyCtxt;
 use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
+use rustc_middle::ty::{
+    self, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeSuperFoldable, TypeVisitableExt,
+};
 use rustc_span::hygiene::{ExpnKind, MacroKind};
 use rustc_span::{FileName, RemapPathScopeComponents, Span};
 
@@ -151,4 +153,46 @@ pub fn def_id_string(tcx: TyCtxt<'_>, def_id: DefId) -> String {
 
 fn slash_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// Replace opaque types (`impl Trait` returned by a function of any crate) by their hidden
+/// types. Built MIR keeps them opaque, and in this nightly they are rigid aliases that
+/// normalisation leaves alone; the concrete type is what resolves a call (`add(3)` on an
+/// `impl Fn` returned by `adder` is a call of `adder`'s closure).
+pub fn reveal_opaques<'tcx, T: TypeFoldable<TyCtxt<'tcx>>>(tcx: TyCtxt<'tcx>, value: T) -> T {
+    struct Reveal<'tcx> {
+        tcx: TyCtxt<'tcx>,
+        depth: u32,
+    }
+    impl<'tcx> TypeFolder<TyCtxt<'tcx>> for Reveal<'tcx> {
+        fn cx(&self) -> TyCtxt<'tcx> {
+            self.tcx
+        }
+        fn fold_ty(&mut self, ty: Ty<'tcx>) -> Ty<'tcx> {
+            if let ty::Alias(
+                _,
+                ty::AliasTy {
+                    kind: ty::Opaque { def_id },
+                    args,
+                    ..
+                },
+            ) = *ty.kind()
+                && self.depth < 8
+            {
+                let hidden = self
+                    .tcx
+                    .try_expand_impl_trait_type(def_id, args)
+                    .unwrap_or_else(|t| t);
+                self.depth += 1;
+                let revealed = hidden.fold_with(self);
+                self.depth -= 1;
+                return revealed;
+            }
+            ty.super_fold_with(self)
+        }
+    }
+    if !value.has_opaque_types() {
+        return value;
+    }
+    value.fold_with(&mut Reveal { tcx, depth: 0 })
 }

@@ -10,7 +10,7 @@ use rustc_hir::def_id::{DefId, LOCAL_CRATE};
 use rustc_middle::ty::{self, Ty, TyCtxt};
 use rustc_span::Span;
 
-use super::common::Cx;
+use super::common::{Cx, reveal_opaques};
 use crate::state;
 
 /// Where a drop of some type goes.
@@ -43,6 +43,7 @@ impl<'tcx> Drops<'tcx> {
     /// The target of dropping a `ty`, or `None` when the drop does nothing.
     pub fn target(&mut self, cx: &Cx<'tcx>, ty: Ty<'tcx>, site: Span) -> Option<Target> {
         let tcx = cx.tcx;
+        let ty = reveal_opaques(tcx, ty);
         let ty = tcx
             .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(ty))
             .unwrap_or(ty);
@@ -62,6 +63,14 @@ impl<'tcx> Drops<'tcx> {
         match ty.kind() {
             ty::Dynamic(..) => {
                 return Some(Target::Unknown(format!("virtual drop of {}", cx.print(ty))));
+            }
+            // A coroutine dropped where built MIR drops it (its own body's end) holds only its
+            // captures: no glue node when none of them needs dropping.
+            ty::Coroutine(_, args) => {
+                let captures = args.as_coroutine().upvar_tys();
+                if !captures.iter().any(|t| t.needs_drop(tcx, self.typing_env)) {
+                    return None;
+                }
             }
             ty::Adt(..) | ty::Tuple(..) | ty::Array(..) | ty::Slice(..) | ty::Closure(..) => {}
             _ => {
@@ -125,6 +134,9 @@ impl<'tcx> Drops<'tcx> {
             ty::Array(elem, _) | ty::Slice(elem) => components.push((elem, None)),
             ty::Closure(_, args) => {
                 components.extend(args.as_closure().upvar_tys().iter().map(|t| (t, None)))
+            }
+            ty::Coroutine(_, args) => {
+                components.extend(args.as_coroutine().upvar_tys().iter().map(|t| (t, None)))
             }
             _ => {}
         }
