@@ -69,6 +69,7 @@ fn synthetic(i: usize) -> CrateGraph {
                 from_macro: None,
                 target_crate: None,
                 external: false,
+                candidates: None,
             }
         })
         .collect();

@@ -7,8 +7,8 @@
 use std::cmp::Ordering;
 
 use painter_schema::{
-    Call, CrateGraph, Declaration, ExternalFunction, FfiCallback, FfiExport, FfiImport, Function,
-    LinkedGraph, NativeLibrary, UnsafeBlock, UnsafeOp,
+    AddressTaken, Call, CrateGraph, Declaration, ExternalFunction, FfiCallback, FfiExport,
+    FfiImport, Function, LinkedGraph, NativeLibrary, UnsafeBlock, UnsafeOp,
 };
 
 /// A total order used for sorting and de-duplicating records.
@@ -38,6 +38,7 @@ canonical_by! {
     FfiCallback => |c| (&c.function, &c.span);
     NativeLibrary => |l| &l.name;
     Declaration => |d| (&d.path, &d.span);
+    AddressTaken => |a| (&a.function, &a.span);
     ExternalFunction => |e| &e.id;
 }
 
@@ -45,7 +46,7 @@ pub fn sort<T: Canonical>(list: &mut [T]) {
     list.sort_unstable_by(T::canon_cmp);
 }
 
-fn is_sorted<T: Canonical>(list: &[T]) -> bool {
+pub fn is_sorted<T: Canonical>(list: &[T]) -> bool {
     list.is_sorted_by(|a, b| a.canon_cmp(b) != Ordering::Greater)
 }
 
@@ -61,6 +62,7 @@ pub fn canonicalize_crate(graph: &mut CrateGraph) {
     sort(&mut graph.ffi.callbacks);
     sort(&mut graph.ffi.native_libraries);
     sort(&mut graph.declarations);
+    sort(&mut graph.address_taken);
 }
 
 fn crate_is_canonical(graph: &CrateGraph) -> bool {
@@ -74,6 +76,7 @@ fn crate_is_canonical(graph: &CrateGraph) -> bool {
         && is_sorted(&graph.ffi.callbacks)
         && is_sorted(&graph.ffi.native_libraries)
         && is_sorted(&graph.declarations)
+        && is_sorted(&graph.address_taken)
 }
 
 /// Whether `graph` is already in canonical order (crates are, being a `BTreeMap`).
@@ -81,10 +84,13 @@ pub fn is_canonical(graph: &LinkedGraph) -> bool {
     is_sorted(&graph.external_functions) && graph.crates.values().all(crate_is_canonical)
 }
 
-/// Put `graph` in canonical order.
+/// Put `graph` in canonical order. Calls carry their candidate-set index with them, and the
+/// sets are numbered in question order when linked, so nothing else needs to move.
 pub fn canonicalize(graph: &mut LinkedGraph) {
     sort(&mut graph.external_functions);
-    graph.crates.values_mut().for_each(canonicalize_crate);
+    for krate in graph.crates.values_mut() {
+        canonicalize_crate(krate);
+    }
 }
 
 /// Multiset union of two canonically sorted lists: a record present `n` times in one and `m`

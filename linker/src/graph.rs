@@ -1,10 +1,11 @@
 //! A petgraph view of a linked graph for queries: one node per function id (linked functions,
-//! external functions, and callee ids known only from a call), one edge per call site. It
+//! external functions, and callee ids known only from a call), one edge per call site, and
+//! optionally one edge per candidate target of an unresolved call ([`CandidateMode`]). It
 //! borrows the [`LinkedGraph`], so building it copies no records.
 
 use std::collections::{HashMap, VecDeque};
 
-use painter_schema::{Call, CallKind, Function, FunctionKind, LinkedGraph};
+use painter_schema::{Call, CallKind, CandidateTarget, Function, FunctionKind, LinkedGraph};
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -27,12 +28,33 @@ pub struct Node<'g> {
     pub foreign: bool,
 }
 
-/// A call edge: the record and the key of the caller's crate.
+/// A call edge: the record and the key of the caller's crate. For a candidate edge, `call` is
+/// the unresolved call (`dyn`, `trait_generic`, `fn_ptr`) and `candidate` says which possible
+/// target the edge leads to and why.
 #[derive(Debug, Clone, Copy)]
 pub struct Edge<'g> {
     pub call: &'g Call,
     pub caller_crate: &'g str,
     pub kind: CallKind,
+    pub candidate: Option<&'g CandidateTarget>,
+}
+
+impl Edge<'_> {
+    /// A possible target of an unresolved call, not an edge the types prove.
+    pub fn is_candidate(&self) -> bool {
+        self.candidate.is_some()
+    }
+}
+
+/// Whether [`call_graph_with`] adds the graph's candidate edges to the exact ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CandidateMode {
+    /// Exact call edges only (what [`call_graph`] builds).
+    #[default]
+    Exclude,
+    /// Exact edges plus one edge per candidate (marked: [`Edge::is_candidate`]); a query can
+    /// still skip them per search ([`CallGraph::shortest_path_via`]).
+    Include,
 }
 
 /// The call graph of a [`LinkedGraph`], with lookups by id and path.
@@ -43,9 +65,16 @@ pub struct CallGraph<'g> {
     by_path: HashMap<&'g str, Vec<NodeIndex>>,
 }
 
-/// Build the call graph of `linked`. Node and edge order follow the graph's canonical order,
-/// so queries answer the same way for the same graph.
+/// Build the call graph of `linked` with its exact call edges only. Node and edge order follow
+/// the graph's canonical order, so queries answer the same way for the same graph.
 pub fn call_graph(linked: &LinkedGraph) -> CallGraph<'_> {
+    call_graph_with(linked, CandidateMode::Exclude)
+}
+
+/// Build the call graph of `linked`, with or without its candidate edges. Candidate edges come
+/// after every exact edge, so a breadth-first search prefers exact edges between equally short
+/// paths.
+pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'_> {
     let mut cg = CallGraph {
         graph: DiGraph::new(),
         by_id: HashMap::new(),
@@ -87,8 +116,35 @@ pub fn call_graph(linked: &LinkedGraph) -> CallGraph<'_> {
                     call,
                     caller_crate: key,
                     kind: call.kind,
+                    candidate: None,
                 },
             );
+        }
+    }
+    if mode == CandidateMode::Include {
+        for (caller_crate, krate) in &linked.crates {
+            for call in &krate.calls {
+                let Some(set) = call
+                    .candidates
+                    .and_then(|n| linked.candidate_sets.get(n as usize))
+                else {
+                    continue;
+                };
+                let from = cg.intern(&call.caller, "");
+                for target in &set.targets {
+                    let to = cg.intern(&target.callee, &target.callee_path);
+                    cg.graph.add_edge(
+                        from,
+                        to,
+                        Edge {
+                            call,
+                            caller_crate,
+                            kind: call.kind,
+                            candidate: Some(target),
+                        },
+                    );
+                }
+            }
         }
     }
     cg
@@ -146,12 +202,24 @@ impl<'g> CallGraph<'g> {
         &self.graph[index]
     }
 
-    /// Shortest chain of calls from any of `from` to a node satisfying `to` (breadth-first).
-    /// `Some(vec![])` when a start node itself satisfies `to`; `None` when nothing is reachable.
+    /// Shortest chain of calls from any of `from` to a node satisfying `to` (breadth-first),
+    /// along every edge of the view. `Some(vec![])` when a start node itself satisfies `to`;
+    /// `None` when nothing is reachable.
     pub fn shortest_path(
         &self,
         from: &[NodeIndex],
         to: impl Fn(&Node<'g>) -> bool,
+    ) -> Option<Vec<Step<'g>>> {
+        self.shortest_path_via(from, to, |_| true)
+    }
+
+    /// [`shortest_path`](Self::shortest_path) along the edges `follow` accepts only, e.g.
+    /// `|e| !e.is_candidate()` for exact edges in a view built with candidates.
+    pub fn shortest_path_via(
+        &self,
+        from: &[NodeIndex],
+        to: impl Fn(&Node<'g>) -> bool,
+        follow: impl Fn(&Edge<'g>) -> bool,
     ) -> Option<Vec<Step<'g>>> {
         let mut came_by: HashMap<NodeIndex, Option<EdgeIndex>> = HashMap::new();
         let mut queue = VecDeque::new();
@@ -171,7 +239,7 @@ impl<'g> CallGraph<'g> {
                 .edges_directed(current, Direction::Outgoing)
                 .collect();
             edges.reverse();
-            for edge in edges {
+            for edge in edges.into_iter().filter(|e| follow(e.weight())) {
                 if let std::collections::hash_map::Entry::Vacant(slot) =
                     came_by.entry(edge.target())
                 {
@@ -196,6 +264,7 @@ impl<'g> CallGraph<'g> {
                 to,
                 edge,
                 call: self.graph[edge].call,
+                candidate: self.graph[edge].candidate,
             });
             node = from;
         }
@@ -211,4 +280,6 @@ pub struct Step<'g> {
     pub to: NodeIndex,
     pub edge: EdgeIndex,
     pub call: &'g Call,
+    /// Set when this step follows a candidate edge (a possible target of `call`).
+    pub candidate: Option<&'g CandidateTarget>,
 }

@@ -3,7 +3,8 @@
 //! view ([`graph::call_graph`]) for reachability queries.
 //!
 //! The pipeline is `load` (parallel parse) → `merge` (one crate per key) → `resolve` (cross-crate
-//! and external callees) → `stats`, and every stage keeps the graph in canonical order, so the
+//! and external callees) → `candidates` (possible targets of `dyn`, `trait_generic` and `fn_ptr`
+//! calls, kept apart from the exact edges) → `stats`, and every stage keeps the graph in canonical order, so the
 //! same inputs in any order give the same graph and byte-identical output.
 //!
 //! ```no_run
@@ -16,6 +17,7 @@
 //! # Ok::<(), painter_linker::LinkError>(())
 //! ```
 
+pub mod candidates;
 mod canon;
 mod error;
 pub mod graph;
@@ -24,6 +26,7 @@ mod merge;
 mod resolve;
 mod stats;
 mod table;
+mod typematch;
 mod write;
 
 use std::path::PathBuf;
@@ -33,7 +36,7 @@ use painter_schema::{CrateGraph, LINKED_FORMAT, LinkedGraph, PAINTER_VERSION, SC
 use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
-pub use graph::{CallGraph, call_graph};
+pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
 pub use load::{Loaded, collect_json_files, load_inputs};
 pub use resolve::crate_prefix;
 pub use stats::{CrateSummary, link_stats, summary_rows};
@@ -91,13 +94,21 @@ pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
     // Counts are derivable from the records; recomputing them keeps summaries truthful even
     // for files written by an older or buggy driver.
     crates.par_iter_mut().for_each(|(_, krate)| krate.recount());
+    // Always recomputed from the crates: a re-linked graph's old candidates are not inputs.
+    let start = Instant::now();
+    let candidate_sets = candidates::assign_candidates(&mut crates);
+    log::debug!(
+        "found {} candidate sets in {:.2?}",
+        candidate_sets.len(),
+        start.elapsed()
+    );
     let mut graph = LinkedGraph {
         schema_version: SCHEMA_VERSION,
         painter_version: PAINTER_VERSION.to_owned(),
         format: LINKED_FORMAT.to_owned(),
         crates,
         external_functions,
-        candidates: Vec::new(),
+        candidate_sets,
         stats: Default::default(),
     };
     graph.stats = link_stats(&graph);

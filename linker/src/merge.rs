@@ -32,6 +32,7 @@ fn clear_resolution(graph: &mut CrateGraph) {
     for call in &mut graph.calls {
         call.target_crate = None;
         call.external = false;
+        call.candidates = None;
     }
 }
 
@@ -85,6 +86,7 @@ fn union(mut base: CrateGraph, other: CrateGraph) -> CrateGraph {
     base.ffi.callbacks = union_sorted(base.ffi.callbacks, other.ffi.callbacks);
     base.ffi.native_libraries = union_sorted(base.ffi.native_libraries, other.ffi.native_libraries);
     base.declarations = union_sorted(base.declarations, other.declarations);
+    base.address_taken = union_sorted(base.address_taken, other.address_taken);
     base.recount();
     base
 }

@@ -65,7 +65,7 @@ fn serialize(graph: &LinkedGraph, out: &mut impl Write) -> std::io::Result<()> {
         format: graph.format.clone(),
         crates: Default::default(),
         external_functions: graph.external_functions.clone(),
-        candidates: graph.candidates.clone(),
+        candidate_sets: graph.candidate_sets.clone(),
         stats: graph.stats.clone(),
     };
     let shell = serde_json::to_vec(&shell)?;

@@ -278,6 +278,10 @@ pub struct Call {
     /// Set by the linker: the callee's crate is not part of the linked graph.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub external: bool,
+    /// Set by the linker for `dyn`, `fn_ptr` and `trait_generic` calls: the index, in the
+    /// linked graph's `candidate_sets`, of this call's possible targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidates: Option<u32>,
 }
 
 /// The FFI boundary of a crate.
@@ -443,13 +447,36 @@ pub struct LinkedGraph {
     /// Call targets whose crate is not in the graph (std when not analysed, missing deps).
     pub external_functions: Vec<ExternalFunction>,
     /// Possible targets of calls the types do not resolve (`dyn`, `fn_ptr`, `trait_generic`),
-    /// found across the whole linked graph. Never mixed with the exact edges in `crates`.
+    /// found across the whole linked graph, one set per distinct question; calls point to
+    /// theirs with `candidates`. Never mixed with the exact edges.
     #[serde(default)]
-    pub candidates: Vec<CandidateEdge>,
+    pub candidate_sets: Vec<CandidateSet>,
     pub stats: LinkStats,
 }
 
-/// A possible target of an unresolved call.
+/// The possible targets shared by every call that asks the same question.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CandidateSet {
+    /// `dyn`, `fn_ptr` or `trait_generic`.
+    pub kind: CallKind,
+    /// What the calls ask: the trait method (and `dyn` type) or the fn-pointer signature.
+    pub question: String,
+    pub targets: Vec<CandidateTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CandidateTarget {
+    pub callee: String,
+    pub callee_path: String,
+    /// Key of the crate that defines the candidate.
+    pub target_crate: String,
+    /// Why it is a candidate: `impl for a type coerced to dyn Trait`, `impl of the trait
+    /// method`, `address-taken fn with this signature`, …
+    pub reason: String,
+}
+
+/// One candidate edge, expanded (call × target): what queries walk. Not stored in files;
+/// `painter_linker::candidates::expand` produces them from `candidate_sets`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CandidateEdge {
     /// Key of the crate that holds the call, and the call's position in that crate's `calls`.

@@ -326,6 +326,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             from_macro: cx.macro_origin(span),
             target_crate: None,
             external: false,
+            candidates: None,
         };
         self.out.calls.push((call, span));
     }

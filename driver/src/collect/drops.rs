@@ -184,6 +184,7 @@ impl<'tcx> Drops<'tcx> {
                 from_macro: None,
                 target_crate: None,
                 external: false,
+                candidates: None,
             },
             span,
         ));
@@ -203,6 +204,7 @@ impl<'tcx> Drops<'tcx> {
                 from_macro: None,
                 target_crate: None,
                 external: false,
+                candidates: None,
             },
             span,
         ));

@@ -98,6 +98,7 @@ pub fn call(
         from_macro: None,
         target_crate: None,
         external: false,
+        candidates: None,
     }
 }
 

@@ -1,0 +1,485 @@
+//! Candidate edges: the possible targets of calls the types do not resolve (`dyn`,
+//! `trait_generic`, `fn_ptr`), found over the whole linked graph. They are kept apart from the
+//! exact edges (`LinkedGraph::candidates`, never in a crate's `calls`); docs/linker.md states the
+//! rules.
+//!
+//! Each distinct question (which impls of this trait method fit the types coerced to this
+//! `dyn`? which address-taken fns have this signature?) is answered once, in parallel, and the
+//! answers are then attached to every call asking it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use painter_schema::{
+    AddressTakenKind, Call, CallKind, CandidateEdge, CandidateSet, CandidateTarget, CrateGraph,
+    Function, LinkedGraph,
+};
+use rayon::prelude::*;
+
+use crate::resolve::{crate_prefix, stable_id_index};
+use crate::typematch::TypePattern;
+
+/// `dyn` call: an impl of the called trait method for a type coerced to the `dyn` type's trait.
+pub const REASON_COERCED: &str = "impl for a type coerced to dyn Trait";
+/// `dyn` call, no coercion to the trait seen anywhere in the graph: every impl of the method.
+pub const REASON_NO_COERCION: &str =
+    "impl of the trait method (no coercion to dyn Trait in the graph)";
+/// `dyn` call on a trait whose crate is not in the graph (its coercions may be in code that is
+/// not either): every impl of the method.
+pub const REASON_EXTERNAL_TRAIT: &str =
+    "impl of the trait method (the trait's crate is not in the graph)";
+/// `trait_generic` call: every impl of the method.
+pub const REASON_IMPL: &str = "impl of the trait method";
+/// `fn_ptr` call: a function reified to a fn pointer of a matching type.
+pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+
+/// Compute the candidate sets of every `dyn`, `trait_generic` and `fn_ptr` call in `crates`
+/// and point each such call (`Call::candidates`) at its set. One set per distinct question,
+/// numbered in the order of the questions, so the result does not depend on input order.
+pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<CandidateSet> {
+    let (sets, assignments) = {
+        let crates: &BTreeMap<String, CrateGraph> = crates;
+        let index = Index::build(crates);
+        let asked: Vec<Asked<'_>> = crates
+            .par_iter()
+            .map(|(key, graph)| {
+                let queries = graph
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, call)| Query::of(call).map(|q| (i, q)))
+                    .collect();
+                (key, graph, queries)
+            })
+            .collect();
+        let mut distinct: Vec<Query<'_>> = asked
+            .iter()
+            .flat_map(|(_, _, queries)| queries.iter().map(|(_, q)| *q))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        distinct.sort();
+        let answers: Vec<Vec<Target<'_>>> = distinct.par_iter().map(|q| index.answer(*q)).collect();
+        let mut number: HashMap<Query<'_>, u32> = HashMap::new();
+        let mut sets = Vec::new();
+        for (query, targets) in distinct.iter().zip(answers) {
+            if targets.is_empty() {
+                continue;
+            }
+            number.insert(*query, sets.len() as u32);
+            sets.push(CandidateSet {
+                kind: query.kind(),
+                question: query.to_string(),
+                targets: targets
+                    .into_iter()
+                    .map(|t| CandidateTarget {
+                        callee: t.callee.to_owned(),
+                        callee_path: t.callee_path.to_owned(),
+                        target_crate: t.target_crate.to_owned(),
+                        reason: t.reason.to_owned(),
+                    })
+                    .collect(),
+            });
+        }
+        let assignments: Vec<(String, Vec<(usize, u32)>)> = asked
+            .iter()
+            .map(|(key, _, queries)| {
+                let calls = queries
+                    .iter()
+                    .filter_map(|(i, q)| number.get(q).map(|&n| (*i, n)))
+                    .collect();
+                ((*key).clone(), calls)
+            })
+            .collect();
+        (sets, assignments)
+    };
+    for (key, calls) in assignments {
+        if let Some(graph) = crates.get_mut(&key) {
+            for call in &mut graph.calls {
+                call.candidates = None;
+            }
+            for (i, set) in calls {
+                graph.calls[i].candidates = Some(set);
+            }
+        }
+    }
+    sets
+}
+
+/// Every candidate edge (call × target) of `graph`, in canonical order: crates by key, calls in
+/// order, targets in their set's order.
+pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
+    let mut edges = Vec::new();
+    for (key, krate) in &graph.crates {
+        for (i, call) in krate.calls.iter().enumerate() {
+            let Some(set) = call
+                .candidates
+                .and_then(|n| graph.candidate_sets.get(n as usize))
+            else {
+                continue;
+            };
+            edges.extend(set.targets.iter().map(|t| CandidateEdge {
+                crate_key: key.clone(),
+                call: i as u64,
+                caller: call.caller.clone(),
+                callee: t.callee.clone(),
+                callee_path: t.callee_path.clone(),
+                target_crate: t.target_crate.clone(),
+                kind: call.kind,
+                reason: t.reason.clone(),
+            }));
+        }
+    }
+    edges
+}
+
+/// A crate's key and record, and the queries of its calls (by position).
+type Asked<'a> = (&'a String, &'a CrateGraph, Vec<(usize, Query<'a>)>);
+
+/// What a call asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Query<'a> {
+    /// Virtual call of `method` (a trait method id), a method of `trait_path`, on a value of
+    /// type `dyn <receiver>`: `receiver` is set when it is another trait than `trait_path`
+    /// (a supertrait's method called through a subtrait object).
+    Dyn {
+        method: &'a str,
+        trait_path: &'a str,
+        receiver: Option<&'a str>,
+    },
+    Generic {
+        method: &'a str,
+    },
+    FnPtr {
+        signature: &'a str,
+    },
+}
+
+impl std::fmt::Display for Query<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Query::Dyn {
+                trait_path,
+                receiver: Some(receiver),
+                method,
+            } => {
+                write!(f, "dyn {receiver}: {trait_path} method {method}")
+            }
+            Query::Dyn {
+                trait_path,
+                receiver: None,
+                method,
+            } => {
+                write!(f, "dyn {trait_path}: method {method}")
+            }
+            Query::Generic { method } => write!(f, "generic call of trait method {method}"),
+            Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
+        }
+    }
+}
+
+impl<'a> Query<'a> {
+    fn kind(&self) -> CallKind {
+        match self {
+            Query::Dyn { .. } => CallKind::Dyn,
+            Query::Generic { .. } => CallKind::TraitGeneric,
+            Query::FnPtr { .. } => CallKind::FnPtr,
+        }
+    }
+
+    fn of(call: &'a Call) -> Option<Self> {
+        match call.kind {
+            CallKind::Dyn => {
+                let method = call.callee.as_deref()?;
+                // A trait method's path is `<trait path>::<method name>`.
+                let trait_path = call
+                    .callee_path
+                    .rsplit_once("::")
+                    .map_or("", |(path, _)| path);
+                let receiver = call
+                    .detail
+                    .as_deref()
+                    .and_then(|d| TypePattern::new(d).dyn_principal())
+                    .filter(|&principal| principal != trait_path);
+                Some(Query::Dyn {
+                    method,
+                    trait_path,
+                    receiver,
+                })
+            }
+            CallKind::TraitGeneric => Some(Query::Generic {
+                method: call.callee.as_deref()?,
+            }),
+            CallKind::FnPtr => Some(Query::FnPtr {
+                signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// One candidate of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Target<'a> {
+    callee: &'a str,
+    callee_path: &'a str,
+    target_crate: &'a str,
+    reason: &'static str,
+}
+
+/// A function id with its crate part replaced by the crate's key when the crate is linked: copies
+/// of one crate merged under one key have different stable crate ids but the same local hashes.
+type MethodKey<'a> = (&'a str, &'a str);
+
+fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
+    let (prefix, local) = id.split_once(':').unwrap_or((id, ""));
+    (crate_of.get(prefix).copied().unwrap_or(prefix), local)
+}
+
+/// An impl method: its crate, record and parsed self type.
+struct Impl<'a> {
+    krate: &'a str,
+    function: &'a Function,
+    self_ty: Option<TypePattern<'a>>,
+}
+
+/// A type coerced to `dyn Trait` for one trait path.
+struct Vtable<'a> {
+    /// Key of the trait's crate, when linked.
+    trait_crate: Option<&'a str>,
+    self_ty: TypePattern<'a>,
+}
+
+/// The address-taken functions of one fn-pointer type.
+struct Signature<'a> {
+    pattern: TypePattern<'a>,
+    /// id → path, one entry per function.
+    targets: BTreeMap<&'a str, &'a str>,
+}
+
+struct Index<'a> {
+    /// Stable crate id → key of the linked crate.
+    crate_of: HashMap<&'a str, &'a str>,
+    impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
+    vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
+    signatures: HashMap<&'a str, Signature<'a>>,
+    /// Signatures with type parameters (compared with every call's signature), sorted.
+    generic_signatures: Vec<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    fn build(crates: &'a BTreeMap<String, CrateGraph>) -> Self {
+        let crate_of = stable_id_index(crates);
+
+        let per_crate: Vec<Vec<(MethodKey<'a>, Impl<'a>)>> = crates
+            .par_iter()
+            .map(|(key, graph)| {
+                graph
+                    .functions
+                    .iter()
+                    .filter_map(|f| {
+                        let implements = f.implements.as_deref()?;
+                        let self_ty = f.impl_self_ty.as_deref().map(TypePattern::new);
+                        Some((
+                            method_key(&crate_of, implements),
+                            Impl {
+                                krate: key,
+                                function: f,
+                                self_ty,
+                            },
+                        ))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>> = HashMap::new();
+        for (method, imp) in per_crate.into_iter().flatten() {
+            impls.entry(method).or_default().push(imp);
+        }
+
+        let mut vtables: HashMap<&'a str, Vec<Vtable<'a>>> = HashMap::new();
+        let mut seen_vtables = HashSet::new();
+        let mut signatures: HashMap<&'a str, Signature<'a>> = HashMap::new();
+        for graph in crates.values() {
+            for taken in &graph.address_taken {
+                match taken.kind {
+                    AddressTakenKind::Vtable => {
+                        let (Some(path), Some(self_ty)) = (&taken.trait_path, &taken.self_ty)
+                        else {
+                            continue;
+                        };
+                        let trait_crate = taken
+                            .trait_id
+                            .as_deref()
+                            .and_then(|id| crate_of.get(crate_prefix(id)).copied());
+                        if seen_vtables.insert((path.as_str(), trait_crate, self_ty.as_str())) {
+                            vtables.entry(path).or_default().push(Vtable {
+                                trait_crate,
+                                self_ty: TypePattern::new(self_ty),
+                            });
+                        }
+                    }
+                    AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr => {
+                        let (Some(target), Some(signature)) = (&taken.target, &taken.signature)
+                        else {
+                            continue;
+                        };
+                        let path = taken.target_path.as_deref().unwrap_or_default();
+                        let entry = signatures.entry(signature).or_insert_with(|| Signature {
+                            pattern: TypePattern::new(signature),
+                            targets: BTreeMap::new(),
+                        });
+                        entry
+                            .targets
+                            .entry(target)
+                            .and_modify(|kept| *kept = (*kept).min(path))
+                            .or_insert(path);
+                    }
+                }
+            }
+        }
+        let mut generic_signatures: Vec<&'a str> = signatures
+            .iter()
+            .filter(|(_, s)| s.pattern.is_generic())
+            .map(|(sig, _)| *sig)
+            .collect();
+        generic_signatures.sort_unstable();
+        Index {
+            crate_of,
+            impls,
+            vtables,
+            signatures,
+            generic_signatures,
+        }
+    }
+
+    fn answer(&self, query: Query<'a>) -> Vec<Target<'a>> {
+        let mut targets = match query {
+            Query::Dyn {
+                method,
+                trait_path,
+                receiver,
+            } => self.dyn_targets(method, trait_path, receiver),
+            Query::Generic { method } => self.impl_targets(method, REASON_IMPL, |_| true),
+            Query::FnPtr { signature } => self.fn_ptr_targets(signature),
+        };
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+    }
+
+    /// Impls of `method` that pass `keep`, as candidates for `reason`.
+    fn impl_targets(
+        &self,
+        method: &'a str,
+        reason: &'static str,
+        keep: impl Fn(&Impl<'a>) -> bool,
+    ) -> Vec<Target<'a>> {
+        let Some(impls) = self.impls.get(&method_key(&self.crate_of, method)) else {
+            return Vec::new();
+        };
+        impls
+            .iter()
+            .filter(|imp| keep(imp))
+            .map(|imp| Target {
+                callee: &imp.function.id,
+                callee_path: &imp.function.path,
+                target_crate: imp.krate,
+                reason,
+            })
+            .collect()
+    }
+
+    fn dyn_targets(
+        &self,
+        method: &'a str,
+        trait_path: &'a str,
+        receiver: Option<&'a str>,
+    ) -> Vec<Target<'a>> {
+        // The trait of the `dyn` value: the called method's own trait, or (for a supertrait
+        // method) the trait object's principal, whose id the call does not carry.
+        let (object_trait, object_crate) = match receiver {
+            None => (trait_path, self.crate_of.get(crate_prefix(method)).copied()),
+            Some(principal) => (principal, None),
+        };
+        let direct = self.vtables_of(object_trait, object_crate);
+        if direct.is_empty() {
+            return self.impl_targets(method, REASON_NO_COERCION, |_| true);
+        }
+        let linked = match receiver {
+            None => object_crate.is_some(),
+            Some(_) => direct.iter().any(|v| v.trait_crate.is_some()),
+        };
+        if !linked {
+            return self.impl_targets(method, REASON_EXTERNAL_TRAIT, |_| true);
+        }
+        let coerced = self.coerced_types(object_trait, object_crate);
+        self.impl_targets(method, REASON_COERCED, |imp| match &imp.self_ty {
+            Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
+            None => true,
+        })
+    }
+
+    /// The vtable records of the trait at `path`; of its linked crate `krate` when known (other
+    /// versions of the crate define a trait of the same path).
+    fn vtables_of(&self, path: &str, krate: Option<&str>) -> Vec<&Vtable<'a>> {
+        self.vtables.get(path).map_or_else(Vec::new, |records| {
+            records
+                .iter()
+                .filter(|v| krate.is_none() || v.trait_crate.is_none() || v.trait_crate == krate)
+                .collect()
+        })
+    }
+
+    /// Every type coerced to `dyn <path>`, also through trait upcasting: a `dyn Sub` coerced
+    /// to `dyn <path>` brings the types coerced to `dyn Sub`.
+    fn coerced_types(&self, path: &'a str, krate: Option<&'a str>) -> Vec<&TypePattern<'a>> {
+        let mut types = Vec::new();
+        let mut visited = HashSet::from([path]);
+        let mut pending = vec![(path, krate)];
+        while let Some((path, krate)) = pending.pop() {
+            for vtable in self.vtables_of(path, krate) {
+                types.push(&vtable.self_ty);
+                if let Some(sub) = vtable.self_ty.dyn_principal() {
+                    if visited.insert(sub) {
+                        pending.push((sub, None));
+                    }
+                }
+            }
+        }
+        types
+    }
+
+    fn fn_ptr_targets(&self, signature: &'a str) -> Vec<Target<'a>> {
+        let pattern = TypePattern::new(signature);
+        let mut matching: Vec<&Signature<'a>> = Vec::new();
+        if pattern.is_generic() {
+            // Rare (a call through `fn(T)` in generic code): compare with every signature.
+            matching.extend(
+                self.signatures
+                    .values()
+                    .filter(|s| s.pattern.matches(&pattern)),
+            );
+        } else {
+            matching.extend(self.signatures.get(signature));
+            matching.extend(
+                self.generic_signatures
+                    .iter()
+                    .map(|sig| &self.signatures[sig])
+                    .filter(|s| s.pattern.matches(&pattern)),
+            );
+        }
+        matching
+            .into_iter()
+            .flat_map(|s| s.targets.iter())
+            // A function of a crate outside the graph has no key to name it by: left out.
+            .filter_map(|(&id, &path)| {
+                Some(Target {
+                    callee: id,
+                    callee_path: path,
+                    target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
+                    reason: REASON_SIGNATURE,
+                })
+            })
+            .collect()
+    }
+}
