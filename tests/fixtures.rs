@@ -256,3 +256,48 @@ fn zero_timings(value: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+#[test]
+fn indirect_calls_get_candidates_across_crates() {
+    let dir = scratch_fixture("cross-crate-calls");
+    assert_success(&cargo_painter(dir.path(), &["--locked"]));
+    let graph = linked_graph(&out_dir(dir.path()).join("graph.json"));
+    let shapes = graph
+        .crates
+        .values()
+        .find(|g| g.krate.package == "shapes")
+        .unwrap();
+    let targets_of = |kind: CallKind, caller_path: &str| -> Vec<String> {
+        let caller = shapes
+            .functions
+            .iter()
+            .find(|f| f.path == caller_path)
+            .unwrap();
+        let call = shapes
+            .calls
+            .iter()
+            .find(|c| c.kind == kind && c.caller == caller.id)
+            .unwrap_or_else(|| panic!("no {kind} call in {caller_path}"));
+        let set = &graph.candidate_sets[call.candidates.expect("candidates") as usize];
+        let mut paths: Vec<String> = set.targets.iter().map(|t| t.callee_path.clone()).collect();
+        paths.sort();
+        paths
+    };
+    // The dyn call: only the types some crate coerces to `dyn Shape` (Circle in app, Square).
+    assert_eq!(
+        targets_of(CallKind::Dyn, "shapes::total_area::{closure#0}"),
+        [
+            "<app::Circle as shapes::Shape>::area",
+            "<shapes::Square as shapes::Shape>::area"
+        ]
+    );
+    // The generic call: every impl.
+    assert_eq!(
+        targets_of(CallKind::TraitGeneric, "shapes::area_of").len(),
+        3
+    );
+    // The fn pointer stored in a struct: app's `double` has that signature and is reified.
+    assert!(
+        targets_of(CallKind::FnPtr, "shapes::Scaler::apply").contains(&"app::double".to_string())
+    );
+}
