@@ -6,10 +6,8 @@ use painter_schema::{CallKind, FunctionKind};
 
 #[test]
 fn glue_nodes_lead_to_drop_impls() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("glue.rs");
-    std::fs::write(
-        &file,
+    let graph = painter_tests::analyse_source(
+        "glue",
         r#"
 pub struct Guard(pub u32);
 impl Drop for Guard { fn drop(&mut self) {} }
@@ -18,19 +16,7 @@ pub fn nested(h: Holder) -> u32 { h.id }
 pub fn in_vec(v: Vec<Guard>) -> usize { v.len() }
 pub fn moved(h: Holder) -> Holder { h }
 "#,
-    )
-    .unwrap();
-    let args: Vec<String> = [
-        "--crate-type=lib",
-        "--edition=2024",
-        "--emit=metadata",
-        "--out-dir",
-    ]
-    .iter()
-    .map(|a| a.to_string())
-    .chain([dir.path().display().to_string(), file.display().to_string()])
-    .collect();
-    let graph = painter_tests::analyse_file(&file, &args, dir.path());
+    );
     let function = |path: &str| {
         graph
             .functions

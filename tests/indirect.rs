@@ -24,20 +24,7 @@ pub fn f(a: &dyn Animal, g: fn(u32) -> u32) -> u32 {
 
 #[test]
 fn address_taken_vtables_and_impl_links() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("indirect.rs");
-    std::fs::write(&file, SOURCE).unwrap();
-    let args: Vec<String> = [
-        "--crate-type=lib",
-        "--edition=2024",
-        "--emit=metadata",
-        "--out-dir",
-    ]
-    .iter()
-    .map(|a| a.to_string())
-    .chain([dir.path().display().to_string(), file.display().to_string()])
-    .collect();
-    let graph = painter_tests::analyse_file(&file, &args, dir.path());
+    let graph = painter_tests::analyse_source("indirect", SOURCE);
     let taken = |kind| graph.address_taken.iter().filter(move |a| a.kind == kind);
 
     // `Box<Dog> -> Box<dyn Animal>` and `&Cat -> &dyn Animal`.

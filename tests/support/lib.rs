@@ -135,6 +135,24 @@ pub fn analyse_file(file: &Path, args: &[String], out_dir: &Path) -> CrateGraph 
     }
 }
 
+/// Analyse `source` as the edition-2024 library crate `name` (a file of its own in a temp dir).
+pub fn analyse_source(name: &str, source: &str) -> CrateGraph {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join(format!("{name}.rs"));
+    std::fs::write(&file, source).expect("write the source");
+    let args: Vec<String> = [
+        "--crate-type=lib",
+        "--edition=2024",
+        "--emit=metadata",
+        "--out-dir",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([dir.path().display().to_string(), file.display().to_string()])
+    .collect();
+    analyse_file(&file, &args, dir.path())
+}
+
 /// All per-crate files in `<out>/crates/`.
 pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
     let mut graphs = Vec::new();
