@@ -65,7 +65,6 @@ fn mir_drops_elaborated<'tcx>(tcx: TyCtxt<'tcx>, def: LocalDefId) -> &'tcx Steal
 
 impl rustc_driver::Callbacks for PainterCallbacks {
     fn config(&mut self, config: &mut interface::Config) {
-        let _ = state::CONFIG.set(self.config.clone());
         if self.enabled() {
             config.override_queries = Some(override_queries);
         }

@@ -1,17 +1,15 @@
-//! The driver's per-process state: the options, the records collected so far, and which bodies
+//! The driver's per-process state: the records collected so far and which bodies
 //! were already visited. Query providers are plain `fn` pointers, so they reach it through
 //! statics; rustc compiles one crate per process, so one state per process is one per crate.
 
 use std::cell::Cell;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use painter_schema as schema;
-use painter_schema::DriverConfig;
 use rustc_data_structures::fx::FxHashSet;
 use rustc_span::Span;
 use rustc_span::def_id::LocalDefId;
 
-pub static CONFIG: OnceLock<DriverConfig> = OnceLock::new();
 
 /// Records accumulated while rustc runs its queries; turned into a `CrateGraph` at the end.
 #[derive(Default)]
