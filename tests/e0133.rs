@@ -378,7 +378,7 @@ fn crates_equal_rustcs_e0133_errors() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
-/// Real crates.io crates with a lot of unsafe code, each analysed as the root package (default
+/// Real crates.io crates with a lot of unsafe code (zmij has `asm!`), each analysed as the root package (default
 /// features plus those `tests/fixtures/unsafe-heavy` enables), compared with rustc.
 #[test]
 fn real_crates_equal_rustcs_e0133_errors() {
@@ -405,6 +405,7 @@ fn real_crates_equal_rustcs_e0133_errors() {
         "itoa",
         "ryu",
         "libc",
+        "zmij",
     ] {
         let package = metadata["packages"]
             .as_array()

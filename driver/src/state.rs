@@ -10,7 +10,6 @@ use rustc_data_structures::fx::FxHashSet;
 use rustc_span::Span;
 use rustc_span::def_id::LocalDefId;
 
-
 /// Records accumulated while rustc runs its queries; turned into a `CrateGraph` at the end.
 #[derive(Default)]
 pub struct Records {
