@@ -296,6 +296,11 @@ fn indirect_calls_get_candidates_across_crates() {
         targets_of(CallKind::TraitGeneric, "shapes::area_of").len(),
         3
     );
+    // The `dyn Fn` call: the closure app boxes as one.
+    assert_eq!(
+        targets_of(CallKind::Dyn, "shapes::run_hooks::{closure#0}"),
+        ["app::main::{closure#0}"]
+    );
     // The fn pointer stored in a struct: app's `double` has that signature and is reified.
     assert!(
         targets_of(CallKind::FnPtr, "shapes::Scaler::apply").contains(&"app::double".to_string())

@@ -29,6 +29,8 @@ pub const REASON_EXTERNAL_TRAIT: &str =
     "impl of the trait method (the trait's crate is not in the graph)";
 /// `trait_generic` call: every impl of the method.
 pub const REASON_IMPL: &str = "impl of the trait method";
+/// `dyn` call: a closure (or fn item) coerced to the `dyn` type; its body is the method.
+pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
 pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
 
@@ -261,6 +263,8 @@ struct Index<'a> {
     crate_of: HashMap<&'a str, &'a str>,
     impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
     vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
+    /// Closures and fn items coerced to `dyn <trait path>`, as candidates.
+    closures: HashMap<&'a str, Vec<Target<'a>>>,
     signatures: HashMap<&'a str, Signature<'a>>,
     /// Signatures with type parameters (compared with every call's signature), sorted.
     generic_signatures: Vec<&'a str>,
@@ -297,6 +301,7 @@ impl<'a> Index<'a> {
         }
 
         let mut vtables: HashMap<&'a str, Vec<Vtable<'a>>> = HashMap::new();
+        let mut closures: HashMap<&'a str, Vec<Target<'a>>> = HashMap::new();
         let mut seen_vtables = HashSet::new();
         let mut signatures: HashMap<&'a str, Signature<'a>> = HashMap::new();
         for graph in crates.values() {
@@ -307,6 +312,16 @@ impl<'a> Index<'a> {
                         else {
                             continue;
                         };
+                        if let Some(target) = taken.target.as_deref()
+                            && let Some(krate) = crate_of.get(crate_prefix(target))
+                        {
+                            closures.entry(path.as_str()).or_default().push(Target {
+                                callee: target,
+                                callee_path: taken.target_path.as_deref().unwrap_or(""),
+                                target_crate: krate,
+                                reason: REASON_CLOSURE,
+                            });
+                        }
                         let trait_crate = taken
                             .trait_id
                             .as_deref()
@@ -347,6 +362,7 @@ impl<'a> Index<'a> {
             crate_of,
             impls,
             vtables,
+            closures,
             signatures,
             generic_signatures,
         }
@@ -401,22 +417,26 @@ impl<'a> Index<'a> {
             None => (trait_path, self.crate_of.get(crate_prefix(method)).copied()),
             Some(principal) => (principal, None),
         };
+        // Closures and fn items put behind `dyn Fn*` have no impl methods: their bodies are the
+        // targets, whichever branch below answers for the impls.
+        let closures = self.closures.get(object_trait).cloned().unwrap_or_default();
         let direct = self.vtables_of(object_trait, object_crate);
-        if direct.is_empty() {
-            return self.impl_targets(method, REASON_NO_COERCION, |_| true);
-        }
-        let linked = match receiver {
+        let mut targets = if direct.is_empty() {
+            self.impl_targets(method, REASON_NO_COERCION, |_| true)
+        } else if !match receiver {
             None => object_crate.is_some(),
             Some(_) => direct.iter().any(|v| v.trait_crate.is_some()),
+        } {
+            self.impl_targets(method, REASON_EXTERNAL_TRAIT, |_| true)
+        } else {
+            let coerced = self.coerced_types(object_trait, object_crate);
+            self.impl_targets(method, REASON_COERCED, |imp| match &imp.self_ty {
+                Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
+                None => true,
+            })
         };
-        if !linked {
-            return self.impl_targets(method, REASON_EXTERNAL_TRAIT, |_| true);
-        }
-        let coerced = self.coerced_types(object_trait, object_crate);
-        self.impl_targets(method, REASON_COERCED, |imp| match &imp.self_ty {
-            Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
-            None => true,
-        })
+        targets.extend(closures);
+        targets
     }
 
     /// The vtable records of the trait at `path`; of its linked crate `krate` when known (other

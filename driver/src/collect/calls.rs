@@ -140,6 +140,16 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         // is printed only where it is the information (generic and virtual calls).
         let self_ty = || args.types().next().map(|t| self.cx.print(t));
         let trait_method = Some(def_id);
+        // Calling a `&dyn Fn`/`Box<dyn Fn>` resolves to std's forwarding impl (`impl Fn for &F`),
+        // whose body is a virtual call of the closure inside: record that virtual call, so the
+        // closures put behind `dyn Fn` are its candidates even when std is not analysed.
+        if let Some(trait_id) = tcx.trait_of_assoc(def_id)
+            && tcx.is_fn_trait(trait_id)
+            && let Some(dyn_ty) = args.types().next().and_then(|t| behind_pointers_dyn(t))
+        {
+            let detail = Some(self.cx.print(dyn_ty));
+            return self.push(CallKind::Dyn, Some(def_id), span, trait_method, detail);
+        }
         // Normalised first: an opaque `impl Fn` returned by another function is revealed to
         // its concrete closure type, projections to their types.
         let args = reveal_opaques(tcx, args);
@@ -243,11 +253,16 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                     && let Some(principal) = predicates.principal_def_id()
                 {
                     let cx = self.cx;
+                    // A closure or fn item behind `dyn Fn*`: its body is what the vtable calls.
+                    let body = match *concrete.kind() {
+                        ty::Closure(def, _) | ty::FnDef(def, _) => Some(def),
+                        _ => None,
+                    };
                     self.out.address_taken.push(schema::AddressTaken {
                         function: self.caller.clone(),
                         kind: AddressTakenKind::Vtable,
-                        target: None,
-                        target_path: None,
+                        target: body.map(|d| cx.id(d)),
+                        target_path: body.map(|d| cx.path(d)),
                         signature: None,
                         self_ty: Some(cx.print(concrete)),
                         trait_id: Some(cx.id(principal)),
@@ -362,4 +377,17 @@ fn unsized_pair<'tcx>(from: Ty<'tcx>, to: Ty<'tcx>, depth: u32) -> Option<(Ty<'t
             .find_map(|(x, y)| unsized_pair(x, y, depth + 1)),
         _ => None,
     }
+}
+
+/// The `dyn` type behind references and boxes (`&&dyn Fn(u8)`, `Box<dyn FnMut()>`), if any.
+fn behind_pointers_dyn(ty: Ty<'_>) -> Option<Ty<'_>> {
+    let mut ty = ty;
+    for _ in 0..4 {
+        match ty.kind() {
+            ty::Dynamic(..) => return Some(ty),
+            ty::Ref(_, inner, _) => ty = *inner,
+            _ => ty = ty.boxed_ty()?,
+        }
+    }
+    None
 }
