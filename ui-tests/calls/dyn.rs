@@ -37,3 +37,10 @@ pub fn dyn_fnmut(f: &mut dyn FnMut() -> u32) -> u32 {
 pub fn first_of_slice(items: &[&dyn Speak]) -> u32 {
     items[0].speak() //~ NOTE: call dyn
 }
+
+// Through a reference to a `&dyn Fn`: type-wise a call of std's forwarding
+// `impl Fn for &F`, recorded as the virtual call that impl makes.
+pub fn ref_to_dyn_fn(hooks: &[&dyn Fn(u32) -> u32]) -> u32 {
+    let hook = &hooks[0];
+    hook(3) //~ NOTE: call dyn
+}
