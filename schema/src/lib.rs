@@ -7,11 +7,13 @@
 mod config;
 mod graph;
 mod kinds;
+mod linked;
 mod load;
 
 pub use config::{DriverConfig, Emit, PAINTER_ARGS_ENV};
 pub use graph::*;
 pub use kinds::*;
+pub use linked::*;
 pub use load::{GraphFile, LoadError, from_json_bytes, read_graph_file};
 
 /// Version of the per-crate and linked graph formats. Bump on any incompatible change.
