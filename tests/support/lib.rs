@@ -185,3 +185,63 @@ pub fn find<'a>(graphs: &'a [CrateGraph], package: &str, kind: &str) -> &'a Crat
             panic!("no {kind} graph for {package}; have {keys:?}")
         })
 }
+
+/// Plain `cargo ARGS` in `dir` with the pinned toolchain and none of painter's variables: the
+/// reference every painter run is compared with.
+pub fn plain_cargo(dir: &Path, args: &[&str]) -> Output {
+    Command::new("cargo")
+        .args(args)
+        .current_dir(dir)
+        .env("RUSTUP_TOOLCHAIN", pinned_toolchain())
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("RUSTC")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("running cargo")
+}
+
+/// Every file below `dir` whose name ends with `suffix` (recursively).
+pub fn files_ending_with(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(files_ending_with(&path, suffix));
+        } else if path.to_string_lossy().ends_with(suffix) {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A graph file's bytes with the one field allowed to differ between two analyses of the same
+/// input (`"analysis_ms":N`) set to 0, for byte-for-byte comparisons.
+pub fn bytes_without_timings(bytes: &[u8]) -> Vec<u8> {
+    const KEY: &[u8] = b"\"analysis_ms\":";
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(KEY) {
+            out.extend_from_slice(KEY);
+            out.push(b'0');
+            i += KEY.len();
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
