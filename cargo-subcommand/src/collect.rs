@@ -48,6 +48,13 @@ pub fn collect(artifacts: &[Artifact], ws: &Workspace, crates_dir: &Path) -> Res
             ));
         }
     }
+    // A run killed while placing a file (here) or writing `graph.json` (in the parent, `<out>`)
+    // left its temp file behind.
+    for dir in std::iter::once(crates_dir).chain(crates_dir.parent()) {
+        if let Err(e) = crate::leftovers::remove_dead_temps(dir) {
+            crate::warning(format_args!("cannot clean up {}: {e}", dir.display()));
+        }
+    }
     let files = refresh_dir(crates_dir, &wanted)
         .with_context(|| format!("cannot update {}", crates_dir.display()))?;
     Ok(Collected { files, missing })

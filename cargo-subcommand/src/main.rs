@@ -12,6 +12,7 @@ mod cli;
 mod collect;
 mod commands;
 mod driver;
+mod leftovers;
 mod ffi_report;
 mod messages;
 mod preload;
