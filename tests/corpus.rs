@@ -27,7 +27,10 @@ fn units_of_cargo_check(output: &Output) -> BTreeSet<Unit> {
             continue;
         }
         let (package, version) = package_name_version(message["package_id"].as_str().unwrap());
-        let crate_name = message["target"]["name"].as_str().unwrap().replace('-', "_");
+        let crate_name = message["target"]["name"]
+            .as_str()
+            .unwrap()
+            .replace('-', "_");
         let test = message["profile"]["test"].as_bool().unwrap();
         units.insert((package, version, crate_name, test));
     }
@@ -52,13 +55,7 @@ fn units_of_painter(out: &Path) -> BTreeSet<Unit> {
     crate_graphs(out)
         .into_iter()
         .map(|g| {
-            assert_eq!(
-                g.status,
-                Status::Ok,
-                "{}: {:?}",
-                g.krate.key(),
-                g.error
-            );
+            assert_eq!(g.status, Status::Ok, "{}: {:?}", g.krate.key(), g.error);
             let test = g.krate.kind == "test";
             (g.krate.package, g.krate.version, g.krate.name, test)
         })

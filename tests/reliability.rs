@@ -171,7 +171,10 @@ fn kill_after_first_new_unit(dir: &Path, args: &[&str]) {
 fn a_killed_build_rerun_links_only_this_configuration() {
     let dir = scratch_fixture("feature-switch");
     let out = painter_dir(dir.path());
-    assert_success(&cargo_painter(dir.path(), &["--locked", "--features", "fast"]));
+    assert_success(&cargo_painter(
+        dir.path(),
+        &["--locked", "--features", "fast"],
+    ));
     let graphs = crate_graphs(&out);
     assert_eq!(find(&graphs, "base", "lib").krate.features, ["fast"]);
 
@@ -213,7 +216,10 @@ fn a_killed_build_rerun_links_only_this_configuration() {
 
     // Back to the first configuration: cargo reuses its units (their files are still beside
     // the `small` ones); only this build's units are collected and linked.
-    assert_success(&cargo_painter(dir.path(), &["--locked", "--features", "fast"]));
+    assert_success(&cargo_painter(
+        dir.path(),
+        &["--locked", "--features", "fast"],
+    ));
     assert_whole(&out, 5);
     let linked = linked_graph(&out.join("graph.json"));
     assert!(
@@ -253,7 +259,10 @@ fn a_panic_in_a_proc_macro_analysis_keeps_the_macro_working() {
     assert_success(&again);
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(!stderr.contains("Compiling"), "{stderr}");
-    assert!(stderr.contains("analysis of first-byte-derive@0.1.0"), "{stderr}");
+    assert!(
+        stderr.contains("analysis of first-byte-derive@0.1.0"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -282,7 +291,12 @@ fn temp_files_of_a_killed_run_are_gone_after_the_next() {
     // (killed between write and rename; the pid is above Linux's largest, so surely dead).
     let alpha = files_ending_with(&out, ".painter.json")
         .into_iter()
-        .find(|f| f.file_name().unwrap().to_string_lossy().starts_with("alpha-"))
+        .find(|f| {
+            f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("alpha-")
+        })
         .expect("alpha's graph file");
     let driver_temp = alpha.with_file_name(format!(
         ".{}.tmp",

@@ -19,7 +19,10 @@ pub fn remove_dead_temps(dir: &Path) -> io::Result<()> {
             continue;
         };
         if !process_alive(pid) {
-            log::debug!("removing {} (left by process {pid})", entry.path().display());
+            log::debug!(
+                "removing {} (left by process {pid})",
+                entry.path().display()
+            );
             match fs::remove_file(entry.path()) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
                 _ => {}
