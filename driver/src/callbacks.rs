@@ -52,14 +52,14 @@ fn override_queries(_sess: &Session, providers: &mut Providers) {
 
 /// `check_unsafety` steals the THIR of a body and its closures: read it first.
 fn check_unsafety(tcx: TyCtxt<'_>, def: LocalDefId) {
-    state::guarded("unsafe operations", || collect::on_thir(tcx, def));
+    state::timed_hook(|| state::guarded("unsafe operations", || collect::on_thir(tcx, def)));
     (DEFAULT_CHECK_UNSAFETY.get().expect("provider saved"))(tcx, def)
 }
 
 /// This query steals `mir_promoted`, our call-graph MIR: read it first. (In `cargo check` it
 /// only runs for const contexts; other bodies are read in `after_analysis`.)
 fn mir_drops_elaborated<'tcx>(tcx: TyCtxt<'tcx>, def: LocalDefId) -> &'tcx Steal<Body<'tcx>> {
-    state::guarded("calls", || collect::on_mir(tcx, def));
+    state::timed_hook(|| state::guarded("calls", || collect::on_mir(tcx, def)));
     (DEFAULT_MIR_DROPS_ELABORATED.get().expect("provider saved"))(tcx, def)
 }
 

@@ -3,7 +3,9 @@
 //! statics; rustc compiles one crate per process, so one state per process is one per crate.
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use painter_schema as schema;
 use rustc_data_structures::fx::FxHashSet;
@@ -96,4 +98,21 @@ pub fn guarded(what: &str, f: impl FnOnce()) {
         let records = guard.get_or_insert_with(Records::default);
         records.failure.get_or_insert(format!("{what}: {msg}"));
     }
+}
+
+/// Time spent in our query hooks (`check_unsafety`, `mir_drops_elaborated_and_const_checked`)
+/// so far, in nanoseconds: with the time of `after_analysis`, the crate's `analysis_ms`.
+static HOOK_NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// Run `f` (a hook's own work) and add its wall time to the hook total.
+pub fn timed_hook(f: impl FnOnce()) {
+    let start = Instant::now();
+    f();
+    let nanos = start.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+    HOOK_NANOS.fetch_add(nanos, Ordering::Relaxed);
+}
+
+/// Total time spent in the hooks so far.
+pub fn hook_time() -> Duration {
+    Duration::from_nanos(HOOK_NANOS.load(Ordering::Relaxed))
 }

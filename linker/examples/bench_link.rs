@@ -1,6 +1,13 @@
 //! Throughput benchmark for DESIGN.md §6 ("linker: at least half the throughput of merely
-//! parsing its inputs"): writes synthetic per-crate files, then times parsing them alone against
-//! `link` + `write_graph`. Run: `cargo run --release -p painter-linker --example bench_link [CRATES]`.
+//! parsing its inputs"): times parsing the inputs alone against `link` + `write_graph`, with the
+//! peak memory of each phase (Linux). Inputs are synthetic per-crate files (2000 functions and
+//! 8000 calls each; 500 crates = 1M functions) or an existing directory of graph files:
+//!
+//! ```text
+//! cargo run --release -p painter-linker --example bench_link [CRATES | DIR] [--json]
+//! ```
+//!
+//! `--json` prints the figures as one JSON object instead of a table (for `bench/overhead.py`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -94,24 +101,54 @@ fn synthetic(i: usize) -> CrateGraph {
     g
 }
 
+/// Peak resident memory of this process since the last [`reset_peak`], in MB (Linux only).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Start a new peak-memory measurement: writing 5 to `clear_refs` resets `VmHWM` (Linux ≥ 4.0).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 fn main() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("debug")).init();
-    let crates: usize = std::env::args()
-        .nth(1)
-        .map_or(200, |n| n.parse().expect("a number"));
-    let dir = std::env::temp_dir().join(format!("painter-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let files: Vec<PathBuf> = (0..crates)
-        .into_par_iter()
-        .map(|i| {
-            let path = dir.join(format!("crate-{i}.json"));
-            std::fs::write(&path, serde_json::to_vec(&synthetic(i)).unwrap()).unwrap();
-            path
-        })
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.iter().any(|a| a == "--json");
+    let input = args.iter().find(|a| !a.starts_with("--"));
+    if !json {
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("debug"))
+            .init();
+    }
+    let given = input.map(PathBuf::from).filter(|p| p.is_dir());
+    let (dir, files, synthetic_crates) = match given {
+        Some(dir) => {
+            let mut files = Vec::new();
+            painter_linker::collect_json_files(&dir, &mut files).unwrap();
+            (dir, files, None)
+        }
+        None => {
+            let crates: usize = input.map_or(200, |n| n.parse().expect("a number or a directory"));
+            let dir = std::env::temp_dir().join(format!("painter-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let files: Vec<PathBuf> = (0..crates)
+                .into_par_iter()
+                .map(|i| {
+                    let path = dir.join(format!("crate-{i}.json"));
+                    std::fs::write(&path, serde_json::to_vec(&synthetic(i)).unwrap()).unwrap();
+                    path
+                })
+                .collect();
+            (dir, files, Some(crates))
+        }
+    };
     let bytes: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
 
     // Best of two: the first run also pays for the allocator's first touch of the memory.
+    reset_peak();
+    let mut functions = 0;
     let parse = (0..2)
         .map(|_| {
             let start = Instant::now();
@@ -120,38 +157,59 @@ fn main() {
                 .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
                 .collect();
             let elapsed = start.elapsed();
+            functions = parsed.iter().map(|g| g.functions.len()).sum::<usize>();
             drop(parsed);
             elapsed
         })
         .min()
         .unwrap();
+    let parse_peak = peak_rss_mb();
 
+    reset_peak();
+    let out_dir = std::env::temp_dir().join(format!("painter-bench-out-{}", std::process::id()));
     let start = Instant::now();
-    let outcome = painter_linker::link(std::slice::from_ref(&dir), &Default::default()).unwrap();
+    let outcome = painter_linker::link(&files, &Default::default()).unwrap();
     let link = start.elapsed();
     let start = Instant::now();
     let out_bytes = painter_linker::to_json_bytes(&outcome.graph).len();
     let serialise = start.elapsed();
     let start = Instant::now();
-    painter_linker::write_graph(&outcome.graph, &dir.join("out/graph.json")).unwrap();
+    painter_linker::write_graph(&outcome.graph, &out_dir.join("graph.json")).unwrap();
     let write = start.elapsed();
+    let link_peak = peak_rss_mb();
 
-    let rate = |mb: f64, t: std::time::Duration| {
-        format!(
-            "{:>6.2}s {:>6.0} MB/s",
-            t.as_secs_f64(),
-            mb / t.as_secs_f64()
-        )
-    };
     let (mb, out_mb) = (bytes as f64 / 1e6, out_bytes as f64 / 1e6);
-    println!("{crates} crates, {mb:.0} MB in, {out_mb:.0} MB out");
-    println!("parse only (baseline):     {}", rate(mb, parse));
-    println!("link (load+merge+resolve): {}", rate(mb, link));
-    println!("serialise (in memory):     {}", rate(out_mb, serialise));
-    println!("write_graph (to disk):     {}", rate(out_mb, write));
-    println!(
-        "link / parse time: {:.2} (budget: <= 2)",
-        link.as_secs_f64() / parse.as_secs_f64()
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
+    let ratio = parse.as_secs_f64() / link.as_secs_f64();
+    if json {
+        let figures = serde_json::json!({
+            "input": synthetic_crates.map_or_else(|| dir.display().to_string(), |n| format!("synthetic, {n} crates")),
+            "crates": files.len(),
+            "functions": functions,
+            "input_mb": mb,
+            "output_mb": out_mb,
+            "parse_s": parse.as_secs_f64(),
+            "link_s": link.as_secs_f64(),
+            "serialise_s": serialise.as_secs_f64(),
+            "write_s": write.as_secs_f64(),
+            "link_throughput_vs_parse": ratio,
+            "parse_peak_rss_mb": parse_peak,
+            "link_peak_rss_mb": link_peak,
+        });
+        println!("{figures}");
+    } else {
+        let rate = |mb: f64, t: std::time::Duration| {
+            format!("{:>6.2}s {:>6.0} MB/s", t.as_secs_f64(), mb / t.as_secs_f64())
+        };
+        let peak = |p: Option<f64>| p.map_or("?".to_string(), |p| format!("{p:.0} MB"));
+        println!("{} crates, {functions} functions, {mb:.0} MB in, {out_mb:.0} MB out", files.len());
+        println!("parse only (baseline):     {}  peak {}", rate(mb, parse), peak(parse_peak));
+        println!("link (load+merge+resolve): {}  peak {}", rate(mb, link), peak(link_peak));
+        println!("serialise (in memory):     {}", rate(out_mb, serialise));
+        println!("write_graph (to disk):     {}", rate(out_mb, write));
+        println!("link throughput / parse throughput: {ratio:.2} (budget: >= 0.5)");
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+    if synthetic_crates.is_some() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -46,7 +46,8 @@ pub struct CrateGraph {
     /// Why the analysis failed (`status: "failed"`); the crate itself still compiled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Wall time of the analysis inside rustc, in milliseconds.
+    /// Wall time of the analysis inside rustc, in milliseconds: painter's query hooks (reading
+    /// THIR and built MIR) plus the collection after analysis; writing the file is not counted.
     #[serde(default)]
     pub analysis_ms: u64,
     #[serde(default)]

@@ -60,6 +60,9 @@ pub fn visit_body(cx: &Cx<'_>, def: LocalDefId) -> BodyFacts {
             hir::HeaderSafety::Normal(hir::Safety::Unsafe)
         )
     });
+    if !in_unsafe_fn && !may_record(tcx, thir, &mut facts.inner_bodies) {
+        return facts;
+    }
     let mut v = Visit {
         cx,
         thir,
@@ -79,6 +82,52 @@ pub fn visit_body(cx: &Cx<'_>, def: LocalDefId) -> BodyFacts {
     };
     v.visit_params_and_body(expr);
     facts
+}
+
+/// Whether walking a safe body (and the closures and inline consts in it) can record anything.
+///
+/// Outside an unsafe context every operation the checker knows is an E0133 error, except a call
+/// of a deprecated-safe function (`std::env::set_var` before edition 2024), which is a lint. So
+/// a body of a crate that compiles, with no unsafe block (user-written or compiler-generated)
+/// and no call of an `unsafe` fn type, has nothing to record: a flat scan of its THIR arrays
+/// says so without the walk and its per-call queries. (A crate that does not compile writes no
+/// file.) Bodies without anything to record are the vast majority.
+fn may_record<'tcx>(tcx: TyCtxt<'tcx>, thir: &Thir<'tcx>, inner: &mut Vec<LocalDefId>) -> bool {
+    if thir.blocks.iter().any(|b| !matches!(b.safety_mode, BlockSafety::Safe)) {
+        return true;
+    }
+    for expr in thir.exprs.iter() {
+        match expr.kind {
+            ExprKind::Call { fun, .. } if thir[fun].ty.fn_sig(tcx).safety().is_unsafe() => {
+                return true;
+            }
+            ExprKind::Closure(ClosureExpr { closure_id: def, .. }) => {
+                if inner_may_record(tcx, def, inner) {
+                    return true;
+                }
+            }
+            ExprKind::ConstBlock { did, .. } => {
+                if let Some(def) = did.as_local()
+                    && inner_may_record(tcx, def, inner)
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+fn inner_may_record(tcx: TyCtxt<'_>, def: LocalDefId, inner: &mut Vec<LocalDefId>) -> bool {
+    let Ok((thir, _)) = tcx.thir_body(def) else {
+        return false;
+    };
+    if thir.is_stolen() {
+        return false;
+    }
+    inner.push(def);
+    may_record(tcx, &thir.borrow(), inner)
 }
 
 struct Visit<'a, 'tcx> {
