@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Output;
 
 use painter_schema::Status;
-use painter_tests::{cargo_painter, crate_graphs, plain_cargo, scratch_fixture};
+use painter_tests::{
+    cargo_painter, copy_dir, crate_graphs, plain_cargo, repo_root, scratch_fixture,
+};
 
 /// One compiled unit, as both sides can name it: package, version, crate name, test harness?
 type Unit = (String, String, String, bool);
@@ -89,7 +91,10 @@ fn describe(output: &Output) -> String {
 /// Build fixture `name` both ways and compare. `must_compile` states what the fixture is for,
 /// so that a fixture that stopped (or started) compiling on a new nightly is noticed.
 fn same_as_cargo_check(name: &str, must_compile: bool) {
-    let dir = scratch_fixture(name);
+    same_in(&scratch_fixture(name), name, must_compile)
+}
+
+fn same_in(dir: &tempfile::TempDir, name: &str, must_compile: bool) {
     let check = plain_cargo(
         dir.path(),
         &[
@@ -159,6 +164,17 @@ corpus! {
     unsafe_op_without_unsafe_block_fails: "corpus/unsafe-without-block", false;
     failing_build_script_fails: "corpus/failing-build-script", false;
     panicking_derive_fails: "corpus/panicking-proc-macro", false;
+}
+
+/// The benchmark's real tree (80 units: tokio, syn, regex, serde, clap, …). Minutes with the
+/// debug driver, so not in the default run: `cargo test -p painter-tests --test corpus --
+/// --ignored`.
+#[test]
+#[ignore = "minutes long: run with --ignored"]
+fn the_benchmark_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("bench/tree"), dir.path());
+    same_in(&dir, "bench/tree", true);
 }
 
 #[test]

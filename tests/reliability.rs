@@ -88,8 +88,17 @@ fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
 fn assert_whole(out: &Path, units: usize) {
     let graphs = crate_graphs(out);
     assert_eq!(graphs.len(), units, "one file per unit");
+    // One crate of the graph per key: a package built twice (host and target) is one crate.
+    let keys: std::collections::BTreeSet<String> = graphs.iter().map(|g| g.krate.key()).collect();
     let graph = linked_graph(&out.join("graph.json"));
-    assert_eq!(graph.crates.len(), units);
+    assert_eq!(
+        graph
+            .crates
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        keys
+    );
     let temps = files_ending_with(out, ".tmp");
     assert!(temps.is_empty(), "temp files left: {temps:?}");
 }
@@ -120,6 +129,35 @@ fn parallel_builds_write_whole_files_and_the_bytes_of_a_serial_build() {
                 }
             }
         }
+    }
+}
+
+/// The same on the benchmark's real tree (80 units), `-j 1` against `-j 2`: minutes with the
+/// debug driver, so only with `cargo test -p painter-tests --test reliability -- --ignored`.
+#[test]
+#[ignore = "minutes long: run with --ignored"]
+fn the_benchmark_tree_gives_the_same_bytes_serial_and_parallel() {
+    let dir = tempfile::tempdir().unwrap();
+    painter_tests::copy_dir(&painter_tests::repo_root().join("bench/tree"), dir.path());
+    let out = painter_dir(dir.path());
+    let mut runs = Vec::new();
+    for jobs in ["1", "2"] {
+        let _ = std::fs::remove_dir_all(dir.path().join("target"));
+        assert_success(&cargo_painter(dir.path(), &["--locked", "-j", jobs]));
+        let units = crate_graphs(&out).len();
+        assert!(units >= 60, "{units} units");
+        assert_whole(&out, units);
+        runs.push(snapshot(&out));
+    }
+    assert_eq!(
+        runs[0].keys().collect::<Vec<_>>(),
+        runs[1].keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &runs[0] {
+        assert!(
+            *bytes == runs[1][name],
+            "{name} differs between -j 1 and -j 2"
+        );
     }
 }
 

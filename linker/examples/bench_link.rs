@@ -119,8 +119,7 @@ fn main() {
     let json = args.iter().any(|a| a == "--json");
     let input = args.iter().find(|a| !a.starts_with("--"));
     if !json {
-        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("debug"))
-            .init();
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("debug")).init();
     }
     let given = input.map(PathBuf::from).filter(|p| p.is_dir());
     let (dir, files, synthetic_crates) = match given {
@@ -198,12 +197,27 @@ fn main() {
         println!("{figures}");
     } else {
         let rate = |mb: f64, t: std::time::Duration| {
-            format!("{:>6.2}s {:>6.0} MB/s", t.as_secs_f64(), mb / t.as_secs_f64())
+            format!(
+                "{:>6.2}s {:>6.0} MB/s",
+                t.as_secs_f64(),
+                mb / t.as_secs_f64()
+            )
         };
         let peak = |p: Option<f64>| p.map_or("?".to_string(), |p| format!("{p:.0} MB"));
-        println!("{} crates, {functions} functions, {mb:.0} MB in, {out_mb:.0} MB out", files.len());
-        println!("parse only (baseline):     {}  peak {}", rate(mb, parse), peak(parse_peak));
-        println!("link (load+merge+resolve): {}  peak {}", rate(mb, link), peak(link_peak));
+        println!(
+            "{} crates, {functions} functions, {mb:.0} MB in, {out_mb:.0} MB out",
+            files.len()
+        );
+        println!(
+            "parse only (baseline):     {}  peak {}",
+            rate(mb, parse),
+            peak(parse_peak)
+        );
+        println!(
+            "link (load+merge+resolve): {}  peak {}",
+            rate(mb, link),
+            peak(link_peak)
+        );
         println!("serialise (in memory):     {}", rate(out_mb, serialise));
         println!("write_graph (to disk):     {}", rate(out_mb, write));
         println!("link throughput / parse throughput: {ratio:.2} (budget: >= 0.5)");

@@ -93,7 +93,11 @@ pub fn visit_body(cx: &Cx<'_>, def: LocalDefId) -> BodyFacts {
 /// says so without the walk and its per-call queries. (A crate that does not compile writes no
 /// file.) Bodies without anything to record are the vast majority.
 fn may_record<'tcx>(tcx: TyCtxt<'tcx>, thir: &Thir<'tcx>, inner: &mut Vec<LocalDefId>) -> bool {
-    if thir.blocks.iter().any(|b| !matches!(b.safety_mode, BlockSafety::Safe)) {
+    if thir
+        .blocks
+        .iter()
+        .any(|b| !matches!(b.safety_mode, BlockSafety::Safe))
+    {
         return true;
     }
     for expr in thir.exprs.iter() {
@@ -101,7 +105,9 @@ fn may_record<'tcx>(tcx: TyCtxt<'tcx>, thir: &Thir<'tcx>, inner: &mut Vec<LocalD
             ExprKind::Call { fun, .. } if thir[fun].ty.fn_sig(tcx).safety().is_unsafe() => {
                 return true;
             }
-            ExprKind::Closure(ClosureExpr { closure_id: def, .. }) => {
+            ExprKind::Closure(ClosureExpr {
+                closure_id: def, ..
+            }) => {
                 if inner_may_record(tcx, def, inner) {
                     return true;
                 }
