@@ -2,7 +2,9 @@
 //! the file as written must be exactly the E0133 errors rustc gives once the unsafe contexts are
 //! removed — same file, line, column and kind. Removing keeps columns stable: `unsafe {`
 //! becomes `       {`, and `unsafe_op_in_unsafe_fn` is denied so that ops directly in
-//! `unsafe fn` bodies are reported too.
+//! `unsafe fn` bodies are reported too. Before edition 2024 (a file's `//@edition:` header),
+//! calls of deprecated-safe functions (`std::env::set_var`) are the compiler's
+//! `deprecated_safe_2024` lint rather than E0133; that lint is denied and counted too.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ type Facts = BTreeMap<(String, u32, u32, String), u32>;
 /// rustc's E0133 messages start with a description of the operation.
 const KINDS: &[(&str, &str)] = &[
     ("call to unsafe function", "call_unsafe_fn"),
+    ("call to deprecated safe function", "call_unsafe_fn"),
     ("use of inline assembly", "inline_asm"),
     (
         "initializing type with an unsafe field",
@@ -69,21 +72,31 @@ fn strip_unsafe_contexts(source: &str) -> String {
         "allow(unsafe_op_in_unsafe_fn)",
         "deny(unsafe_op_in_unsafe_fn) ",
     )
+    .replace("allow(deprecated_safe_2024)", "deny(deprecated_safe_2024) ")
+}
+
+/// The edition of a case file: its `//@edition:` header, else 2024 (as the ui harness).
+fn edition(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("//@edition:"))
+        .map_or_else(|| "2024".to_string(), |e| e.trim().to_string())
 }
 
 fn rustc_args(file: &Path, out_dir: &Path) -> Vec<String> {
     [
         "--crate-type=lib",
-        "--edition=2024",
         "--emit=metadata",
         "--error-format=json",
         "-Aunused",
         "-Dunsafe_op_in_unsafe_fn",
+        "-Ddeprecated_safe_2024",
         "--out-dir",
     ]
     .iter()
     .map(|s| s.to_string())
     .chain([out_dir.display().to_string(), file.display().to_string()])
+    .chain([format!("--edition={}", edition(file))])
     .collect()
 }
 
@@ -92,7 +105,7 @@ fn e0133_fact(
     diag: &serde_json::Value,
     file: impl Fn(&str) -> String,
 ) -> Option<(String, u32, u32, String)> {
-    if diag["code"]["code"] != "E0133" {
+    if diag["code"]["code"] != "E0133" && diag["code"]["code"] != "deprecated_safe_2024" {
         return None;
     }
     let span = diag["spans"]
@@ -137,7 +150,7 @@ fn rustc_e0133(file: &Path, out_dir: &Path) -> Facts {
 /// What painter records for the original file.
 fn painter_ops(file: &Path, out_dir: &Path) -> Facts {
     let mut args = rustc_args(file, out_dir);
-    args.retain(|a| a != "-Dunsafe_op_in_unsafe_fn");
+    args.retain(|a| a != "-Dunsafe_op_in_unsafe_fn" && a != "-Ddeprecated_safe_2024");
     let graph = painter_tests::analyse_file(file, &args, out_dir);
     assert_eq!(
         graph.status,

@@ -47,7 +47,12 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
                 .push(ffi::import(cx, Some(&v.caller), def_id, span));
         }
     }
-    let live_drops = moves::live_drops(body);
+    // The dataflow only matters for bodies with drops; most small bodies have none.
+    let has_drops = body
+        .basic_blocks
+        .iter()
+        .any(|b| matches!(b.terminator().kind, TerminatorKind::Drop { .. }));
+    let live_drops = has_drops.then(|| moves::live_drops(body));
     for (bb, data) in body.basic_blocks.iter_enumerated() {
         for stmt in &data.statements {
             if let mir::StatementKind::Assign((_, rvalue)) = &stmt.kind {
@@ -56,7 +61,9 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
         }
         if let Some(term) = &data.terminator {
             // A drop of a value moved away on every path never runs.
-            if matches!(term.kind, TerminatorKind::Drop { .. }) && !live_drops.contains(bb) {
+            if matches!(term.kind, TerminatorKind::Drop { .. })
+                && !live_drops.as_ref().is_some_and(|live| live.contains(bb))
+            {
                 continue;
             }
             v.visit_terminator(term);

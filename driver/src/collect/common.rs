@@ -12,7 +12,7 @@ use rustc_middle::ty::{
     self, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeSuperFoldable, TypeVisitableExt,
 };
 use rustc_span::hygiene::{ExpnKind, MacroKind};
-use rustc_span::{FileName, RemapPathScopeComponents, Span};
+use rustc_span::{FileName, RemapPathScopeComponents, SourceFile, Span};
 
 /// Per-crate facts every collector needs, computed once.
 pub struct Cx<'tcx> {
@@ -42,12 +42,12 @@ impl<'tcx> Cx<'tcx> {
     /// `<stable crate id>:<local hash>` of the item's `DefPathHash`: unique and stable across
     /// compilations of the same crate, and prefixed by the crate's id so edges can be joined.
     pub fn id(&self, def_id: DefId) -> String {
-        self.names(def_id).0
+        self.with_names(def_id, |(id, _)| id.clone())
     }
 
     /// rustc's `def_path_str`, crate-qualified and untrimmed (DESIGN.md §5).
     pub fn path(&self, def_id: DefId) -> String {
-        self.names(def_id).1
+        self.with_names(def_id, |(_, path)| path.clone())
     }
 
     /// A type, signature or instance as rustc prints it, crate-qualified and untrimmed like
@@ -57,20 +57,22 @@ impl<'tcx> Cx<'tcx> {
     }
 
     /// Id and path, cached: the same callees come up thousands of times in a crate and path
-    /// printing is the most expensive thing we do per call site.
-    fn names(&self, def_id: DefId) -> (String, String) {
+    /// printing is the most expensive thing we do per call site. `f` picks what to copy out.
+    fn with_names<R>(&self, def_id: DefId, f: impl Fn(&(String, String)) -> R) -> R {
         thread_local! {
             static NAMES: RefCell<FxHashMap<DefId, (String, String)>> = RefCell::default();
         }
-        if let Some(names) = NAMES.with(|n| n.borrow().get(&def_id).cloned()) {
-            return names;
+        if let Some(r) = NAMES.with(|n| n.borrow().get(&def_id).map(|names| f(names))) {
+            return r;
         }
+        // Printed outside the borrow: printing runs rustc queries, which may call back here.
         let names = (
             def_id_string(self.tcx, def_id),
             with_resolve_crate_name!(with_no_trimmed_paths!(self.tcx.def_path_str(def_id))),
         );
-        NAMES.with(|n| n.borrow_mut().insert(def_id, names.clone()));
-        names
+        let r = f(&names);
+        NAMES.with(|n| n.borrow_mut().insert(def_id, names));
+        r
     }
 
     /// Line and 1-based character column of `span` exactly as rustc's JSON diagnostics give
@@ -81,12 +83,28 @@ impl<'tcx> Cx<'tcx> {
         let lo = sm.lookup_char_pos(span.lo());
         let hi = sm.lookup_char_pos(span.hi());
         schema::Span {
-            file: self.file_name(&lo.file.name),
+            file: self.cached_file_name(&lo.file),
             line: lo.line as u32,
             col: lo.col.0 as u32 + 1,
             end_line: hi.line as u32,
             end_col: hi.col.0 as u32 + 1,
         }
+    }
+
+    /// `file_name` once per source file: making the path relative costs more than the rest
+    /// of a span, and a crate's spans come from a few dozen files. Source files live as long
+    /// as the session, so their address identifies them.
+    fn cached_file_name(&self, file: &SourceFile) -> String {
+        thread_local! {
+            static FILES: RefCell<FxHashMap<usize, String>> = RefCell::default();
+        }
+        let key = std::ptr::from_ref(file) as usize;
+        if let Some(name) = FILES.with(|f| f.borrow().get(&key).cloned()) {
+            return name;
+        }
+        let name = self.file_name(&file.name);
+        FILES.with(|f| f.borrow_mut().insert(key, name.clone()));
+        name
     }
 
     fn file_name(&self, name: &FileName) -> String {
