@@ -94,8 +94,8 @@ fn replacement() -> impl Strategy<Value = Replacement> {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 1..=255u8).prop_map(|(at, mask)| Mutation::FlipByte { at, mask }),
-        at.clone().prop_map(|at| Mutation::Truncate { at }),
+        (at, 1..=255u8).prop_map(|(at, mask)| Mutation::FlipByte { at, mask }),
+        at.prop_map(|at| Mutation::Truncate { at }),
         (at, proptest::collection::vec(any::<u8>(), 1..8))
             .prop_map(|(at, bytes)| Mutation::InsertBytes { at, bytes }),
         any::<usize>().prop_map(|pick| Mutation::Delete { pick }),
@@ -279,7 +279,7 @@ fn seeds_are_good_files() {
     for index in 0..SEEDS.len() {
         let bytes = seed(index);
         std::fs::write(&path, &bytes).unwrap();
-        let loaded = load_inputs(&[path.clone()], false).expect("seed loads");
+        let loaded = load_inputs(std::slice::from_ref(&path), false).expect("seed loads");
         assert!(!loaded.crates.is_empty());
         let graph = link_graphs(loaded.crates);
         assert!(!graph.crates.is_empty());

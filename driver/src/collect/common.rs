@@ -62,7 +62,7 @@ impl<'tcx> Cx<'tcx> {
         thread_local! {
             static NAMES: RefCell<FxHashMap<DefId, (String, String)>> = RefCell::default();
         }
-        if let Some(r) = NAMES.with(|n| n.borrow().get(&def_id).map(|names| f(names))) {
+        if let Some(r) = NAMES.with(|n| n.borrow().get(&def_id).map(&f)) {
             return r;
         }
         // Printed outside the borrow: printing runs rustc queries, which may call back here.
