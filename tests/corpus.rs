@@ -166,11 +166,11 @@ corpus! {
     panicking_derive_fails: "corpus/panicking-proc-macro", false;
 }
 
-/// The benchmark's real tree (80 units: tokio, syn, regex, serde, clap, …). Minutes with the
+/// The benchmark's real tree (80 units: tokio, syn, regex, serde, clap, …). A minute with the
 /// debug driver, so not in the default run: `cargo test -p painter-tests --test corpus --
 /// --ignored`.
 #[test]
-#[ignore = "minutes long: run with --ignored"]
+#[ignore = "about a minute on 2 cores: run with --ignored"]
 fn the_benchmark_tree() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("bench/tree"), dir.path());

@@ -132,10 +132,10 @@ fn parallel_builds_write_whole_files_and_the_bytes_of_a_serial_build() {
     }
 }
 
-/// The same on the benchmark's real tree (80 units), `-j 1` against `-j 2`: minutes with the
-/// debug driver, so only with `cargo test -p painter-tests --test reliability -- --ignored`.
+/// The same on the benchmark's real tree (80 units), `-j 1` against `-j 2`: a minute or two with
+/// the debug driver, so only with `cargo test -p painter-tests --test reliability -- --ignored`.
 #[test]
-#[ignore = "minutes long: run with --ignored"]
+#[ignore = "about a minute on 2 cores: run with --ignored"]
 fn the_benchmark_tree_gives_the_same_bytes_serial_and_parallel() {
     let dir = tempfile::tempdir().unwrap();
     painter_tests::copy_dir(&painter_tests::repo_root().join("bench/tree"), dir.path());
