@@ -105,6 +105,11 @@ pub struct AddressTaken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trait_path: Option<String>,
     pub span: Span,
+    /// The configurations (`cargo painter --configuration`) in which this record holds, when
+    /// not all of its crate's `configurations`; empty means all of them (always, for a crate
+    /// analysed in one configuration).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// Identity of the analysed crate.
@@ -132,6 +137,10 @@ pub struct CrateInfo {
     /// The package's root directory (spans inside it are relative to it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_dir: Option<String>,
+    /// The configurations this crate was analysed in (names given to `cargo painter
+    /// --configuration`), sorted; empty when it was analysed in one unnamed configuration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurations: Vec<String>,
 }
 
 impl CrateInfo {
@@ -178,6 +187,9 @@ pub struct Function {
     /// `alloc::vec::Vec<T>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impl_self_ty: Option<String>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -202,6 +214,9 @@ pub struct UnsafeOp {
     /// When the op's code comes out of a macro expansion.
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
     pub from_macro: Option<MacroOrigin>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -248,6 +263,9 @@ pub struct UnsafeBlock {
     pub ops: u32,
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
     pub from_macro: Option<MacroOrigin>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// A call edge `caller -> callee` at one call site.
@@ -282,6 +300,9 @@ pub struct Call {
     /// linked graph's `candidate_sets`, of this call's possible targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<u32>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// The FFI boundary of a crate.
@@ -320,6 +341,9 @@ pub struct FfiImport {
     /// `static` for extern statics, `fn` for functions.
     pub item_kind: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -328,6 +352,9 @@ pub struct FfiExport {
     pub symbol: String,
     pub abi: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -339,6 +366,9 @@ pub struct FfiCallback {
     pub callback_path: String,
     pub abi: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -348,6 +378,9 @@ pub struct NativeLibrary {
     pub kind: String,
     /// `link_attr` or `build_script` (from a `-l` flag, i.e. `cargo::rustc-link-lib`).
     pub source: String,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// An unsafe declaration.
@@ -366,6 +399,9 @@ pub struct Declaration {
     pub detail: Option<String>,
     #[serde(default)]
     pub public: bool,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// Per-crate totals (derivable from the lists; stored so summaries need not re-count).

@@ -236,6 +236,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 let abi = to.fn_sig(tcx).abi();
                 if !matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
                     self.out.callbacks.push(schema::FfiCallback {
+                        configs: Vec::new(),
                         function: self.caller.clone(),
                         callback: self.cx.id(target),
                         callback_path: self.cx.path(target),
@@ -259,6 +260,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                         _ => None,
                     };
                     self.out.address_taken.push(schema::AddressTaken {
+                        configs: Vec::new(),
                         function: self.caller.clone(),
                         kind: AddressTakenKind::Vtable,
                         target: body.map(|d| cx.id(d)),
@@ -284,6 +286,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     ) {
         let cx = self.cx;
         self.out.address_taken.push(schema::AddressTaken {
+            configs: Vec::new(),
             function: self.caller.clone(),
             kind,
             target: Some(cx.id(target)),
@@ -330,6 +333,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     ) {
         let cx = self.cx;
         let call = schema::Call {
+            configs: Vec::new(),
             caller: self.caller.clone(),
             callee,
             callee_path,

@@ -60,6 +60,7 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         _ => (None, None),
     };
     Some(schema::Function {
+        configs: Vec::new(),
         id: cx.id(def_id),
         path: cx.path(def_id),
         kind,
