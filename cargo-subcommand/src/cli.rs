@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use painter_schema::Emit;
 
+use crate::configurations::ConfigSpec;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo painter",
@@ -51,13 +53,22 @@ pub struct AnalyseArgs {
     /// Also report these facts as compiler notes at their spans
     #[arg(long, value_name = "FACTS", value_delimiter = ',')]
     pub emit: Vec<EmitArg>,
+    /// Analyse in several configurations and merge them, each fact tagged with where it holds:
+    /// NAME=FLAGS (FLAGS: --features/-F, --all-features, --no-default-features, --target), or
+    /// one of default, all-features, no-default-features. Repeatable
+    #[arg(
+        long = "configuration",
+        value_name = "NAME=FLAGS",
+        value_parser = crate::configurations::parse
+    )]
+    pub configurations: Vec<ConfigSpec>,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,
 }
 
 /// Cargo's own flags, passed to `cargo check` unchanged (see `cargo_check::cargo_args`).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct CargoFlags {
     /// Path to Cargo.toml
     #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]

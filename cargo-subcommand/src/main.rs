@@ -11,6 +11,7 @@ mod cargo_check;
 mod cli;
 mod collect;
 mod commands;
+mod configurations;
 mod driver;
 mod ffi_report;
 mod messages;

@@ -1,9 +1,12 @@
 //! One id space per crate: copies of a package analysed in different configurations have
-//! different `StableCrateId`s (cargo's `-C metadata` hashes the features and the target), so
-//! the same function has a different id in each. The local part of an id does not depend on
-//! the crate id (rustc_hir_id `DefKey::compute_stable_hash` hashes only the parent's local
-//! hash), so renaming the crate part to one canonical prefix per crate makes the copies' ids
-//! agree, and the records of one function, op or call in two configurations become equal.
+//! different `StableCrateId`s (cargo's `-C metadata` hashes the features and the target), and
+//! every `DefPathHash` of a crate depends on its crate id (rustc_hir_id `Definitions::new`
+//! seeds the root's local hash with it), so the same function has another id in each copy.
+//! The copies are joined by path instead: a function of another copy takes the id of the
+//! function of the same path in the crate's canonical copy (the one with the smallest crate
+//! id), and any other id of the copy keeps its local part under the canonical crate id. Paths
+//! print impls by their self type, so they survive impls that a configuration leaves out, which
+//! shift rustc's impl numbering; a path that is not unique in both copies is not joined.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -11,44 +14,108 @@ use painter_schema::CrateGraph;
 
 use crate::resolve::crate_prefix;
 
-/// For every group of copies (one crate key), each of its crate-id prefixes other than the
-/// smallest, mapped to the smallest. The choice depends only on the set of prefixes, never on
-/// the order of the inputs.
-pub fn aliases(groups: &BTreeMap<String, Vec<CrateGraph>>) -> HashMap<String, String> {
-    let mut map = HashMap::new();
+/// How ids of non-canonical copies are renamed.
+#[derive(Debug, Default)]
+pub struct Aliases {
+    /// Function ids joined by path.
+    ids: HashMap<String, String>,
+    /// Every other id of a non-canonical copy: its crate part.
+    prefixes: HashMap<String, String>,
+}
+
+impl Aliases {
+    pub fn is_empty(&self) -> bool {
+        self.prefixes.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.prefixes.len()
+    }
+
+    fn get(&self, id: &str) -> Option<String> {
+        if let Some(joined) = self.ids.get(id) {
+            return Some(joined.clone());
+        }
+        let prefix = crate_prefix(id);
+        let canonical = self
+            .prefixes
+            .get(prefix)
+            .filter(|_| prefix.len() < id.len())?;
+        Some(format!("{canonical}{}", &id[prefix.len()..]))
+    }
+}
+
+/// The renaming for every group of copies (one crate key). It depends only on the copies'
+/// contents, never on the order of the inputs.
+pub fn aliases(groups: &BTreeMap<String, Vec<CrateGraph>>) -> Aliases {
+    let mut aliases = Aliases::default();
     for group in groups.values() {
-        let prefixes: BTreeSet<&str> = group
-            .iter()
-            .flat_map(|g| {
-                std::iter::once(g.krate.stable_id.as_str())
-                    .chain(g.functions.iter().map(|f| crate_prefix(&f.id)))
-            })
-            .collect();
+        let prefixes: BTreeSet<&str> = group.iter().flat_map(copy_prefixes).collect();
         let mut prefixes = prefixes.into_iter();
         let Some(canonical) = prefixes.next() else {
             continue;
         };
-        for alias in prefixes {
-            map.insert(alias.to_owned(), canonical.to_owned());
+        let others: Vec<&str> = prefixes.collect();
+        if others.is_empty() {
+            continue;
+        }
+        for alias in &others {
+            aliases
+                .prefixes
+                .insert((*alias).to_owned(), canonical.to_owned());
+        }
+        let canonical_paths = unique_paths(group, canonical);
+        for alias in others {
+            for (path, id) in unique_paths(group, alias) {
+                if let Some(target) = canonical_paths.get(path) {
+                    aliases.ids.insert(id.to_owned(), (*target).to_owned());
+                }
+            }
         }
     }
-    map
+    aliases
+}
+
+/// The crate ids a copy's functions use (a linked copy may already hold several).
+fn copy_prefixes(g: &CrateGraph) -> impl Iterator<Item = &str> {
+    std::iter::once(g.krate.stable_id.as_str())
+        .chain(g.functions.iter().map(|f| crate_prefix(&f.id)))
+}
+
+/// Path → id for the functions of `group` under crate id `prefix`, leaving out paths that more
+/// than one id has.
+fn unique_paths<'a>(group: &'a [CrateGraph], prefix: &str) -> HashMap<&'a str, &'a str> {
+    let mut paths: HashMap<&str, Option<&str>> = HashMap::new();
+    for f in group.iter().flat_map(|g| &g.functions) {
+        if crate_prefix(&f.id) != prefix {
+            continue;
+        }
+        paths
+            .entry(f.path.as_str())
+            .and_modify(|seen| {
+                if *seen != Some(f.id.as_str()) {
+                    *seen = None
+                }
+            })
+            .or_insert(Some(f.id.as_str()));
+    }
+    paths
+        .into_iter()
+        .filter_map(|(path, id)| Some((path, id?)))
+        .collect()
 }
 
 /// Rename every id in `graph` (its own and those it refers to in other crates) whose crate
 /// part is an alias. Returns whether anything changed (the lists then need re-sorting).
-pub fn rewrite(graph: &mut CrateGraph, aliases: &HashMap<String, String>) -> bool {
+pub fn rewrite(graph: &mut CrateGraph, aliases: &Aliases) -> bool {
     let mut changed = false;
     let mut id = |id: &mut String| {
-        let prefix = crate_prefix(id);
-        if prefix.len() < id.len()
-            && let Some(canonical) = aliases.get(prefix)
-        {
-            *id = format!("{canonical}{}", &id[prefix.len()..]);
+        if let Some(renamed) = aliases.get(id) {
+            *id = renamed;
             changed = true;
         }
     };
-    if let Some(canonical) = aliases.get(&graph.krate.stable_id) {
+    if let Some(canonical) = aliases.prefixes.get(&graph.krate.stable_id) {
         graph.krate.stable_id = canonical.clone();
     }
     for f in &mut graph.functions {

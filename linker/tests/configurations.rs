@@ -15,31 +15,32 @@ fn crate_b_extra() -> CrateGraph {
     rename_prefix(&mut g, "bbbb", "b2b2");
     g.krate.features.push("extra".into());
     g.functions.push(function(
-        "b2b2:13",
+        "b2b2:93",
         "lib_b::extra_path",
         FunctionKind::Fn,
         30,
     ));
     g.calls.push(call(
-        "b2b2:10",
-        Some("b2b2:13"),
+        "b2b2:90",
+        Some("b2b2:93"),
         "lib_b::extra_path",
         "lib_b",
         CallKind::Static,
         4,
     ));
     g.unsafe_ops
-        .push(op("b2b2:13", UnsafeOpKind::DerefRawPointer, 31));
+        .push(op("b2b2:93", UnsafeOpKind::DerefRawPointer, 31));
     g.recount();
     g
 }
 
-/// What a driver run in another configuration would write: the same local hashes under another
-/// crate id.
+/// What a driver run in another configuration writes: another crate id, and other local
+/// hashes too (rustc seeds every `DefPathHash` of a crate with its crate id): `bbbb:1x`
+/// becomes `b2b2:9x`.
 fn rename_prefix(g: &mut CrateGraph, from: &str, to: &str) {
     let fix = |s: &mut String| {
         if let Some(rest) = s.strip_prefix(from) {
-            *s = format!("{to}{rest}");
+            *s = format!("{to}{}", rest.replacen(":1", ":9", 1));
         }
     };
     g.krate.stable_id = to.into();
@@ -83,7 +84,7 @@ fn records_of_two_configurations_are_tagged_where_they_hold() {
         b.krate.stable_id, "b2b2",
         "the smallest crate id names the crate"
     );
-    // One node per function: the copies' ids agree after renaming.
+    // One node per function: the copies are joined by path, under the smallest crate id.
     let paths: Vec<(&str, &str, Vec<&str>)> = b
         .functions
         .iter()
@@ -92,10 +93,10 @@ fn records_of_two_configurations_are_tagged_where_they_hold() {
     assert_eq!(
         paths,
         [
-            ("lib_b::compute", "b2b2:10", vec![]),
-            ("lib_b::extra_path", "b2b2:13", vec!["extra"]),
-            ("lib_b::ffi_wrapper", "b2b2:11", vec![]),
-            ("lib_b::sys::write", "b2b2:12", vec![]),
+            ("lib_b::compute", "b2b2:90", vec![]),
+            ("lib_b::extra_path", "b2b2:93", vec!["extra"]),
+            ("lib_b::ffi_wrapper", "b2b2:91", vec![]),
+            ("lib_b::sys::write", "b2b2:92", vec![]),
         ]
     );
     // The gated call and op hold in `extra` only; everything else everywhere.
@@ -115,7 +116,7 @@ fn records_of_two_configurations_are_tagged_where_they_hold() {
     assert_eq!(ops, [(11, vec![]), (31, vec!["extra"])]);
     assert_eq!(b.ffi.imports.len(), 1);
     assert!(b.ffi.imports[0].configs.is_empty());
-    assert_eq!(b.ffi.imports[0].item, "b2b2:12");
+    assert_eq!(b.ffi.imports[0].item, "b2b2:92");
 
     // The caller in another crate used the `default` id of `compute`: renamed too, resolved.
     let app = &graph.crates[APP];
@@ -124,7 +125,7 @@ fn records_of_two_configurations_are_tagged_where_they_hold() {
         .iter()
         .find(|c| c.callee_path == "lib_b::compute")
         .unwrap();
-    assert_eq!(to_b.callee.as_deref(), Some("b2b2:10"));
+    assert_eq!(to_b.callee.as_deref(), Some("b2b2:90"));
     assert_eq!(to_b.target_crate.as_deref(), Some(LIB_B));
 
     let names: Vec<&str> = graph
@@ -167,6 +168,43 @@ fn a_copy_without_configuration_drops_the_tags_of_its_crate() {
     assert!(b.calls.iter().all(|c| c.configs.is_empty()));
     // Still one id space: the gated function is one node, not two copies of everything.
     assert_eq!(b.functions.len(), 4);
+}
+
+#[test]
+fn paths_that_are_not_unique_are_not_joined() {
+    // Two functions of one path in the `extra` copy (say, methods of two inherent impls that
+    // print alike): neither is joined with `default`'s, both keep their local part.
+    let mut extra = crate_b_extra();
+    extra
+        .functions
+        .push(function("b2b2:94", "lib_b::compute", FunctionKind::Fn, 40));
+    let graph = link_graphs(vec![
+        named(crate_b(), &["default"]),
+        named(extra, &["extra"]),
+    ]);
+    let b = &graph.crates[LIB_B];
+    let computes: Vec<(&str, Vec<&str>)> = b
+        .functions
+        .iter()
+        .filter(|f| f.path == "lib_b::compute")
+        .map(|f| (f.id.as_str(), strs(&f.configs)))
+        .collect();
+    assert_eq!(
+        computes,
+        [
+            ("b2b2:10", vec!["default"]),
+            ("b2b2:90", vec!["extra"]),
+            ("b2b2:94", vec!["extra"]),
+        ]
+    );
+    // The unambiguous ones are still joined.
+    let wrapper: Vec<&str> = b
+        .functions
+        .iter()
+        .filter(|f| f.path == "lib_b::ffi_wrapper")
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(wrapper, ["b2b2:91"]);
 }
 
 #[test]
