@@ -34,6 +34,7 @@ fn impl_method(id: &str, path: &str, self_ty: &str, implements: &str, line: u32)
     Function {
         implements: Some(implements.into()),
         impl_self_ty: Some(self_ty.into()),
+        impl_trait: None,
         ..function(id, path, FunctionKind::ImplMethod, line)
     }
 }
@@ -87,6 +88,7 @@ fn vtable(
         self_ty: Some(self_ty.into()),
         trait_id: Some(trait_id.into()),
         trait_path: Some(trait_path.into()),
+        dyn_ty: None,
         span: span("src/main.rs", line),
     }
 }
@@ -101,6 +103,7 @@ fn fn_ptr(kind: AddressTakenKind, target: &str, path: &str, sig: &str, line: u32
         self_ty: None,
         trait_id: None,
         trait_path: None,
+        dyn_ty: None,
         span: span("src/main.rs", line),
     }
 }
