@@ -50,6 +50,7 @@ fn synthetic(i: usize) -> CrateGraph {
             unsafe_blocks: 0,
             implements: None,
             impl_self_ty: None,
+            impl_trait: None,
         })
         .collect();
     let calls = (0..8000)

@@ -147,6 +147,9 @@ enum Query<'a> {
         method: &'a str,
         trait_path: &'a str,
         receiver: Option<&'a str>,
+        /// The object's principal trait with its arguments (`lib::Meter<u32>`,
+        /// `std::ops::Fn(u32) -> u32`), from the call's `detail`.
+        object: Option<&'a str>,
     },
     Generic {
         method: &'a str,
@@ -163,15 +166,19 @@ impl std::fmt::Display for Query<'_> {
                 trait_path,
                 receiver: Some(receiver),
                 method,
+                object,
             } => {
+                let receiver = object.unwrap_or(receiver);
                 write!(f, "dyn {receiver}: {trait_path} method {method}")
             }
             Query::Dyn {
                 trait_path,
                 receiver: None,
                 method,
+                object,
             } => {
-                write!(f, "dyn {trait_path}: method {method}")
+                let object = object.unwrap_or(trait_path);
+                write!(f, "dyn {object}: method {method}")
             }
             Query::Generic { method } => write!(f, "generic call of trait method {method}"),
             Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
@@ -202,10 +209,12 @@ impl<'a> Query<'a> {
                     .as_deref()
                     .and_then(|d| TypePattern::new(d).dyn_principal())
                     .filter(|&principal| principal != trait_path);
+                let object = call.detail.as_deref().and_then(dyn_object);
                 Some(Query::Dyn {
                     method,
                     trait_path,
                     receiver,
+                    object,
                 })
             }
             CallKind::TraitGeneric => Some(Query::Generic {
@@ -242,6 +251,8 @@ struct Impl<'a> {
     krate: &'a str,
     function: &'a Function,
     self_ty: Option<TypePattern<'a>>,
+    /// The implemented trait with its arguments, when recorded.
+    trait_ref: Option<TypePattern<'a>>,
 }
 
 /// A type coerced to `dyn Trait` for one trait path.
@@ -249,6 +260,43 @@ struct Vtable<'a> {
     /// Key of the trait's crate, when linked.
     trait_crate: Option<&'a str>,
     self_ty: TypePattern<'a>,
+    /// The `dyn` type's principal with its arguments, when recorded.
+    object: Option<TypePattern<'a>>,
+}
+
+/// A closure or fn item put behind `dyn Fn*` (or another `dyn`), and the object type.
+struct DynBody<'a> {
+    target: Target<'a>,
+    object: Option<TypePattern<'a>>,
+}
+
+/// Whether a record made for object `recorded` can be reached through a `dyn` of `asked`;
+/// unknown on either side (files without the field): yes.
+fn object_fits(recorded: Option<&TypePattern<'_>>, asked: Option<&TypePattern<'_>>) -> bool {
+    match (recorded, asked) {
+        (Some(recorded), Some(asked)) => recorded.matches(asked),
+        _ => true,
+    }
+}
+
+/// The principal trait with its arguments of a printed `dyn` type: `dyn lib::Meter<u32> + Send`
+/// → `lib::Meter<u32>`, `dyn for<'a> Fn(&'a u8) -> u32` → `for<'a> Fn(&'a u8) -> u32`.
+pub(crate) fn dyn_object(dyn_ty: &str) -> Option<&str> {
+    let rest = dyn_ty.trim().strip_prefix("dyn ")?;
+    let mut depth = 0i32;
+    let mut previous = ' ';
+    for (i, c) in rest.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            // The `>` of `->` closes nothing.
+            '>' if previous == '-' => {}
+            '>' | ')' | ']' => depth -= 1,
+            '+' if depth == 0 => return Some(rest[..i].trim()),
+            _ => {}
+        }
+        previous = c;
+    }
+    Some(rest.trim())
 }
 
 /// The address-taken functions of one fn-pointer type.
@@ -264,7 +312,7 @@ struct Index<'a> {
     impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
     vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
     /// Closures and fn items coerced to `dyn <trait path>`, as candidates.
-    closures: HashMap<&'a str, Vec<Target<'a>>>,
+    closures: HashMap<&'a str, Vec<DynBody<'a>>>,
     signatures: HashMap<&'a str, Signature<'a>>,
     /// Signatures with type parameters (compared with every call's signature), sorted.
     generic_signatures: Vec<&'a str>,
@@ -283,12 +331,14 @@ impl<'a> Index<'a> {
                     .filter_map(|f| {
                         let implements = f.implements.as_deref()?;
                         let self_ty = f.impl_self_ty.as_deref().map(TypePattern::new);
+                        let trait_ref = f.impl_trait.as_deref().map(TypePattern::new);
                         Some((
                             method_key(&crate_of, implements),
                             Impl {
                                 krate: key,
                                 function: f,
                                 self_ty,
+                                trait_ref,
                             },
                         ))
                     })
@@ -301,7 +351,7 @@ impl<'a> Index<'a> {
         }
 
         let mut vtables: HashMap<&'a str, Vec<Vtable<'a>>> = HashMap::new();
-        let mut closures: HashMap<&'a str, Vec<Target<'a>>> = HashMap::new();
+        let mut closures: HashMap<&'a str, Vec<DynBody<'a>>> = HashMap::new();
         let mut seen_vtables = HashSet::new();
         let mut signatures: HashMap<&'a str, Signature<'a>> = HashMap::new();
         for graph in crates.values() {
@@ -312,24 +362,34 @@ impl<'a> Index<'a> {
                         else {
                             continue;
                         };
+                        let object = taken.dyn_ty.as_deref().and_then(dyn_object);
                         if let Some(target) = taken.target.as_deref()
                             && let Some(krate) = crate_of.get(crate_prefix(target))
                         {
-                            closures.entry(path.as_str()).or_default().push(Target {
-                                callee: target,
-                                callee_path: taken.target_path.as_deref().unwrap_or(""),
-                                target_crate: krate,
-                                reason: REASON_CLOSURE,
+                            closures.entry(path.as_str()).or_default().push(DynBody {
+                                target: Target {
+                                    callee: target,
+                                    callee_path: taken.target_path.as_deref().unwrap_or(""),
+                                    target_crate: krate,
+                                    reason: REASON_CLOSURE,
+                                },
+                                object: object.map(TypePattern::new),
                             });
                         }
                         let trait_crate = taken
                             .trait_id
                             .as_deref()
                             .and_then(|id| crate_of.get(crate_prefix(id)).copied());
-                        if seen_vtables.insert((path.as_str(), trait_crate, self_ty.as_str())) {
+                        if seen_vtables.insert((
+                            path.as_str(),
+                            trait_crate,
+                            self_ty.as_str(),
+                            object,
+                        )) {
                             vtables.entry(path).or_default().push(Vtable {
                                 trait_crate,
                                 self_ty: TypePattern::new(self_ty),
+                                object: object.map(TypePattern::new),
                             });
                         }
                     }
@@ -374,7 +434,8 @@ impl<'a> Index<'a> {
                 method,
                 trait_path,
                 receiver,
-            } => self.dyn_targets(method, trait_path, receiver),
+                object,
+            } => self.dyn_targets(method, trait_path, receiver, object),
             Query::Generic { method } => self.impl_targets(method, REASON_IMPL, |_| true),
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
         };
@@ -410,7 +471,10 @@ impl<'a> Index<'a> {
         method: &'a str,
         trait_path: &'a str,
         receiver: Option<&'a str>,
+        object: Option<&'a str>,
     ) -> Vec<Target<'a>> {
+        let asked = object.map(TypePattern::new);
+        let asked = asked.as_ref();
         // The trait of the `dyn` value: the called method's own trait, or (for a supertrait
         // method) the trait object's principal, whose id the call does not carry.
         let (object_trait, object_crate) = match receiver {
@@ -419,7 +483,16 @@ impl<'a> Index<'a> {
         };
         // Closures and fn items put behind `dyn Fn*` have no impl methods: their bodies are the
         // targets, whichever branch below answers for the impls.
-        let closures = self.closures.get(object_trait).cloned().unwrap_or_default();
+        // Only those put behind a `dyn` of the same arguments (`Fn(u32) -> u32` is not
+        // `Fn(&str) -> u32`).
+        let closures: Vec<Target<'a>> = self
+            .closures
+            .get(object_trait)
+            .into_iter()
+            .flatten()
+            .filter(|body| object_fits(body.object.as_ref(), asked))
+            .map(|body| body.target)
+            .collect();
         let direct = self.vtables_of(object_trait, object_crate);
         let mut targets = if direct.is_empty() {
             self.impl_targets(method, REASON_NO_COERCION, |_| true)
@@ -429,10 +502,17 @@ impl<'a> Index<'a> {
         } {
             self.impl_targets(method, REASON_EXTERNAL_TRAIT, |_| true)
         } else {
-            let coerced = self.coerced_types(object_trait, object_crate);
-            self.impl_targets(method, REASON_COERCED, |imp| match &imp.self_ty {
-                Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
-                None => true,
+            let coerced = self.coerced_types(object_trait, object_crate, asked);
+            // The impl must implement the object's trait with the object's arguments
+            // (`dyn Meter<u32>` never calls the `Meter<u64>` impl); for a supertrait method
+            // the object is another trait and says nothing about the impl's arguments.
+            let trait_asked = if receiver.is_none() { asked } else { None };
+            self.impl_targets(method, REASON_COERCED, |imp| {
+                let coerced_here = match &imp.self_ty {
+                    Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
+                    None => true,
+                };
+                coerced_here && object_fits(imp.trait_ref.as_ref(), trait_asked)
             })
         };
         targets.extend(closures);
@@ -452,16 +532,26 @@ impl<'a> Index<'a> {
 
     /// Every type coerced to `dyn <path>`, also through trait upcasting: a `dyn Sub` coerced
     /// to `dyn <path>` brings the types coerced to `dyn Sub`.
-    fn coerced_types(&self, path: &'a str, krate: Option<&'a str>) -> Vec<&TypePattern<'a>> {
+    /// `asked`: the object type of the call (principal with arguments); the coercions to
+    /// `dyn <path>` with other arguments are left out.
+    fn coerced_types(
+        &self,
+        path: &'a str,
+        krate: Option<&'a str>,
+        asked: Option<&TypePattern<'_>>,
+    ) -> Vec<&TypePattern<'a>> {
         let mut types = Vec::new();
         let mut visited = HashSet::from([path]);
-        let mut pending = vec![(path, krate)];
-        while let Some((path, krate)) = pending.pop() {
+        let mut pending = vec![(path, krate, asked)];
+        while let Some((path, krate, asked)) = pending.pop() {
             for vtable in self.vtables_of(path, krate) {
+                if !object_fits(vtable.object.as_ref(), asked) {
+                    continue;
+                }
                 types.push(&vtable.self_ty);
                 if let Some(sub) = vtable.self_ty.dyn_principal() {
                     if visited.insert(sub) {
-                        pending.push((sub, None));
+                        pending.push((sub, None, None));
                     }
                 }
             }

@@ -34,6 +34,7 @@ fn impl_method(id: &str, path: &str, self_ty: &str, implements: &str, line: u32)
     Function {
         implements: Some(implements.into()),
         impl_self_ty: Some(self_ty.into()),
+        impl_trait: None,
         ..function(id, path, FunctionKind::ImplMethod, line)
     }
 }
@@ -88,6 +89,7 @@ fn vtable(
         self_ty: Some(self_ty.into()),
         trait_id: Some(trait_id.into()),
         trait_path: Some(trait_path.into()),
+        dyn_ty: None,
         span: span("src/main.rs", line),
     }
 }
@@ -103,6 +105,7 @@ fn fn_ptr(kind: AddressTakenKind, target: &str, path: &str, sig: &str, line: u32
         self_ty: None,
         trait_id: None,
         trait_path: None,
+        dyn_ty: None,
         span: span("src/main.rs", line),
     }
 }
@@ -593,4 +596,94 @@ fn call_graph_includes_candidates_only_when_asked() {
         with.shortest_path_via(&[main], |n| n.id == SPEAK, |e| !e.is_candidate())
             .is_some_and(|chain| chain.last().unwrap().to == speak)
     );
+}
+
+/// A `dyn` of a generic trait: only impls with the object's trait arguments, of types coerced
+/// to a `dyn` with those arguments.
+#[test]
+fn dyn_of_a_generic_trait_keeps_to_its_arguments() {
+    let mut lib = crate_lib();
+    for f in &mut lib.functions {
+        f.impl_trait = match f.id.as_str() {
+            DOG_SPEAK => Some("lib::Animal<u32>".into()),
+            CAT_SPEAK => Some("lib::Animal<u64>".into()),
+            _ => None,
+        };
+    }
+    let with_dyn = |mut v: AddressTaken, dyn_ty: &str| {
+        v.dyn_ty = Some(dyn_ty.into());
+        v
+    };
+    let coerced = vec![
+        with_dyn(
+            vtable(MAIN, "lib::Dog", ANIMAL, "lib::Animal", 10),
+            "dyn lib::Animal<u32>",
+        ),
+        with_dyn(
+            vtable(MAIN, "lib::Cat", ANIMAL, "lib::Animal", 11),
+            "dyn lib::Animal<u64>",
+        ),
+        // Cat also behind `dyn Animal<u32>`? Only if its impl were for u32: it is not.
+        with_dyn(
+            vtable(MAIN, "lib::Cat", ANIMAL, "lib::Animal", 12),
+            "dyn lib::Animal<u32> + Send",
+        ),
+    ];
+    let mut app = crate_app_with(coerced);
+    for c in &mut app.calls {
+        if c.kind == CallKind::Dyn {
+            c.detail = Some("dyn lib::Animal<u32>".into());
+        }
+    }
+    let graph = link_graphs(vec![app, lib]);
+    assert_eq!(
+        candidates_of(&graph, CallKind::Dyn),
+        [(DOG_SPEAK, REASON_COERCED)]
+    );
+}
+
+/// Closures behind `dyn Fn`: a call through `dyn Fn(u32) -> u32` reaches the closures coerced
+/// to that type, not those behind `dyn Fn(&str) -> usize`.
+#[test]
+fn dyn_fn_call_keeps_to_its_signature() {
+    const FN_CALL: &str = "3333:01";
+    let closure_behind = |target: &str, path: &str, dyn_ty: &str, line| AddressTaken {
+        target: Some(target.into()),
+        target_path: Some(path.into()),
+        dyn_ty: Some(dyn_ty.into()),
+        ..vtable(MAIN, "{closure}", "3333:00", "std::ops::Fn", line)
+    };
+    let mut app = crate_app_with(vec![
+        closure_behind(
+            CLOSURE,
+            "app::main::{closure#0}",
+            "dyn std::ops::Fn(u32) -> u32",
+            10,
+        ),
+        closure_behind(
+            DOUBLE,
+            "lib::double",
+            "dyn std::ops::Fn(u32) -> u32 + Send",
+            11,
+        ),
+        closure_behind(
+            NAME_LEN,
+            "lib::name_len",
+            "dyn for<'a> std::ops::Fn(&'a str) -> usize",
+            12,
+        ),
+    ]);
+    for c in &mut app.calls {
+        if c.kind == CallKind::Dyn {
+            c.callee = Some(FN_CALL.into());
+            c.callee_path = "std::ops::Fn::call".into();
+            c.detail = Some("dyn std::ops::Fn(u32) -> u32".into());
+        }
+    }
+    let graph = link_graphs(vec![app, crate_lib()]);
+    let found: Vec<&str> = candidates_of(&graph, CallKind::Dyn)
+        .into_iter()
+        .map(|(callee, _)| callee)
+        .collect();
+    assert_eq!(found, [DOUBLE, CLOSURE]);
 }

@@ -104,6 +104,11 @@ pub struct AddressTaken {
     pub trait_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trait_path: Option<String>,
+    /// `vtable`: the whole `dyn` type, printed like a `dyn` call's `detail`
+    /// (`dyn demo::Meter<u32>`, `dyn std::ops::Fn(u32) -> u32`): calls through a `dyn` of the
+    /// same trait with other arguments cannot reach this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dyn_ty: Option<String>,
     pub span: Span,
     /// The configurations (`cargo painter --configuration`) in which this record holds, when
     /// not all of its crate's `configurations`; empty means all of them (always, for a crate
@@ -187,6 +192,10 @@ pub struct Function {
     /// `alloc::vec::Vec<T>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impl_self_ty: Option<String>,
+    /// For a method of a trait impl: the implemented trait with its arguments, without the
+    /// self type (`demo::Meter<u64>`), to tell apart impls of one generic trait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impl_trait: Option<String>,
     /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<String>,

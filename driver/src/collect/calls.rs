@@ -231,7 +231,8 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let tcx = self.tcx();
         let from = op.ty(self.body, tcx);
         match (coercion, *from.kind()) {
-            (PointerCoercion::ReifyFnPointer(_), ty::FnDef(target, _)) => {
+            (PointerCoercion::ReifyFnPointer(_), ty::FnDef(target, args)) => {
+                let target = self.resolve_fn_item(target, args);
                 self.address_taken(AddressTakenKind::FnPtr, target, *to, span);
                 let abi = to.fn_sig(tcx).abi();
                 if !matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
@@ -256,7 +257,8 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                     let cx = self.cx;
                     // A closure or fn item behind `dyn Fn*`: its body is what the vtable calls.
                     let body = match *concrete.kind() {
-                        ty::Closure(def, _) | ty::FnDef(def, _) => Some(def),
+                        ty::Closure(def, _) => Some(def),
+                        ty::FnDef(def, args) => Some(self.resolve_fn_item(def, args)),
                         _ => None,
                     };
                     self.out.address_taken.push(schema::AddressTaken {
@@ -269,11 +271,36 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                         self_ty: Some(cx.print(concrete)),
                         trait_id: Some(cx.id(principal)),
                         trait_path: Some(cx.path(principal)),
+                        dyn_ty: Some(cx.print(dyn_ty)),
                         span: cx.span(span),
                     });
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The function a fn item names, for taking its address: a trait method named on a
+    /// concrete type (`Animal::speak` as `fn(&Dog) -> u32`, `<Dog as Trick>::roll`) is the
+    /// impl's method, which is what the pointer calls; a default method not overridden, or a
+    /// method still generic in the caller, stays the trait method.
+    fn resolve_fn_item(&self, def: DefId, args: ty::Binder<'tcx, GenericArgsRef<'tcx>>) -> DefId {
+        let tcx = self.tcx();
+        if tcx.trait_of_assoc(def).is_none() {
+            return def;
+        }
+        // As for calls: regions are not erased yet, the args carry no late-bound vars.
+        let args = args.no_bound_vars().unwrap_or_else(|| args.skip_binder());
+        let args = reveal_opaques(tcx, args);
+        let args = tcx
+            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(args))
+            .unwrap_or(args);
+        match Instance::try_resolve(tcx, self.typing_env, def, args) {
+            Ok(Some(Instance {
+                def: InstanceKind::Item(callee),
+                ..
+            })) => callee,
+            _ => def,
         }
     }
 
@@ -295,6 +322,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             self_ty: None,
             trait_id: None,
             trait_path: None,
+            dyn_ty: None,
             span: cx.span(span),
         });
     }

@@ -115,6 +115,7 @@ impl<'tcx> Drops<'tcx> {
             unsafe_blocks: 0,
             implements: None,
             impl_self_ty: None,
+            impl_trait: None,
         });
         let mut components: Vec<(Ty<'tcx>, Option<&'static str>)> = Vec::new();
         match *ty.kind() {

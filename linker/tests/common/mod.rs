@@ -77,6 +77,7 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         unsafe_blocks: 0,
         implements: None,
         impl_self_ty: None,
+        impl_trait: None,
     }
 }
 
