@@ -155,6 +155,7 @@ pub fn rewrite(graph: &mut CrateGraph, aliases: &Aliases) -> bool {
         id(&mut taken.function);
         taken.target.as_mut().map(&mut id);
         taken.trait_id.as_mut().map(&mut id);
+        taken.passed_to.as_mut().map(&mut id);
     }
     changed
 }

@@ -33,6 +33,13 @@ pub const REASON_IMPL: &str = "impl of the trait method";
 pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
 pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+/// `trait_generic` call of `Fn*::call*`: a closure or fn item passed as a type argument to the
+/// function that makes the call, taking the call's arguments.
+pub const REASON_GENERIC_ARG: &str = "closure or fn passed as a type argument to this function";
+/// `trait_generic` call of `Fn*::call*` in a function that no closure or fn item is passed to
+/// directly (it reaches it through a struct field or another generic function): any closure or
+/// fn item passed as a type argument that takes the call's arguments.
+pub const REASON_ANY_GENERIC_ARG: &str = "closure or fn passed as a type argument (anywhere)";
 
 /// Compute the candidate sets of every `dyn`, `trait_generic` and `fn_ptr` call in `crates`
 /// and point each such call (`Call::candidates`) at its set. One set per distinct question,
@@ -153,6 +160,11 @@ enum Query<'a> {
     },
     Generic {
         method: &'a str,
+        /// The trait with its arguments, from the call's `detail` (`lib::Meter<u32>`,
+        /// `std::ops::Fn<(u32,)>`); `None` in files that do not record it.
+        trait_ref: Option<&'a str>,
+        /// For `Fn*` calls: the calling function, whose type arguments are the candidates.
+        caller: Option<&'a str>,
     },
     FnPtr {
         signature: &'a str,
@@ -180,7 +192,20 @@ impl std::fmt::Display for Query<'_> {
                 let object = object.unwrap_or(trait_path);
                 write!(f, "dyn {object}: method {method}")
             }
-            Query::Generic { method } => write!(f, "generic call of trait method {method}"),
+            Query::Generic {
+                method,
+                trait_ref,
+                caller,
+            } => {
+                write!(f, "generic call of trait method {method}")?;
+                if let Some(trait_ref) = trait_ref {
+                    write!(f, " as {trait_ref}")?;
+                }
+                match caller {
+                    Some(caller) => write!(f, " in {caller}"),
+                    None => Ok(()),
+                }
+            }
             Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
         }
     }
@@ -217,9 +242,16 @@ impl<'a> Query<'a> {
                     object,
                 })
             }
-            CallKind::TraitGeneric => Some(Query::Generic {
-                method: call.callee.as_deref()?,
-            }),
+            CallKind::TraitGeneric => {
+                let trait_ref = call.detail.as_deref().and_then(trait_of_ref);
+                // `Fn*` candidates depend on what is passed to the caller: one set per caller.
+                let is_fn = trait_ref.and_then(fn_trait_signature).is_some();
+                Some(Query::Generic {
+                    method: call.callee.as_deref()?,
+                    trait_ref,
+                    caller: is_fn.then_some(call.caller.as_str()),
+                })
+            }
             CallKind::FnPtr => Some(Query::FnPtr {
                 signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
             }),
@@ -279,6 +311,41 @@ fn object_fits(recorded: Option<&TypePattern<'_>>, asked: Option<&TypePattern<'_
     }
 }
 
+/// The trait of a printed trait reference: `<F as std::ops::Fn<(u32,)>>` →
+/// `std::ops::Fn<(u32,)>`. (Older files hold only the self type there: `None`.)
+pub(crate) fn trait_of_ref(trait_ref: &str) -> Option<&str> {
+    let inner = trait_ref.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let mut depth = 0i32;
+    let mut previous = ' ';
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' if previous == '-' => {}
+            '>' | ')' | ']' => depth -= 1,
+            ' ' if depth == 0 && inner[i..].starts_with(" as ") => {
+                return Some(inner[i + 4..].trim());
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// For a trait reference of `Fn`, `FnMut` or `FnOnce` (`std::ops::Fn<(u32, &str)>`), the
+/// signature of the functions it can call, its output unknown: `fn(u32, &str) -> _`.
+pub(crate) fn fn_trait_signature(trait_ref: &str) -> Option<String> {
+    let (path, args) = trait_ref.split_once('<')?;
+    let name = path.rsplit("::").next()?;
+    if !matches!(name, "Fn" | "FnMut" | "FnOnce") {
+        return None;
+    }
+    let tuple = args.strip_suffix('>')?.trim();
+    let inputs = tuple.strip_prefix('(')?.strip_suffix(')')?.trim();
+    let inputs = inputs.strip_suffix(',').unwrap_or(inputs);
+    Some(format!("fn({inputs}) -> _"))
+}
+
 /// The principal trait with its arguments of a printed `dyn` type: `dyn lib::Meter<u32> + Send`
 /// → `lib::Meter<u32>`, `dyn for<'a> Fn(&'a u8) -> u32` → `for<'a> Fn(&'a u8) -> u32`.
 pub(crate) fn dyn_object(dyn_ty: &str) -> Option<&str> {
@@ -316,6 +383,10 @@ struct Index<'a> {
     signatures: HashMap<&'a str, Signature<'a>>,
     /// Signatures with type parameters (compared with every call's signature), sorted.
     generic_signatures: Vec<&'a str>,
+    /// Closures and fn items passed as type arguments, by signature.
+    type_args: Vec<Signature<'a>>,
+    /// The same, by the function they are passed to.
+    type_args_to: HashMap<&'a str, Vec<Signature<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -354,6 +425,8 @@ impl<'a> Index<'a> {
         let mut closures: HashMap<&'a str, Vec<DynBody<'a>>> = HashMap::new();
         let mut seen_vtables = HashSet::new();
         let mut signatures: HashMap<&'a str, Signature<'a>> = HashMap::new();
+        let mut type_args: HashMap<&'a str, Signature<'a>> = HashMap::new();
+        let mut type_args_to: HashMap<&'a str, Vec<Signature<'a>>> = HashMap::new();
         for graph in crates.values() {
             for taken in &graph.address_taken {
                 match taken.kind {
@@ -393,12 +466,28 @@ impl<'a> Index<'a> {
                             });
                         }
                     }
-                    AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr => {
+                    AddressTakenKind::FnPtr
+                    | AddressTakenKind::ClosureFnPtr
+                    | AddressTakenKind::GenericArg => {
                         let (Some(target), Some(signature)) = (&taken.target, &taken.signature)
                         else {
                             continue;
                         };
                         let path = taken.target_path.as_deref().unwrap_or_default();
+                        if let (AddressTakenKind::GenericArg, Some(to)) =
+                            (taken.kind, taken.passed_to.as_deref())
+                        {
+                            let mut targets = BTreeMap::new();
+                            targets.insert(target.as_str(), path);
+                            type_args_to.entry(to).or_default().push(Signature {
+                                pattern: TypePattern::new(signature),
+                                targets,
+                            });
+                        }
+                        let signatures = match taken.kind {
+                            AddressTakenKind::GenericArg => &mut type_args,
+                            _ => &mut signatures,
+                        };
                         let entry = signatures.entry(signature).or_insert_with(|| Signature {
                             pattern: TypePattern::new(signature),
                             targets: BTreeMap::new(),
@@ -418,6 +507,8 @@ impl<'a> Index<'a> {
             .map(|(sig, _)| *sig)
             .collect();
         generic_signatures.sort_unstable();
+        let mut type_args: Vec<Signature<'a>> = type_args.into_values().collect();
+        type_args.sort_unstable_by(|a, b| a.targets.cmp(&b.targets));
         Index {
             crate_of,
             impls,
@@ -425,6 +516,8 @@ impl<'a> Index<'a> {
             closures,
             signatures,
             generic_signatures,
+            type_args,
+            type_args_to,
         }
     }
 
@@ -436,7 +529,11 @@ impl<'a> Index<'a> {
                 receiver,
                 object,
             } => self.dyn_targets(method, trait_path, receiver, object),
-            Query::Generic { method } => self.impl_targets(method, REASON_IMPL, |_| true),
+            Query::Generic {
+                method,
+                trait_ref,
+                caller,
+            } => self.generic_targets(method, trait_ref, caller),
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
         };
         targets.sort_unstable();
@@ -557,6 +654,50 @@ impl<'a> Index<'a> {
             }
         }
         types
+    }
+
+    /// A call on a type parameter: the impls of the method for the trait with the call's
+    /// arguments (`M: Meter<u32>` never calls the `Meter<u64>` impl), and for `Fn*` the
+    /// closures and fn items passed to the calling function as type arguments that take the
+    /// call's arguments; when none is passed to it directly, those passed anywhere.
+    fn generic_targets(
+        &self,
+        method: &'a str,
+        trait_ref: Option<&'a str>,
+        caller: Option<&'a str>,
+    ) -> Vec<Target<'a>> {
+        let asked = trait_ref.map(TypePattern::new);
+        let mut targets = self.impl_targets(method, REASON_IMPL, |imp| {
+            object_fits(imp.trait_ref.as_ref(), asked.as_ref())
+        });
+        let Some(signature) = trait_ref.and_then(fn_trait_signature) else {
+            return targets;
+        };
+        let pattern = TypePattern::new(&signature);
+        let fitting = |list: &[Signature<'a>], reason: &'static str| {
+            list.iter()
+                .filter(|s| s.pattern.matches(&pattern))
+                .flat_map(|s| s.targets.iter())
+                .filter_map(move |(&id, &path)| {
+                    Some(Target {
+                        callee: id,
+                        callee_path: path,
+                        target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
+                        reason,
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let here = caller
+            .and_then(|c| self.type_args_to.get(c))
+            .map(|list| fitting(list, REASON_GENERIC_ARG))
+            .unwrap_or_default();
+        if here.is_empty() {
+            targets.extend(fitting(&self.type_args, REASON_ANY_GENERIC_ARG));
+        } else {
+            targets.extend(here);
+        }
+        targets
     }
 
     fn fn_ptr_targets(&self, signature: &'a str) -> Vec<Target<'a>> {

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use painter_linker::candidates::{
-    REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_IMPL, REASON_NO_COERCION, REASON_SIGNATURE,
-    expand,
+    REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG, REASON_IMPL,
+    REASON_NO_COERCION, REASON_SIGNATURE, expand,
 };
 use painter_linker::{
     CandidateMode, call_graph, call_graph_with, link, link_graphs, to_json_bytes, write_graph,
@@ -90,6 +90,7 @@ fn vtable(
         trait_id: Some(trait_id.into()),
         trait_path: Some(trait_path.into()),
         dyn_ty: None,
+        passed_to: None,
         span: span("src/main.rs", line),
     }
 }
@@ -106,6 +107,7 @@ fn fn_ptr(kind: AddressTakenKind, target: &str, path: &str, sig: &str, line: u32
         trait_id: None,
         trait_path: None,
         dyn_ty: None,
+        passed_to: None,
         span: span("src/main.rs", line),
     }
 }
@@ -686,4 +688,101 @@ fn dyn_fn_call_keeps_to_its_signature() {
         .map(|(callee, _)| callee)
         .collect();
     assert_eq!(found, [DOUBLE, CLOSURE]);
+}
+
+/// A generic call carries its trait with arguments (`<T as lib::Animal<u32>>`): only impls of
+/// the trait with those arguments are candidates.
+#[test]
+fn generic_call_keeps_to_its_trait_arguments() {
+    let mut lib = crate_lib();
+    for f in &mut lib.functions {
+        f.impl_trait = match f.id.as_str() {
+            DOG_SPEAK => Some("lib::Animal<u32>".into()),
+            CAT_SPEAK => Some("lib::Animal<u64>".into()),
+            VEC_SPEAK => Some("lib::Animal<T>".into()),
+            _ => None,
+        };
+    }
+    let mut app = crate_app_with(vec![]);
+    for c in &mut app.calls {
+        if c.kind == CallKind::TraitGeneric {
+            c.detail = Some("<T as lib::Animal<u32>>".into());
+        }
+    }
+    let graph = link_graphs(vec![app, lib]);
+    assert_eq!(
+        candidates_of(&graph, CallKind::TraitGeneric),
+        [(DOG_SPEAK, REASON_IMPL), (VEC_SPEAK, REASON_IMPL)]
+    );
+}
+
+/// `f(x)` on `F: Fn(u32) -> u32` in `apply`: the closures and fns passed to `apply` as type
+/// arguments that take a `u32`; in a function nothing is passed to, those passed anywhere.
+#[test]
+fn fn_trait_generic_call_gets_the_closures_passed_to_its_function() {
+    const FN_CALL: &str = "3333:01";
+    const OTHER: &str = "2222:09";
+    let passed = |target: &str, path: &str, sig: &str, to: &str, line| AddressTaken {
+        passed_to: Some(to.into()),
+        ..fn_ptr(AddressTakenKind::GenericArg, target, path, sig, line)
+    };
+    let mut app = crate_app_with(vec![
+        passed(
+            CLOSURE,
+            "app::main::{closure#0}",
+            "fn(u32) -> u32",
+            APPLY,
+            6,
+        ),
+        passed(
+            NAME_LEN,
+            "lib::name_len",
+            "for<'a> fn(&'a str) -> usize",
+            APPLY,
+            7,
+        ),
+        passed(DOUBLE, "lib::double", "fn(u32) -> u32", OTHER, 8),
+    ]);
+    app.functions
+        .push(function(OTHER, "app::other", FunctionKind::Fn, 60));
+    let fn_call = |caller: &str, line| {
+        indirect(
+            caller,
+            Some(FN_CALL),
+            "std::ops::Fn::call",
+            CallKind::TraitGeneric,
+            "<F as std::ops::Fn<(u32,)>>",
+            line,
+        )
+    };
+    app.calls.retain(|c| c.kind != CallKind::TraitGeneric);
+    app.calls.push(fn_call(APPLY, 42));
+    app.calls.push(fn_call(GENERIC, 32));
+    let graph = link_graphs(vec![app, crate_lib()]);
+    let sets: Vec<Vec<(&str, &str)>> = [APPLY, GENERIC]
+        .iter()
+        .map(|caller| {
+            let call = graph.crates[APP]
+                .calls
+                .iter()
+                .find(|c| c.caller == *caller && c.kind == CallKind::TraitGeneric)
+                .unwrap();
+            let set = &graph.candidate_sets[call.candidates.unwrap() as usize];
+            let mut found: Vec<(&str, &str)> = set
+                .targets
+                .iter()
+                .map(|t| (t.callee.as_str(), t.reason.as_str()))
+                .collect();
+            found.sort();
+            found
+        })
+        .collect();
+    assert_eq!(sets[0], [(CLOSURE, REASON_GENERIC_ARG)]);
+    assert_eq!(
+        sets[1],
+        [
+            (DOUBLE, REASON_ANY_GENERIC_ARG),
+            (CLOSURE, REASON_ANY_GENERIC_ARG)
+        ]
+    );
 }

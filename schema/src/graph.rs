@@ -79,6 +79,9 @@ pub enum AddressTakenKind {
     ClosureFnPtr,
     /// A value of a concrete type coerced to `dyn Trait`: its impl methods fill the vtable.
     Vtable,
+    /// A closure or fn item passed as a generic type argument (`apply(|x| x + 1)`,
+    /// `iter.map(double)`): generic code may call it through `Fn*` on its type parameter.
+    GenericArg,
 }
 
 /// One place where a function's address is taken or a type is put behind `dyn`.
@@ -109,6 +112,10 @@ pub struct AddressTaken {
     /// same trait with other arguments cannot reach this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dyn_ty: Option<String>,
+    /// `generic_arg`: the function called with it as a type argument (whose `Fn*` calls on
+    /// that parameter reach it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_to: Option<String>,
     pub span: Span,
     /// The configurations (`cargo painter --configuration`) in which this record holds, when
     /// not all of its crate's `configurations`; empty means all of them (always, for a crate

@@ -124,6 +124,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
 
     fn visit_fn_def_call(&mut self, def_id: DefId, args: GenericArgsRef<'tcx>, span: Span) {
         let tcx = self.tcx();
+        self.generic_args(def_id, args, span);
         if tcx.is_foreign_item(def_id) {
             self.out
                 .imports
@@ -159,8 +160,19 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let instance = match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
             Ok(Some(instance)) => instance,
             Ok(None) | Err(_) => {
-                let kind = CallKind::TraitGeneric;
-                return self.push(kind, Some(def_id), span, trait_method, self_ty());
+                // The trait with its arguments (`<F as std::ops::Fn<(u32,)>>`): candidates
+                // must implement the trait with these arguments, closures must take them.
+                let trait_id = tcx.trait_of_assoc(def_id).expect("a trait method");
+                let trait_args = args.truncate_to(tcx, tcx.generics_of(trait_id));
+                let trait_ref = ty::TraitRef::new_from_args(tcx, trait_id, trait_args);
+                let detail = Some(self.cx.print(trait_ref));
+                return self.push(
+                    CallKind::TraitGeneric,
+                    Some(def_id),
+                    span,
+                    trait_method,
+                    detail,
+                );
             }
         };
         match instance.def {
@@ -272,6 +284,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                         trait_id: Some(cx.id(principal)),
                         trait_path: Some(cx.path(principal)),
                         dyn_ty: Some(cx.print(dyn_ty)),
+                        passed_to: None,
                         span: cx.span(span),
                     });
                 }
@@ -304,6 +317,39 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         }
     }
 
+    /// Closures and fn items among a call's type arguments (through `impl Fn` returned by
+    /// another function too): the targets of `Fn*` calls on the callee's type parameters.
+    fn generic_args(&mut self, callee: DefId, args: GenericArgsRef<'tcx>, span: Span) {
+        let tcx = self.tcx();
+        use rustc_middle::ty::TypeVisitableExt;
+        if !args.types().any(|t| t.has_opaque_types() || is_fn_like(t)) {
+            return;
+        }
+        for ty in reveal_opaques(tcx, args).types() {
+            let (target, fn_ptr) = match *ty.kind() {
+                ty::Closure(def, closure_args) => {
+                    let sig = closure_args.as_closure().sig();
+                    let sig = tcx.signature_unclosure(sig, rustc_hir::Safety::Safe);
+                    (def, Ty::new_fn_ptr(tcx, sig))
+                }
+                ty::FnDef(def, fn_args) => {
+                    let bare = fn_args
+                        .no_bound_vars()
+                        .unwrap_or_else(|| fn_args.skip_binder());
+                    let sig = tcx.fn_sig(def).instantiate(tcx, bare).skip_norm_wip();
+                    let target = self.resolve_fn_item(def, fn_args);
+                    (target, Ty::new_fn_ptr(tcx, sig))
+                }
+                _ => continue,
+            };
+            self.address_taken(AddressTakenKind::GenericArg, target, fn_ptr, span);
+            let passed_to = Some(self.cx.id(callee));
+            if let Some(record) = self.out.address_taken.last_mut() {
+                record.passed_to = passed_to;
+            }
+        }
+    }
+
     fn address_taken(
         &mut self,
         kind: AddressTakenKind,
@@ -323,6 +369,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             trait_id: None,
             trait_path: None,
             dyn_ty: None,
+            passed_to: None,
             span: cx.span(span),
         });
     }
@@ -381,6 +428,10 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
 
 /// A fn-pointer type as `fn_ptr` calls and address-taken records both print it (regions
 /// erased, so that `for<'a> fn(&'a u8)` and `fn(&u8)` compare equal).
+fn is_fn_like(ty: Ty<'_>) -> bool {
+    matches!(ty.kind(), ty::Closure(..) | ty::FnDef(..))
+}
+
 fn signature<'tcx>(cx: &Cx<'tcx>, fn_ptr: Ty<'tcx>) -> String {
     let sig = cx
         .tcx
