@@ -112,6 +112,11 @@ pub fn sarif_log(graph: &LinkedGraph, source_root: Option<&Path>) -> Value {
             ));
         };
         for op in &krate.unsafe_ops {
+            // An op inside a std macro's expansion is shown where the user wrote the macro.
+            let span = match &op.from_macro {
+                Some(m) if Path::new(&op.span.file).is_absolute() => &m.call_site,
+                _ => &op.span,
+            };
             let what = match &op.callee {
                 Some(callee) => format!("{} `{}`", op.kind, callee.path),
                 None => match &op.target {
@@ -123,7 +128,7 @@ pub fn sarif_log(graph: &LinkedGraph, source_root: Option<&Path>) -> Value {
                 &format!("unsafe/{}", op.kind),
                 format!("unsafe operation: {what} (in {})", op.context.kind),
                 Some(&op.function),
-                &op.span,
+                span,
             );
         }
         for import in &krate.ffi.imports {

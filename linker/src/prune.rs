@@ -231,8 +231,19 @@ fn reachable_from_roots(
 /// Keep only the functions in `keep` (and the records about them); crates left without any
 /// function disappear.
 fn retain_functions(crates: &mut BTreeMap<String, CrateGraph>, keep: &HashSet<String>) {
+    // Calls into functions that were pruned away go too (a kept function at the depth limit
+    // keeps only its calls that leave the graph); calls to external callees stay.
+    let known: HashSet<String> = crates
+        .values()
+        .flat_map(|k| k.functions.iter().map(|f| f.id.clone()))
+        .collect();
     for krate in crates.values_mut() {
         retain_records(krate, keep);
+        krate.calls.retain(|c| {
+            c.callee
+                .as_ref()
+                .is_none_or(|callee| keep.contains(callee) || !known.contains(callee))
+        });
     }
     crates.retain(|_, k| !k.functions.is_empty());
 }
