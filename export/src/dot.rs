@@ -191,3 +191,20 @@ fn short_path(path: &str, id: &str) -> String {
     let tail: String = chars[chars.len() - (MAX / 2 - 2)..].iter().collect();
     format!("{head}…{tail}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_shortening() {
+        assert_eq!(quote(r#"<a as "b">\n"#), r#""<a as \"b\">\\n""#);
+        assert_eq!(quote("two\nlines"), r#""two\nlines""#);
+        let long = format!("crate::{}::f", "m".repeat(100));
+        let short = short_path(&long, "id");
+        assert!(
+            short.chars().count() < 60 && short.starts_with("crate::") && short.ends_with("::f")
+        );
+        assert_eq!(short_path("", "ab:cd"), "ab:cd");
+    }
+}

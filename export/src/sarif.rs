@@ -260,3 +260,20 @@ fn dir_uri(dir: &Path) -> String {
     }
     uri
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_and_roots() {
+        assert_eq!(uri_path(Path::new("src/a b#.rs")), "src/a%20b%23.rs");
+        assert_eq!(dir_uri(Path::new("/w/ws")), "file:///w/ws/");
+        assert_eq!(camel("deref_raw_pointer"), "DerefRawPointer");
+        // Every unsafe-op kind has a rule, and rule ids are unique.
+        let rules = rules();
+        let ids: std::collections::BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), rules.len());
+        assert_eq!(rules.len(), UnsafeOpKind::ALL.len() + 3);
+    }
+}

@@ -163,6 +163,8 @@ fn child(args: &Args, phase: &str) -> (f64, u64) {
 }
 
 fn main() {
+    // `RUST_LOG=debug` shows the linker's time per stage.
+    env_logger::init();
     let args = parse_args();
     if let Some(phase) = &args.phase {
         run_phase(&args, phase);
