@@ -429,3 +429,97 @@ fn path_finds_the_demos_c_calls() {
     let bad = painter(&["path", graph, "--from", "no::such::fn", "--to", "ffi"]);
     assert!(String::from_utf8_lossy(&bad.stderr).starts_with("error: no function"));
 }
+
+#[test]
+fn stats_prints_the_ecosystem_figures() {
+    let graph = demo_graph().to_str().unwrap();
+    let table = painter(&["stats", graph]);
+    assert_success(&table);
+    let text = String::from_utf8_lossy(&table.stdout);
+    let eco = text
+        .split("\necosystem\n")
+        .nth(1)
+        .expect("an ecosystem section");
+    assert!(eco.contains("crates reaching FFI") && eco.contains("top crates by unsafe ops"));
+
+    let json = painter(&["stats", graph, "--format", "json"]);
+    assert_success(&json);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let eco = &value["ecosystem"];
+    let row = |key: &str| {
+        eco["per_crate"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap_or_else(|| panic!("no row {key}"))
+            .clone()
+    };
+    // demo-core calls C itself; demo-app through demo-core and its own extern fn.
+    let core = row("demo-core@0.1.0");
+    assert_eq!(
+        (core["uses_unsafe"].as_bool(), core["reaches_ffi"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let app = row("demo-app@0.1.0#bin:demo_app");
+    assert_eq!(app["reaches_ffi"], true);
+    assert!(
+        app["calls_unsafe_crates"]
+            .as_array()
+            .unwrap()
+            .contains(&"demo-core@0.1.0".into())
+    );
+    assert!(eco["crates_reaching_ffi"].as_u64().unwrap() >= 2);
+    let public = eco["public_functions"].as_u64().unwrap();
+    let reaching = eco["public_functions_reaching_unsafe"].as_u64().unwrap();
+    assert!(0 < reaching && reaching < public, "{reaching} of {public}");
+    assert!(
+        eco["unsafe_ops_by_kind"]["access_union_field"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}
+
+/// `link` prunes: only what demo-app's main reaches within 2 calls, without candidates.
+#[test]
+fn link_prunes_to_what_main_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pruned.json");
+    let graph = demo_graph().to_str().unwrap();
+    let output = painter(&[
+        "link",
+        graph,
+        "-o",
+        out.to_str().unwrap(),
+        "--root",
+        "demo_app::main",
+        "--root-depth",
+        "2",
+        "--drop-candidates",
+    ]);
+    assert_success(&output);
+    let pruned = painter_tests::linked_graph(&out);
+    let full = painter_tests::linked_graph(demo_graph());
+    let count = |g: &painter_schema::LinkedGraph| -> usize {
+        g.crates.values().map(|k| k.functions.len()).sum()
+    };
+    assert!(
+        count(&pruned) < count(&full) / 4,
+        "{} of {}",
+        count(&pruned),
+        count(&full)
+    );
+    assert!(pruned.candidate_sets.is_empty());
+    // main's direct C call and checksum_c's are both within 2 calls.
+    let paths = painter(&[
+        "path",
+        out.to_str().unwrap(),
+        "--from",
+        "demo_app::main",
+        "--to",
+        "ffi",
+    ]);
+    assert_success(&paths);
+    assert!(String::from_utf8_lossy(&paths.stdout).contains("demo_checksum"));
+}

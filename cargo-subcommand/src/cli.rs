@@ -385,6 +385,80 @@ mod tests {
     }
 
     #[test]
+    fn path_export_and_pruning_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "path",
+            "g.json",
+            "--from",
+            "a::main",
+            "--to",
+            "ffi",
+            "--candidates",
+            "--max-paths",
+            "3",
+        ]);
+        let Some(Command::Path(path)) = cli.command else {
+            panic!()
+        };
+        assert!(path.candidates);
+        assert_eq!((path.max_paths, path.max_depth), (3, 12));
+        assert_eq!(path.format, PathFormat::Text);
+        let cli = parse(&[
+            "cargo-painter",
+            "link",
+            "crates",
+            "-o",
+            "g.json",
+            "--root",
+            "a::f",
+            "--root",
+            "b::g",
+            "--root-depth",
+            "4",
+            "--collapse-std",
+            "--drop-candidates",
+        ]);
+        let Some(Command::Link(link)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(link.prune.roots, ["a::f", "b::g"]);
+        assert_eq!(link.prune.root_depth, Some(4));
+        assert!(link.prune.collapse_std && link.prune.drop_candidates);
+        let cli = parse(&[
+            "cargo-painter",
+            "export",
+            "g.json",
+            "--format",
+            "dot",
+            "-o",
+            "x.dot",
+            "--from",
+            "m",
+            "--to",
+            "unsafe",
+        ]);
+        let Some(Command::Export(export)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(export.format, ExportFormat::Dot);
+        assert_eq!(export.to.as_deref(), Some("unsafe"));
+        // --to needs --from.
+        let args = [
+            "cargo-painter",
+            "export",
+            "g",
+            "--format",
+            "dot",
+            "-o",
+            "x",
+            "--to",
+            "ffi",
+        ];
+        assert!(Cli::try_parse_from(args).is_err());
+    }
+
+    #[test]
     fn emit_and_hidden_flags() {
         let cli = parse(&[
             "cargo-painter",
