@@ -33,8 +33,6 @@ pub enum ExportError {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("{}: {message}", path.display())]
-    Csv { path: PathBuf, message: String },
 }
 
 /// The crate a node belongs to, for grouping: its linked crate's key, else `external <name>`

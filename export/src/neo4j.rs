@@ -93,54 +93,35 @@ pub fn export(graph: &LinkedGraph, cg: &CallGraph<'_>, dir: &Path) -> Result<(),
         path: dir.to_path_buf(),
         source,
     })?;
-    let rows = |name: &str| -> Vec<Vec<String>> {
+    // Rows are produced while they are written: nothing but one row is held per file.
+    let rows = |name: &str| -> Rows<'_> {
         match name {
             "crates.csv" => crate_rows(graph),
             "functions.csv" => function_rows(cg),
             "unsafe_ops.csv" => op_rows(graph),
             "calls.csv" => call_rows(cg),
-            "defined_in.csv" => cg
-                .graph
-                .node_indices()
-                .filter_map(|n| {
-                    let node = cg.node(n);
-                    node.crate_key
-                        .map(|key| vec![node.id.to_owned(), key.to_owned(), "DEFINED_IN".into()])
+            "defined_in.csv" => Box::new(cg.graph.node_indices().filter_map(|n| {
+                let node = cg.node(n);
+                node.crate_key
+                    .map(|key| vec![node.id.to_owned(), key.to_owned(), "DEFINED_IN".into()])
+            })),
+            "has_unsafe_op.csv" => Box::new(graph.crates.iter().flat_map(|(key, k)| {
+                k.unsafe_ops.iter().enumerate().map(move |(i, op)| {
+                    vec![op.function.clone(), op_id(key, i), "HAS_UNSAFE_OP".into()]
                 })
-                .collect(),
-            "has_unsafe_op.csv" => graph
-                .crates
-                .iter()
-                .flat_map(|(key, k)| {
-                    k.unsafe_ops.iter().enumerate().map(move |(i, op)| {
-                        vec![op.function.clone(), op_id(key, i), "HAS_UNSAFE_OP".into()]
-                    })
-                })
-                .collect(),
+            })),
             _ => unreachable!("every file has rows"),
         }
     };
     for (name, header) in FILES {
-        let path = dir.join(name);
-        let data = rows(name);
-        let mut csv_error = None;
-        write_atomically(&path, |out| {
+        // csv errors are I/O errors here (our records are always valid rows).
+        write_atomically(&dir.join(name), |out| {
             let mut w = csv::Writer::from_writer(out);
-            let result = std::iter::once(header.iter().map(|h| h.to_string()).collect())
-                .chain(data)
-                .try_for_each(|row: Vec<String>| w.write_record(&row));
-            if let Err(e) = result.and_then(|_| w.flush().map_err(csv::Error::from)) {
-                csv_error = Some(e.to_string());
-                return Err(std::io::Error::other("csv"));
+            w.write_record(header)?;
+            for row in rows(name) {
+                w.write_record(&row)?;
             }
-            Ok(())
-        })
-        .map_err(|e| match csv_error.take() {
-            Some(message) => ExportError::Csv {
-                path: path.clone(),
-                message,
-            },
-            None => e,
+            w.flush()
         })?;
     }
     write_atomically(&dir.join("README.md"), |out| {
@@ -167,122 +148,111 @@ fn readme() -> String {
     )
 }
 
+/// The rows of one file, produced lazily.
+type Rows<'a> = Box<dyn Iterator<Item = Vec<String>> + 'a>;
+
 fn op_id(key: &str, index: usize) -> String {
     format!("{key}/op{index}")
 }
 
-fn crate_rows(graph: &LinkedGraph) -> Vec<Vec<String>> {
-    graph
-        .crates
-        .iter()
-        .map(|(key, k)| {
-            let info = &k.krate;
-            let label = if info.primary {
-                "Crate;Workspace"
-            } else {
-                "Crate"
-            };
+fn crate_rows<'a>(graph: &'a LinkedGraph) -> Rows<'a> {
+    Box::new(graph.crates.iter().map(|(key, k)| {
+        let info = &k.krate;
+        let label = if info.primary {
+            "Crate;Workspace"
+        } else {
+            "Crate"
+        };
+        vec![
+            key.clone(),
+            info.name.clone(),
+            info.package.clone(),
+            info.version.clone(),
+            info.kind.clone(),
+            info.source.clone(),
+            info.primary.to_string(),
+            serde_json::to_value(k.status)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            k.counts.functions.to_string(),
+            k.unsafe_ops.len().to_string(),
+            label.into(),
+        ]
+    }))
+}
+
+fn function_rows<'a>(cg: &'a CallGraph<'a>) -> Rows<'a> {
+    Box::new(cg.graph.node_indices().map(|n| {
+        let node = cg.node(n);
+        let f = node.function.map(|(f, _)| f);
+        let mut labels = vec!["Function"];
+        if node.external {
+            labels.push("External");
+        }
+        if node.foreign {
+            labels.push("Foreign");
+        }
+        if node.unsafe_ops > 0 {
+            labels.push("Unsafe");
+        }
+        if f.is_some_and(|f| f.public) {
+            labels.push("Public");
+        }
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        vec![
+            node.id.to_owned(),
+            node.path.to_owned(),
+            crate_label(node),
+            opt(f.map(|f| f.kind.to_string())),
+            opt(f.map(|f| f.is_unsafe.to_string())),
+            opt(f.map(|f| f.public.to_string())),
+            node.unsafe_ops.to_string(),
+            opt(f.map(|f| f.span.file.clone())),
+            opt(f.map(|f| f.span.line.to_string())),
+            opt(f.map(|f| f.span.col.to_string())),
+            labels.join(";"),
+        ]
+    }))
+}
+
+fn op_rows<'a>(graph: &'a LinkedGraph) -> Rows<'a> {
+    Box::new(graph.crates.iter().flat_map(|(key, k)| {
+        k.unsafe_ops.iter().enumerate().map(move |(i, op)| {
             vec![
+                op_id(key, i),
+                op.kind.to_string(),
+                op.context.kind.to_string(),
                 key.clone(),
-                info.name.clone(),
-                info.package.clone(),
-                info.version.clone(),
-                info.kind.clone(),
-                info.source.clone(),
-                info.primary.to_string(),
-                serde_json::to_value(k.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-                k.counts.functions.to_string(),
-                k.unsafe_ops.len().to_string(),
-                label.into(),
+                op.span.file.clone(),
+                op.span.line.to_string(),
+                op.span.col.to_string(),
+                "UnsafeOp".into(),
             ]
         })
-        .collect()
+    }))
 }
 
-fn function_rows(cg: &CallGraph<'_>) -> Vec<Vec<String>> {
-    cg.graph
-        .node_indices()
-        .map(|n| {
-            let node = cg.node(n);
-            let f = node.function.map(|(f, _)| f);
-            let mut labels = vec!["Function"];
-            if node.external {
-                labels.push("External");
+fn call_rows<'a>(cg: &'a CallGraph<'a>) -> Rows<'a> {
+    Box::new(cg.graph.edge_indices().map(|e| {
+        let (from, to) = cg.graph.edge_endpoints(e).expect("edge exists");
+        let edge = cg.edge(e);
+        let span = &edge.call.span;
+        vec![
+            cg.node(from).id.to_owned(),
+            cg.node(to).id.to_owned(),
+            if edge.is_candidate() {
+                "MAY_CALL"
+            } else {
+                "CALLS"
             }
-            if node.foreign {
-                labels.push("Foreign");
-            }
-            if node.unsafe_ops > 0 {
-                labels.push("Unsafe");
-            }
-            if f.is_some_and(|f| f.public) {
-                labels.push("Public");
-            }
-            let opt = |v: Option<String>| v.unwrap_or_default();
-            vec![
-                node.id.to_owned(),
-                node.path.to_owned(),
-                crate_label(node),
-                opt(f.map(|f| f.kind.to_string())),
-                opt(f.map(|f| f.is_unsafe.to_string())),
-                opt(f.map(|f| f.public.to_string())),
-                node.unsafe_ops.to_string(),
-                opt(f.map(|f| f.span.file.clone())),
-                opt(f.map(|f| f.span.line.to_string())),
-                opt(f.map(|f| f.span.col.to_string())),
-                labels.join(";"),
-            ]
-        })
-        .collect()
-}
-
-fn op_rows(graph: &LinkedGraph) -> Vec<Vec<String>> {
-    graph
-        .crates
-        .iter()
-        .flat_map(|(key, k)| {
-            k.unsafe_ops.iter().enumerate().map(move |(i, op)| {
-                vec![
-                    op_id(key, i),
-                    op.kind.to_string(),
-                    op.context.kind.to_string(),
-                    key.clone(),
-                    op.span.file.clone(),
-                    op.span.line.to_string(),
-                    op.span.col.to_string(),
-                    "UnsafeOp".into(),
-                ]
-            })
-        })
-        .collect()
-}
-
-fn call_rows(cg: &CallGraph<'_>) -> Vec<Vec<String>> {
-    cg.graph
-        .edge_indices()
-        .map(|e| {
-            let (from, to) = cg.graph.edge_endpoints(e).expect("edge exists");
-            let edge = cg.edge(e);
-            let span = &edge.call.span;
-            vec![
-                cg.node(from).id.to_owned(),
-                cg.node(to).id.to_owned(),
-                if edge.is_candidate() {
-                    "MAY_CALL"
-                } else {
-                    "CALLS"
-                }
-                .into(),
-                edge.kind.to_string(),
-                edge.is_candidate().to_string(),
-                edge.candidate.map(|c| c.reason.clone()).unwrap_or_default(),
-                span.file.clone(),
-                span.line.to_string(),
-                span.col.to_string(),
-            ]
-        })
-        .collect()
+            .into(),
+            edge.kind.to_string(),
+            edge.is_candidate().to_string(),
+            edge.candidate.map(|c| c.reason.clone()).unwrap_or_default(),
+            span.file.clone(),
+            span.line.to_string(),
+            span.col.to_string(),
+        ]
+    }))
 }
