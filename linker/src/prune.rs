@@ -44,13 +44,33 @@ pub struct Roots {
 
 /// `graph` with what `opts` asks removed, linked again.
 pub fn prune(graph: &LinkedGraph, opts: &PruneOptions) -> LinkedGraph {
-    let mut crates: BTreeMap<String, CrateGraph> = graph.crates.clone();
-    if opts.collapse_std {
+    // One copy of the crates at most: the collapsed graph is both the view roots are searched
+    // in and what is pruned.
+    let collapsed = opts.collapse_std.then(|| {
+        let mut crates = graph.crates.clone();
         collapse_std(&mut crates);
-    }
-    if let Some(roots) = &opts.roots {
-        let keep = reachable_from_roots(graph, &crates, roots, !opts.drop_candidates);
-        retain_functions(&mut crates, &keep);
+        // The candidate sets stay valid: collapsing keeps every call that had candidates.
+        LinkedGraph {
+            schema_version: graph.schema_version,
+            painter_version: graph.painter_version.clone(),
+            format: graph.format.clone(),
+            crates,
+            external_functions: graph.external_functions.clone(),
+            candidate_sets: graph.candidate_sets.clone(),
+            stats: graph.stats.clone(),
+        }
+    });
+    let base = collapsed.as_ref().unwrap_or(graph);
+    let keep = opts
+        .roots
+        .as_ref()
+        .map(|roots| reachable_from_roots(base, roots, !opts.drop_candidates));
+    let mut crates = match collapsed {
+        Some(collapsed) => collapsed.crates,
+        None => graph.crates.clone(),
+    };
+    if let Some(keep) = &keep {
+        retain_functions(&mut crates, keep);
     }
     let mut pruned = crate::link_graphs(crates.into_values().collect());
     if opts.drop_candidates {
@@ -167,25 +187,14 @@ fn collapse_std(crates: &mut BTreeMap<String, CrateGraph>) {
     }
 }
 
-/// Ids of the functions `roots` reach within `roots.max_depth` calls.
-fn reachable_from_roots(
-    graph: &LinkedGraph,
-    crates: &BTreeMap<String, CrateGraph>,
-    roots: &Roots,
-    candidates: bool,
-) -> HashSet<String> {
-    // The view is over the (possibly collapsed) crates, with the original candidate sets: a
-    // collapsed graph keeps every call that had candidates, so the indices still hold.
-    let view = LinkedGraph {
-        crates: crates.clone(),
-        ..graph.clone()
-    };
+/// Ids of the functions `roots` reach in `view` within `roots.max_depth` calls.
+fn reachable_from_roots(view: &LinkedGraph, roots: &Roots, candidates: bool) -> HashSet<String> {
     let mode = if candidates {
         CandidateMode::Include
     } else {
         CandidateMode::Exclude
     };
-    let cg = call_graph_with(&view, mode);
+    let cg = call_graph_with(view, mode);
     let mut start = Vec::new();
     for pattern in &roots.functions {
         start.extend(cg.find(pattern));
