@@ -199,6 +199,32 @@ pub struct LinkArgs {
     /// Link the readable inputs and list the others instead of stopping at the first bad one
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub prune: PruneArgs,
+}
+
+/// Pruning options shared by `link` and `export` (painter_linker::prune).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Pruning")]
+pub struct PruneArgs {
+    /// Fold the internals of std/core/alloc (when analysed) into their public entry points
+    #[arg(long)]
+    pub collapse_std: bool,
+    /// Keep only what these functions reach (path, path pattern or id; repeatable)
+    #[arg(long = "root", value_name = "PATTERN")]
+    pub roots: Vec<String>,
+    /// Keep only what the public functions of this crate reach (name, package or key; repeatable)
+    #[arg(long = "root-public-api", value_name = "CRATE")]
+    pub root_public_api: Vec<String>,
+    /// Keep only what the `main` functions of binaries and workspace crates reach
+    #[arg(long)]
+    pub root_main: bool,
+    /// With roots: keep only functions at most N calls from a root
+    #[arg(long, value_name = "N")]
+    pub root_depth: Option<u32>,
+    /// Drop candidate edges (possible targets of dyn, fn-pointer and generic calls)
+    #[arg(long)]
+    pub drop_candidates: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,24 +244,64 @@ pub enum StatsFormat {
 
 #[derive(Debug, Args)]
 pub struct PathArgs {
+    /// A linked graph (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
-    /// Start functions (a path pattern)
+    /// Start functions: an exact path, else every path containing PATTERN, or an id
     #[arg(long, value_name = "PATTERN")]
     pub from: String,
-    /// `unsafe`, `ffi` or a path pattern
+    /// `unsafe` (a body with unsafe ops), `ffi` (a foreign function) or a path pattern
     #[arg(long, value_name = "unsafe|ffi|PATTERN")]
     pub to: String,
+    /// Also follow candidate edges (possible targets of dyn, fn-pointer and generic calls)
+    #[arg(long)]
+    pub candidates: bool,
+    /// Print at most N paths
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_paths: usize,
+    /// Only paths of at most N calls
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub max_depth: u32,
+    #[arg(long, value_enum, default_value_t = PathFormat::Text)]
+    pub format: PathFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// A linked graph (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// Output file (a directory for neo4j)
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
+    /// dot: draw only these functions and what they reach (see --to, --max-depth)
+    #[arg(long, value_name = "PATTERN")]
+    pub from: Option<String>,
+    /// dot: draw only the call paths from --from to `unsafe`, `ffi` or matching functions
+    #[arg(long, value_name = "unsafe|ffi|PATTERN", requires = "from")]
+    pub to: Option<String>,
+    /// dot: at most N paths [default: 10]
+    #[arg(long, value_name = "N")]
+    pub max_paths: Option<usize>,
+    /// dot: paths of at most N calls [default: 12], or N calls around --from without --to [default: 2]
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// graphml, dot, neo4j, sqlite: include candidate edges (marked as such)
+    #[arg(long)]
+    pub candidates: bool,
+    /// sarif: make locations relative to DIR [default: the directory holding every workspace crate]
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
+    #[command(flatten)]
+    pub prune: PruneArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -327,6 +393,80 @@ mod tests {
         };
         assert_eq!(eco.shard, Some((2, 8)));
         assert!(parse_shard("0/3").is_err() && parse_shard("4/3").is_err());
+    }
+
+    #[test]
+    fn path_export_and_pruning_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "path",
+            "g.json",
+            "--from",
+            "a::main",
+            "--to",
+            "ffi",
+            "--candidates",
+            "--max-paths",
+            "3",
+        ]);
+        let Some(Command::Path(path)) = cli.command else {
+            panic!()
+        };
+        assert!(path.candidates);
+        assert_eq!((path.max_paths, path.max_depth), (3, 12));
+        assert_eq!(path.format, PathFormat::Text);
+        let cli = parse(&[
+            "cargo-painter",
+            "link",
+            "crates",
+            "-o",
+            "g.json",
+            "--root",
+            "a::f",
+            "--root",
+            "b::g",
+            "--root-depth",
+            "4",
+            "--collapse-std",
+            "--drop-candidates",
+        ]);
+        let Some(Command::Link(link)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(link.prune.roots, ["a::f", "b::g"]);
+        assert_eq!(link.prune.root_depth, Some(4));
+        assert!(link.prune.collapse_std && link.prune.drop_candidates);
+        let cli = parse(&[
+            "cargo-painter",
+            "export",
+            "g.json",
+            "--format",
+            "dot",
+            "-o",
+            "x.dot",
+            "--from",
+            "m",
+            "--to",
+            "unsafe",
+        ]);
+        let Some(Command::Export(export)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(export.format, ExportFormat::Dot);
+        assert_eq!(export.to.as_deref(), Some("unsafe"));
+        // --to needs --from.
+        let args = [
+            "cargo-painter",
+            "export",
+            "g",
+            "--format",
+            "dot",
+            "-o",
+            "x",
+            "--to",
+            "ffi",
+        ];
+        assert!(Cli::try_parse_from(args).is_err());
     }
 
     #[test]

@@ -22,9 +22,12 @@ pub mod candidates;
 mod canon;
 mod configs;
 mod error;
+pub mod figures;
 pub mod graph;
 mod load;
 mod merge;
+pub mod prune;
+pub mod reach;
 mod resolve;
 mod stats;
 mod table;
@@ -40,8 +43,11 @@ use painter_schema::{
 use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
+pub use figures::{EcosystemFigures, ecosystem_figures, render_figures};
 pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
 pub use load::{Loaded, collect_json_files, load_inputs};
+pub use prune::{PruneOptions, Roots, prune};
+pub use reach::{Edges, PathLimits, Reach, Target, reach, reach_from_targets};
 pub use resolve::crate_prefix;
 pub use stats::{CrateSummary, link_stats, summary_rows};
 pub use table::render_table;

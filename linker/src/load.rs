@@ -42,8 +42,19 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
         }
     }
     // `collect` on an indexed parallel iterator keeps the input order.
-    let parsed: Vec<Result<GraphFile, LoadError>> =
-        files.par_iter().map(|path| read_file(path)).collect();
+    let parsed: Vec<Result<GraphFile, LoadError>> = files
+        .par_iter()
+        .map(|path| {
+            let mut file = read_file(path)?;
+            match &mut file {
+                GraphFile::Crate(krate) => crate::merge::prepare(krate),
+                GraphFile::Linked(linked) => {
+                    linked.crates.values_mut().for_each(crate::merge::prepare)
+                }
+            }
+            Ok(file)
+        })
+        .collect();
 
     let file_count = files.len();
     let mut crates = Vec::with_capacity(parsed.len());

@@ -15,10 +15,8 @@ use crate::{alias, configs};
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
 /// canonical order, with the resolution fields of its calls cleared (they are recomputed).
 pub fn merge_crates(mut crates: Vec<CrateGraph>) -> BTreeMap<String, CrateGraph> {
-    crates.par_iter_mut().for_each(|graph| {
-        clear_resolution(graph);
-        canon::canonicalize_crate(graph);
-    });
+    // Crates from `load` are prepared already; sorting sorted lists is a linear check.
+    crates.par_iter_mut().for_each(prepare);
     let mut groups: BTreeMap<String, Vec<CrateGraph>> = BTreeMap::new();
     for graph in crates {
         groups.entry(graph.krate.key()).or_default().push(graph);
@@ -38,6 +36,14 @@ pub fn merge_crates(mut crates: Vec<CrateGraph>) -> BTreeMap<String, CrateGraph>
         .into_iter()
         .map(|(key, group)| (key, merge_group(group)))
         .collect()
+}
+
+/// Clear the resolution fields and put the records in canonical order: what every crate
+/// needs before merging. `load` does it on the thread that parsed the file, while the records
+/// are still in cache.
+pub fn prepare(graph: &mut CrateGraph) {
+    clear_resolution(graph);
+    canon::canonicalize_crate(graph);
 }
 
 /// Forget what a previous link set on calls, so a re-linked graph compares equal to a fresh one.
