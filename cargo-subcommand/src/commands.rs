@@ -1,5 +1,5 @@
 //! The subcommands that work on graph files only (`link`, `stats`), and the declared ones that
-//! are not implemented yet (`path`, `export`, `ecosystem`), which say so and fail.
+//! are not implemented yet (`path`, `export`), which say so and fail.
 
 use std::io::Write;
 use std::process::ExitCode;

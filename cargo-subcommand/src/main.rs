@@ -12,6 +12,7 @@ mod cli;
 mod collect;
 mod commands;
 mod driver;
+mod ecosystem;
 mod ffi_report;
 mod messages;
 mod preload;
@@ -70,7 +71,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => commands::stats_command(args),
         Some(Command::Path(_)) => commands::not_implemented("path", 5),
         Some(Command::Export(_)) => commands::not_implemented("export", 5),
-        Some(Command::Ecosystem(_)) => commands::not_implemented("ecosystem", 6),
+        Some(Command::Ecosystem(args)) => ecosystem::run(args),
     }
 }
 
