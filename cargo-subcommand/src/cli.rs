@@ -274,6 +274,10 @@ pub struct EcosystemArgs {
     /// Resolve and fetch only from what the cargo home already holds
     #[arg(long)]
     pub offline: bool,
+    /// Only resolve and download the crates (e.g. on a machine with network, before an
+    /// --offline run); nothing is built and no results are written
+    #[arg(long)]
+    pub fetch_only: bool,
     /// Private CARGO_HOME for the fetched registry [default: <out>/work/cargo-home]
     #[arg(long, value_name = "DIR")]
     pub cargo_home: Option<PathBuf>,

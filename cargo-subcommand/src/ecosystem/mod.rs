@@ -99,6 +99,16 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
         },
     };
     let todo_entries: Vec<list::Entry> = todo.iter().map(|&i| selected[i].clone()).collect();
+    if args.fetch_only {
+        let fetched = pool::fetch_all(&cx, &todo_entries, args.jobs.unwrap_or(1))?;
+        let failed = fetched.iter().filter(|r| r.status != Status::Ok).count();
+        eprintln!(
+            "fetched {} entries into {} ({failed} failed)",
+            fetched.len() - failed,
+            layout.cargo_home.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let fresh = pool::run_all(&cx, &todo_entries, args.jobs.unwrap_or(1))?;
 
     // Back in list order, whichever run produced them.

@@ -84,6 +84,36 @@ pub struct RunContext<'a> {
 /// early (after the builds under way) only when the run itself fails, e.g. the output
 /// directory is not writable.
 pub fn run_all(cx: &RunContext<'_>, entries: &[Entry], jobs: usize) -> Result<Vec<CrateResult>> {
+    in_parallel(entries, jobs, |entry, slot| analyse_entry(cx, entry, slot))
+}
+
+/// Only the fetch phase (`--fetch-only`): the outcome of each entry, never written as a result
+/// (the entries are still to analyse).
+pub fn fetch_all(cx: &RunContext<'_>, entries: &[Entry], jobs: usize) -> Result<Vec<CrateResult>> {
+    in_parallel(entries, jobs, |entry, _| {
+        let mut result = new_result(cx, entry);
+        let log = cx.layout.logs.join(format!("{}.log", entry.slug()));
+        fs::write(&log, "").with_context(|| format!("cannot write {}", log.display()))?;
+        let start = Instant::now();
+        match fetch::fetch(&cx.fetch, entry, &cx.layout.entries.join(entry.slug()), &log) {
+            Ok(fetched) => {
+                result.status = Status::Ok;
+                result.version = Some(fetched.version);
+            }
+            Err(e) => result.error = Some(e.to_string()),
+        }
+        result.timings.fetch_ms = start.elapsed().as_millis() as u64;
+        Ok(result)
+    })
+}
+
+/// Run `work` on every entry with `jobs` workers (worker `slot`s 0..jobs), in list order of
+/// results.
+fn in_parallel(
+    entries: &[Entry],
+    jobs: usize,
+    work: impl Fn(&Entry, usize) -> Result<CrateResult> + Sync,
+) -> Result<Vec<CrateResult>> {
     let progress = Progress::new(entries.len());
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
@@ -91,15 +121,15 @@ pub fn run_all(cx: &RunContext<'_>, entries: &[Entry], jobs: usize) -> Result<Ve
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for slot in 0..jobs.max(1).min(entries.len().max(1)) {
-            let (next, stop, results, first_error, progress) =
-                (&next, &stop, &results, &first_error, &progress);
+            let (next, stop, results, first_error, progress, work) =
+                (&next, &stop, &results, &first_error, &progress, &work);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(entry) = entries.get(index) else {
                         break;
                     };
-                    match analyse_entry(cx, entry, slot) {
+                    match work(entry, slot) {
                         Ok(result) => {
                             progress.finished(&result);
                             results.lock().unwrap().push((index, result));
@@ -128,20 +158,7 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
     let slug = entry.slug();
     let log = layout.logs.join(format!("{slug}.log"));
     fs::write(&log, "").with_context(|| format!("cannot write {}", log.display()))?;
-    let mut result = CrateResult {
-        entry: entry.id(),
-        name: entry.name.clone(),
-        version: entry.version.clone(),
-        status: Status::FetchFailed,
-        error: None,
-        failed_package: None,
-        timings: Timings::default(),
-        graph_key: None,
-        units: Vec::new(),
-        failed_units: Vec::new(),
-        sandboxed: cx.build.sandbox.is_sandboxed(),
-        log: format!("logs/{slug}.log"),
-    };
+    let mut result = new_result(cx, entry);
     let dir = layout.entries.join(&slug);
     let start = Instant::now();
     let fetched = fetch::fetch(&cx.fetch, entry, &dir, &log);
@@ -178,6 +195,24 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
     let file = result::path(&layout.results, &slug);
     result::write(&file, &result).with_context(|| format!("cannot write {}", file.display()))?;
     Ok(result)
+}
+
+/// A result saying nothing happened yet (`fetch_failed` until the fetch succeeds).
+fn new_result(cx: &RunContext<'_>, entry: &Entry) -> CrateResult {
+    CrateResult {
+        entry: entry.id(),
+        name: entry.name.clone(),
+        version: entry.version.clone(),
+        status: Status::FetchFailed,
+        error: None,
+        failed_package: None,
+        timings: Timings::default(),
+        graph_key: None,
+        units: Vec::new(),
+        failed_units: Vec::new(),
+        sandboxed: cx.build.sandbox.is_sandboxed(),
+        log: format!("logs/{}.log", entry.slug()),
+    }
 }
 
 /// The progress bar (on a terminal) or one line per finished entry (otherwise).

@@ -247,7 +247,26 @@ pub fn build_error(stderr: &str, status: &std::process::ExitStatus) -> String {
     {
         return format!("out of memory (the memory limit was hit): {}", line.trim());
     }
-    fetch::first_error(stderr).unwrap_or_else(|| format!("cargo check failed ({status})"))
+    let Some(first) = fetch::first_error(stderr) else {
+        return format!("cargo check failed ({status})");
+    };
+    // A build script's failure is worth its panic message, a few lines further.
+    if first.starts_with("failed to run custom build command")
+        && let Some(message) = panic_message(stderr)
+    {
+        return format!("{first}: {message}");
+    }
+    first
+}
+
+/// The message of the first `panicked at` report in the (indented) output of a build script.
+fn panic_message(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines().skip_while(|l| !l.contains("panicked at"));
+    lines.next()?;
+    lines
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
 }
 
 /// The package of cargo's "could not compile `x` (lib)" or "failed to run custom build
@@ -281,8 +300,15 @@ mod tests {
             "error[E0425]: cannot find value `y` in this scope"
         );
         assert_eq!(failed_package(stderr).as_deref(), Some("broken"));
-        let script = "error: failed to run custom build command for `openssl-sys v0.9.109`\n";
+        let script = "error: failed to run custom build command for `openssl-sys v0.9.109`\n\
+            \nCaused by:\n  --- stderr\n\n  thread 'main' (7) panicked at build.rs:9:5:\n\
+            \n  Could not find directory of OpenSSL installation\n";
         assert_eq!(failed_package(script).as_deref(), Some("openssl-sys"));
+        assert_eq!(
+            build_error(script, &status),
+            "failed to run custom build command for `openssl-sys v0.9.109`: Could not find \
+             directory of OpenSSL installation"
+        );
         assert_eq!(
             build_error("", &status),
             "cargo check failed (exit status: 101)"
