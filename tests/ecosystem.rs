@@ -143,7 +143,8 @@ fn statuses_are_classified_and_reruns_resume() {
     for key in ["itoa@1.0.15", "cfg-if@1.0.0", "net-probe@0.1.0"] {
         assert!(graph.crates.contains_key(key), "{key} not in the graph");
     }
-    let report: Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let by_status = &report["stats"]["entries_by_status"];
     assert_eq!(by_status["ok"], 3);
     assert_eq!(by_status["build_failed"], 1);
@@ -169,7 +170,12 @@ fn statuses_are_classified_and_reruns_resume() {
     assert_eq!(snapshot(&out.join("logs")), logs_before);
 
     // --retry-failed redoes exactly the three failures.
-    let retry = ecosystem(dir.path(), &list, "out", &["--retry-failed", "--timeout", "2"]);
+    let retry = ecosystem(
+        dir.path(),
+        &list,
+        "out",
+        &["--retry-failed", "--timeout", "2"],
+    );
     assert_success(&retry);
     assert!(
         stderr(&retry).contains("3 done by an earlier run, 3 to analyse"),
@@ -192,7 +198,11 @@ fn killed_run_resumes_without_redoing_finished_crates() {
     let dir = tempfile::tempdir().unwrap();
     let list = list(
         dir.path(),
-        &["itoa@1.0.15", "cfg-if@1.0.0", "slow-build path={F}/slow-build"],
+        &[
+            "itoa@1.0.15",
+            "cfg-if@1.0.0",
+            "slow-build path={F}/slow-build",
+        ],
     );
     let out = dir.path().join("out");
     let bins = binaries();
@@ -231,7 +241,12 @@ fn killed_run_resumes_without_redoing_finished_crates() {
         stderr(&output)
     );
     for (path, bytes) in &finished {
-        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{} was redone", path.display());
+        assert_eq!(
+            &std::fs::read(path).unwrap(),
+            bytes,
+            "{} was redone",
+            path.display()
+        );
     }
     assert_eq!(status(&results(&out), "slow-build"), "timeout");
 }
@@ -244,17 +259,33 @@ fn two_shards_link_to_the_unsharded_graph() {
     let dir = tempfile::tempdir().unwrap();
     let list = list(
         dir.path(),
-        &["itoa@1.0.15", "memchr@2.7.4", "serde_json@1.0.140", "cfg-if@1.0.0", "ryu@1.0.20"],
+        &[
+            "itoa@1.0.15",
+            "memchr@2.7.4",
+            "serde_json@1.0.140",
+            "cfg-if@1.0.0",
+            "ryu@1.0.20",
+        ],
     );
     // One registry download for the three runs.
     let home = dir.path().join("cargo-home");
     let home = home.to_str().unwrap();
-    let all = ecosystem(dir.path(), &list, "all", &["--jobs", "2", "--cargo-home", home]);
+    let all = ecosystem(
+        dir.path(),
+        &list,
+        "all",
+        &["--jobs", "2", "--cargo-home", home],
+    );
     assert_success(&all);
     let mut sizes = Vec::new();
     for shard in ["1/2", "2/2"] {
         let out = format!("shard{}", &shard[..1]);
-        let output = ecosystem(dir.path(), &list, &out, &["--shard", shard, "--cargo-home", home]);
+        let output = ecosystem(
+            dir.path(),
+            &list,
+            &out,
+            &["--shard", shard, "--cargo-home", home],
+        );
         assert_success(&output);
         sizes.push(results(&dir.path().join(&out)).len());
     }
@@ -264,7 +295,13 @@ fn two_shards_link_to_the_unsharded_graph() {
     let merged = dir.path().join("merged.json");
     let link = cargo_painter(
         dir.path(),
-        &["link", "shard1/crates", "shard2/crates", "-o", merged.to_str().unwrap()],
+        &[
+            "link",
+            "shard1/crates",
+            "shard2/crates",
+            "-o",
+            merged.to_str().unwrap(),
+        ],
     );
     assert_success(&link);
     let unsharded = std::fs::read(dir.path().join("all/graph.json")).unwrap();
@@ -311,7 +348,10 @@ fn only_the_sandbox_keeps_build_scripts_off_the_network() {
         .ok()
         .and_then(|mut a| a.next())
         .is_some_and(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(5)).is_ok());
-    assert!(reachable, "index.crates.io:443 is not reachable from the tests");
+    assert!(
+        reachable,
+        "index.crates.io:443 is not reachable from the tests"
+    );
     let dir = tempfile::tempdir().unwrap();
     let list = list(dir.path(), &["net-probe path={F}/net-probe"]);
     let output = ecosystem(dir.path(), &list, "out", &["--no-sandbox"]);

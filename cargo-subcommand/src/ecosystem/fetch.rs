@@ -5,7 +5,10 @@
 //!
 //! Layout of an entry's directory (`<work>/entries/<slug>/`):
 //! `ws/Cargo.toml` (the throwaway package `painter-ecosystem-root`, its own workspace),
-//! `ws/Cargo.lock`, `ws/lib.rs` (empty), and for `path=` entries `pkg/`, a copy of the crate.
+//! `ws/Cargo.lock`, `ws/lib.rs` (empty), `ws/painter-fetched.json` once the fetch completed (a
+//! later run of the same entry into the same CARGO_HOME skips straight to the build: resumed
+//! runs, and builds after `--fetch-only`), and for `path=` entries `pkg/`, a copy of the crate
+//! (always fetched again: the original may have changed).
 
 use std::{
     fs,
@@ -66,8 +69,24 @@ pub fn fetch(
         }
         copy_dir(src, &pkg)?;
     }
+    let wanted = manifest(entry, &entry.features);
+    let stamp = Stamp {
+        manifest: wanted.clone(),
+        cargo_home: cx.cargo_home.to_path_buf(),
+        version: String::new(),
+    };
+    if entry.path.is_none()
+        && let Some(version) = stamp.fetched_before(&ws)
+    {
+        log::debug!("{} was fetched before: {version}", entry.id());
+        return Ok(Fetched {
+            dir: dir.to_path_buf(),
+            version,
+        });
+    }
+    let _ = fs::remove_file(ws.join(STAMP));
     fs::write(ws.join("lib.rs"), "")?;
-    fs::write(ws.join("Cargo.toml"), manifest(entry, &entry.features))?;
+    fs::write(ws.join("Cargo.toml"), &wanted)?;
     let mut resolved = metadata(cx, &ws, log)?;
     let mut package = dependency(&resolved, &entry.name)?;
     if entry.all_features {
@@ -80,10 +99,41 @@ pub fn fetch(
     if !package.targets.iter().any(is_library) {
         return Err(FetchError::NoLibrary(entry.name.clone()));
     }
+    let version = package.version.to_string();
+    let stamp = Stamp { version, ..stamp };
+    fs::write(
+        ws.join(STAMP),
+        serde_json::to_vec(&stamp).map_err(std::io::Error::other)?,
+    )?;
     Ok(Fetched {
         dir: dir.to_path_buf(),
-        version: package.version.to_string(),
+        version: stamp.version,
     })
+}
+
+/// File in `ws/` saying the fetch of this manifest into this CARGO_HOME completed: a later run
+/// (a resumed one, or the build run after `--fetch-only`) goes straight to the build.
+const STAMP: &str = "painter-fetched.json";
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Stamp {
+    /// The manifest as first written for the entry (before `all-features` expanded it).
+    manifest: String,
+    cargo_home: PathBuf,
+    version: String,
+}
+
+impl Stamp {
+    /// The version fetched before, if `ws` holds a completed fetch of the same manifest into the
+    /// same CARGO_HOME (and its lock file).
+    fn fetched_before(&self, ws: &Path) -> Option<String> {
+        let bytes = fs::read(ws.join(STAMP)).ok()?;
+        let before: Stamp = serde_json::from_slice(&bytes).ok()?;
+        (before.manifest == self.manifest
+            && before.cargo_home == self.cargo_home
+            && ws.join("Cargo.lock").is_file())
+        .then_some(before.version)
+    }
 }
 
 fn is_library(target: &cargo_metadata::Target) -> bool {

@@ -95,7 +95,12 @@ pub fn fetch_all(cx: &RunContext<'_>, entries: &[Entry], jobs: usize) -> Result<
         let log = cx.layout.logs.join(format!("{}.log", entry.slug()));
         fs::write(&log, "").with_context(|| format!("cannot write {}", log.display()))?;
         let start = Instant::now();
-        match fetch::fetch(&cx.fetch, entry, &cx.layout.entries.join(entry.slug()), &log) {
+        match fetch::fetch(
+            &cx.fetch,
+            entry,
+            &cx.layout.entries.join(entry.slug()),
+            &log,
+        ) {
             Ok(fetched) => {
                 result.status = Status::Ok;
                 result.version = Some(fetched.version);
