@@ -162,7 +162,10 @@ fn link_cache(layout: &Layout) -> Result<LinkedGraph> {
     let graph = if files.is_empty() {
         link_graphs(Vec::new())
     } else {
-        let outcome = link(&[layout.crates.clone()], &LinkOptions { keep_going: true })?;
+        let outcome = link(
+            std::slice::from_ref(&layout.crates),
+            &LinkOptions { keep_going: true },
+        )?;
         for (_, error) in &outcome.skipped {
             crate::warning(format_args!("left out of the graph: {error}"));
         }

@@ -241,9 +241,16 @@ fn read_from(log: &Path, offset: u64) -> String {
 /// The first error of a failed build, one line: the compiler's or cargo's, or the allocation
 /// failure of a process that hit the memory limit.
 pub fn build_error(stderr: &str, status: &std::process::ExitStatus) -> String {
+    // How running out of address space shows: Rust's allocation-failure abort, the dynamic
+    // loader unable to map rustc's libraries, or an OS error from mmap.
+    const OUT_OF_MEMORY: [&str; 3] = [
+        "memory allocation of",
+        "failed to map segment from shared object",
+        "Cannot allocate memory",
+    ];
     if let Some(line) = stderr
         .lines()
-        .find(|l| l.starts_with("memory allocation of"))
+        .find(|l| OUT_OF_MEMORY.iter().any(|m| l.contains(m)))
     {
         return format!("out of memory (the memory limit was hit): {}", line.trim());
     }
@@ -315,5 +322,13 @@ mod tests {
         );
         let oom = "memory allocation of 1048576 bytes failed\nerror: could not compile `x`\n";
         assert!(build_error(oom, &status).starts_with("out of memory"));
+        let loader = "error: process didn't exit successfully: `painter-driver rustc -vV`\n\
+            --- stderr\npainter-driver: error while loading shared libraries: libLLVM.so: failed \
+            to map segment from shared object\n";
+        assert_eq!(
+            build_error(loader, &status),
+            "out of memory (the memory limit was hit): painter-driver: error while loading \
+             shared libraries: libLLVM.so: failed to map segment from shared object"
+        );
     }
 }
