@@ -9,7 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use painter_schema::{CallKind, CrateGraph, DeclarationKind, LinkedGraph, UnsafeOpKind};
+use painter_schema::{
+    CallKind, ContextKind, CrateGraph, Declaration, DeclarationKind, LinkedGraph, UnsafeOp,
+    UnsafeOpKind,
+};
 use serde::Serialize;
 
 use super::result::{CrateResult, Status};
@@ -27,7 +30,8 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "the crate's own compiled code uses the `unsafe` keyword: an `unsafe {}` block written \
          in its source (or by a macro defined in the crate itself), or it declares an unsafe fn, \
          unsafe trait, unsafe impl or an extern block. Blocks produced by other crates' macros \
-         (e.g. std's `thread_local!`) and code behind disabled cfgs or features do not count",
+         (e.g. std's `thread_local!`), the `unsafe impl TrivialClone` that `derive(Clone)` \
+         emits on this nightly, and code behind disabled cfgs or features do not count",
     ),
     (
         "user_unsafe_blocks",
@@ -77,7 +81,8 @@ pub struct EcosystemStats {
     pub top_by_unsafe_ops: Vec<(String, u64)>,
     /// Crates by FFI imports (calls of foreign fns and uses of extern statics).
     pub top_by_ffi_imports: Vec<(String, u64)>,
-    /// Unsafe fns called from the most analysed crates: path, calling crates, call sites.
+    /// Unsafe fns called from the most analysed crates' own code (not from generated blocks or
+    /// other crates' macros): path, calling crates, call sites.
     pub most_called_unsafe_fns: Vec<(String, u64, u64)>,
 }
 
@@ -132,7 +137,8 @@ pub fn compute(graph: &LinkedGraph, results: &[CrateResult]) -> EcosystemStats {
 
     let mut by_ops = Vec::new();
     let mut by_ffi = Vec::new();
-    let mut unsafe_fns: HashMap<&str, (BTreeSet<&str>, u64)> = HashMap::new();
+    // Callee id → (calling crates, call sites, paths it is printed as).
+    let mut unsafe_fns: HashMap<&str, (BTreeSet<&str>, u64, BTreeSet<&str>)> = HashMap::new();
     for key in &population {
         let c = &graph.crates[*key];
         for op in &c.unsafe_ops {
@@ -142,11 +148,16 @@ pub fn compute(graph: &LinkedGraph, results: &[CrateResult]) -> EcosystemStats {
                 .entry(op.context.kind.to_string())
                 .or_default() += 1;
             if op.kind == UnsafeOpKind::CallUnsafeFn
+                && is_own_code(c, op)
                 && let Some(callee) = &op.callee
             {
-                let entry = unsafe_fns.entry(callee.path.as_str()).or_default();
+                // By id: `std::ptr::read` and `core::ptr::read` are one function, printed
+                // after what each crate can name.
+                let id = callee.id.as_deref().unwrap_or(callee.path.as_str());
+                let entry = unsafe_fns.entry(id).or_default();
                 entry.0.insert(key);
                 entry.1 += 1;
+                entry.2.insert(callee.path.as_str());
             }
         }
         by_ops.push((key.to_string(), c.unsafe_ops.len() as u64));
@@ -156,7 +167,11 @@ pub fn compute(graph: &LinkedGraph, results: &[CrateResult]) -> EcosystemStats {
     stats.top_by_ffi_imports = top(by_ffi);
     let mut called: Vec<(String, u64, u64)> = unsafe_fns
         .into_iter()
-        .map(|(path, (crates, calls))| (path.to_string(), crates.len() as u64, calls))
+        .map(|(_, (crates, calls, paths))| {
+            // `core::…` when a crate printed it so: the defining path, not a re-export.
+            let path = paths.iter().next().copied().unwrap_or_default();
+            (path.to_string(), crates.len() as u64, calls)
+        })
         .collect();
     called.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     called.truncate(TOP);
@@ -179,6 +194,16 @@ fn percent(n: u64, of: u64) -> f64 {
     (n as f64 * 10000.0 / of as f64).round() / 100.0
 }
 
+/// An op of code the crate's authors wrote: not in a compiler-generated block, not out of
+/// another crate's macro (`format_args!`'s calls of `Arguments::new` are std's business).
+fn is_own_code(c: &CrateGraph, op: &UnsafeOp) -> bool {
+    op.context.kind != ContextKind::GeneratedBlock
+        && op
+            .from_macro
+            .as_ref()
+            .is_none_or(|m| m.krate.as_deref() == Some(c.krate.name.as_str()))
+}
+
 /// `unsafe {}` blocks written in the crate's source or by its own macros.
 fn own_blocks(c: &CrateGraph) -> usize {
     c.unsafe_blocks
@@ -193,15 +218,22 @@ fn own_blocks(c: &CrateGraph) -> usize {
 
 fn uses_unsafe(c: &CrateGraph) -> bool {
     own_blocks(c) > 0
-        || c.declarations.iter().any(|d| {
-            matches!(
-                d.kind,
-                DeclarationKind::UnsafeFn
-                    | DeclarationKind::UnsafeTrait
-                    | DeclarationKind::UnsafeImpl
-                    | DeclarationKind::ExternBlock
-            )
+        || c.declarations.iter().any(|d| match d.kind {
+            DeclarationKind::UnsafeImpl => !is_derived_trivial_clone(d),
+            DeclarationKind::UnsafeFn
+            | DeclarationKind::UnsafeTrait
+            | DeclarationKind::ExternBlock => true,
+            _ => false,
         })
+}
+
+/// `#[derive(Clone)]` on the pinned nightly also emits `unsafe impl TrivialClone` (an unstable
+/// trait no published crate can name itself): compiler-written, not the crate's unsafe code.
+fn is_derived_trivial_clone(d: &Declaration) -> bool {
+    matches!(
+        d.detail.as_deref(),
+        Some("core::clone::TrivialClone" | "std::clone::TrivialClone")
+    )
 }
 
 /// Calls whose target the types determine; the others only have candidates.
@@ -327,7 +359,16 @@ mod tests {
                                "ops": 0, "macro": {"name": "m!", "krate": "other",
                                                    "call_site": span()}}]
         }));
-        let lone = crate_graph(serde_json::json!({"crate": name("lone")}));
+        // derive(Clone)'s `unsafe impl TrivialClone` and std's format_args! are not the
+        // crate's unsafe code.
+        let lone = crate_graph(serde_json::json!({
+            "crate": name("lone"),
+            "declarations": [{"kind": "unsafe_impl", "path": "<lone::A as core::clone::TrivialClone>",
+                              "span": span(), "detail": "core::clone::TrivialClone"}],
+            "unsafe_ops": [{"function": "lone:f", "kind": "call_unsafe_fn", "span": span(),
+                            "context": {"kind": "generated_block"},
+                            "callee": {"id": "std:new", "path": "core::fmt::Arguments::new"}}]
+        }));
         let graph = painter_linker::link_graphs(vec![sys, wrap, app, lone]);
         let results = [
             result("sys@1.0.0", Status::Ok),
@@ -348,7 +389,7 @@ mod tests {
             }
         );
         assert_eq!(s.user_unsafe_blocks.crates, 1);
-        assert_eq!(s.unsafe_ops.crates, 1);
+        assert_eq!(s.unsafe_ops.crates, 2);
         // wrap calls sys directly; app only through wrap.
         assert_eq!(s.calls_unsafe_crate.crates, 1);
         // sys itself, wrap and app reach the foreign call.
@@ -359,7 +400,7 @@ mod tests {
                 percent: 75.0
             }
         );
-        assert_eq!(s.ops_by_kind["call_unsafe_fn"], 1);
+        assert_eq!(s.ops_by_kind["call_unsafe_fn"], 2);
         assert_eq!(s.top_by_ffi_imports, [("sys@1.0.0".to_string(), 1)]);
         assert_eq!(
             s.most_called_unsafe_fns,
