@@ -168,8 +168,13 @@ pub fn compute(graph: &LinkedGraph, results: &[CrateResult]) -> EcosystemStats {
     let mut called: Vec<(String, u64, u64)> = unsafe_fns
         .into_iter()
         .map(|(_, (crates, calls, paths))| {
-            // `core::…` when a crate printed it so: the defining path, not a re-export.
-            let path = paths.iter().next().copied().unwrap_or_default();
+            // The shortest of its spellings: `core::ptr::read`, not what a `no_std` crate's
+            // private `alloc` re-export makes of `Box::from_raw` (`bytes::alloc::boxed::…`).
+            let path = paths
+                .iter()
+                .min_by_key(|p| (p.len(), **p))
+                .copied()
+                .unwrap_or_default();
             (path.to_string(), crates.len() as u64, calls)
         })
         .collect();
