@@ -1,5 +1,5 @@
 //! The subcommands that work on graph files only (`link`, `stats`, `export`; `path` is in
-//! path_cmd.rs), and the declared one that is not implemented yet (`ecosystem`).
+//! path_cmd.rs; `ecosystem` has its own module).
 
 use std::io::Write;
 use std::path::Path;
@@ -175,9 +175,4 @@ fn format_name(format: ExportFormat) -> &'static str {
         ExportFormat::Sqlite => "sqlite",
         ExportFormat::Sarif => "sarif",
     }
-}
-
-/// A subcommand that DESIGN.md §5 promises but that does not exist yet.
-pub fn not_implemented(name: &str, issue: u32) -> Result<ExitCode> {
-    bail!("`cargo painter {name}` is not implemented yet (tracked in issue #{issue})")
 }

@@ -13,6 +13,7 @@ mod collect;
 mod commands;
 mod configurations;
 mod driver;
+mod ecosystem;
 mod ffi_report;
 mod messages;
 mod path_cmd;
@@ -72,7 +73,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => commands::stats_command(args),
         Some(Command::Path(args)) => path_cmd::path_command(args),
         Some(Command::Export(args)) => commands::export_command(args),
-        Some(Command::Ecosystem(_)) => commands::not_implemented("ecosystem", 6),
+        Some(Command::Ecosystem(args)) => ecosystem::run(args),
     }
 }
 
