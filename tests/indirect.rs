@@ -96,3 +96,70 @@ fn address_taken_vtables_and_impl_links() {
             .any(|cb| cb.callback_path == "indirect::cb")
     );
 }
+
+/// A trait method named on a concrete type and reified (or put behind `dyn Fn`) is the impl's
+/// method; the `dyn` type of a coercion and the trait arguments of an impl are recorded, so
+/// candidates can tell `dyn Fn(u32)` from `dyn Fn(&str)` and `Meter<u32>` from `Meter<u64>`.
+#[test]
+fn reified_trait_methods_name_the_impl() {
+    let graph = painter_tests::analyse_source(
+        "reify",
+        r#"
+pub trait Animal { fn speak(&self) -> u32; fn quiet(&self) -> u32 { 0 } }
+pub trait Meter<U> { fn measure(&self) -> U; }
+pub struct Dog;
+impl Animal for Dog { fn speak(&self) -> u32 { 1 } }
+impl Meter<u32> for Dog { fn measure(&self) -> u32 { 2 } }
+impl Meter<u64> for Dog { fn measure(&self) -> u64 { 3 } }
+pub fn f(d: &Dog) -> u32 {
+    let by_trait: fn(&Dog) -> u32 = Animal::speak;
+    let default: fn(&Dog) -> u32 = <Dog as Animal>::quiet;
+    let boxed: &dyn Fn(&Dog) -> u32 = &Animal::speak;
+    let m: &dyn Meter<u32> = d;
+    by_trait(d) + default(d) + boxed(d) + m.measure()
+}
+"#,
+    );
+    let targets: Vec<(AddressTakenKind, &str)> = graph
+        .address_taken
+        .iter()
+        .filter_map(|a| Some((a.kind, a.target_path.as_deref()?)))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (
+                AddressTakenKind::FnPtr,
+                "<reify::Dog as reify::Animal>::speak"
+            ),
+            // Not overridden: the default body is what the pointer calls.
+            (AddressTakenKind::FnPtr, "reify::Animal::quiet"),
+            (
+                AddressTakenKind::Vtable,
+                "<reify::Dog as reify::Animal>::speak"
+            ),
+        ]
+    );
+    let dyn_tys: Vec<&str> = graph
+        .address_taken
+        .iter()
+        .filter_map(|a| a.dyn_ty.as_deref())
+        .collect();
+    assert_eq!(
+        dyn_tys,
+        [
+            "dyn for<'a> std::ops::Fn(&'a reify::Dog) -> u32",
+            "dyn reify::Meter<u32>"
+        ]
+    );
+    let mut impl_traits: Vec<&str> = graph
+        .functions
+        .iter()
+        .filter_map(|f| f.impl_trait.as_deref())
+        .collect();
+    impl_traits.sort();
+    assert_eq!(
+        impl_traits,
+        ["reify::Animal", "reify::Meter<u32>", "reify::Meter<u64>"]
+    );
+}

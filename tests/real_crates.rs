@@ -136,4 +136,67 @@ fn real_dependency_tree() {
         stdout.contains("memchr@") && stdout.contains("total"),
         "summary table: {stdout}"
     );
+
+    // Every call resolved into another crate lands on a function node of that crate.
+    let nodes: std::collections::HashMap<&str, &str> = graph
+        .crates
+        .iter()
+        .flat_map(|(key, k)| {
+            k.functions
+                .iter()
+                .map(move |f| (f.id.as_str(), key.as_str()))
+        })
+        .collect();
+    let mut cross = 0;
+    for (key, krate) in &graph.crates {
+        for call in &krate.calls {
+            if let Some(target) = call.target_crate.as_deref().filter(|t| t != key) {
+                cross += 1;
+                let callee = call.callee.as_deref().unwrap();
+                assert_eq!(nodes.get(callee), Some(&target), "{key}: {call:?}");
+            }
+        }
+    }
+    assert!(cross > 500, "{cross} cross-crate calls");
+
+    paths_into_dependencies(&out.join("graph.json"));
+}
+
+/// `cargo painter path` on the real tree: from the binary's `main` to a raw-pointer
+/// dereference inside a dependency (regex's pool, smallvec, …), and to libc's C `getpid`.
+fn paths_into_dependencies(graph: &std::path::Path) {
+    let path = |to: &str| {
+        let output = std::process::Command::new(&painter_tests::binaries().cargo_painter)
+            .args(["painter", "path"])
+            .arg(graph)
+            .args([
+                "--from",
+                "real_crates::main",
+                "--to",
+                to,
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_success(&output);
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let deref = path("unsafe:deref_raw_pointer");
+    let first = &deref["paths"][0];
+    let steps = first["steps"].as_array().unwrap();
+    assert!(steps.len() >= 2, "{first}");
+    // The chain leaves the workspace crate and ends in a dependency's body with the deref.
+    let end_crate = steps.last().unwrap()["callee"]["crate"].as_str().unwrap();
+    assert!(!end_crate.starts_with("real-crates@"), "{first}");
+    let ops = first["unsafe_ops"].as_array().unwrap();
+    assert!(ops.iter().all(|op| op["kind"] == "deref_raw_pointer") && !ops.is_empty());
+    for step in steps {
+        assert!(step["span"]["line"].as_u64().unwrap() > 0, "{step}");
+    }
+    let ffi = path("ffi");
+    let first = &ffi["paths"][0]["steps"];
+    assert_eq!(first[0]["kind"], "ffi");
+    assert_eq!(first[0]["callee"]["path"], "libc::unix::getpid");
+    assert_eq!(first[0]["callee"]["foreign"], true);
 }

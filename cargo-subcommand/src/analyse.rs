@@ -9,14 +9,15 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use painter_linker::{link_graphs, load_inputs, write_graph};
-use painter_schema::{CrateGraph, DriverConfig};
+use painter_linker::{link_graphs, link_graphs_with, load_inputs, write_graph};
+use painter_schema::{Configuration, CrateGraph, DriverConfig};
 
 use crate::{
     artifact,
     cargo_check::{self, CheckInputs},
-    cli::AnalyseArgs,
+    cli::{AnalyseArgs, CargoFlags},
     collect::{self, Collected},
+    configurations::{self, ConfigSpec},
     driver, messages,
     preload::{self, FileId, Preloader},
     report,
@@ -33,20 +34,42 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let crates_dir = out.join("crates");
     let graph_file = out.join("graph.json");
 
+    configurations::check_unique(&args.configurations)?;
     let preloader = Preloader::start();
-    let cargo = phase_cargo_check(&toolchain, &driver, &ws, args, &preloader)?;
-    let preloaded = preloader.finish();
-    if !cargo.status.success() {
-        // Cargo has shown the compile errors; its exit code is ours. Nothing is linked and
-        // the previous results stay as they were.
-        return Ok(ExitCode::from(
-            cargo.status.code().unwrap_or(101).clamp(1, 255) as u8,
-        ));
+    let mut builds = Vec::new();
+    for configuration in configurations(args) {
+        let flags = configuration.map_or_else(|| args.cargo.clone(), |c| c.apply(&args.cargo));
+        if let Some(c) = configuration {
+            eprintln!("     Painter configuration `{}`", c.name);
+        }
+        let cargo = phase_cargo_check(&toolchain, &driver, &ws, args, &flags, &preloader)?;
+        if !cargo.status.success() {
+            // Cargo has shown the compile errors; its exit code is ours. Nothing is linked
+            // and the previous results stay as they were.
+            if let Some(c) = configuration {
+                crate::warning(format_args!("configuration `{}` does not build", c.name));
+            }
+            return Ok(ExitCode::from(
+                cargo.status.code().unwrap_or(101).clamp(1, 255) as u8,
+            ));
+        }
+        builds.push((configuration, cargo.artifacts));
     }
-    let collected = phase_collect(&cargo.artifacts, &ws, &crates_dir)?;
-    let summary = phase_link(&collected, &graph_file, preloaded)?;
+    let mut preloaded = preloader.finish();
+    let mut collected = phase_collect(&builds, &ws, &crates_dir, &mut preloaded)?;
+    let known: Vec<Configuration> = args.configurations.iter().map(|c| c.describe()).collect();
+    let summary = phase_link(&mut collected, &graph_file, preloaded, &known)?;
     report::report(&summary, &collected, &crates_dir, &graph_file);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The builds of this run: one per `--configuration`, or one unnamed.
+fn configurations(args: &AnalyseArgs) -> Vec<Option<&ConfigSpec>> {
+    if args.configurations.is_empty() {
+        vec![None]
+    } else {
+        args.configurations.iter().map(Some).collect()
+    }
 }
 
 /// Phase 1: the pinned nightly with rustc-dev.
@@ -59,12 +82,14 @@ fn phase_driver() -> Result<PathBuf> {
     driver::locate()
 }
 
-/// Phase 3: `cargo check` through the driver, reading cargo's messages as it goes.
+/// Phase 3: `cargo check` through the driver, reading cargo's messages as it goes. `flags`
+/// are the user's cargo flags with those of the configuration being built.
 fn phase_cargo_check(
     toolchain: &Toolchain,
     driver: &Path,
     ws: &Workspace,
     args: &AnalyseArgs,
+    flags: &CargoFlags,
     preloader: &Preloader,
 ) -> Result<messages::CargoRun> {
     let config = driver_config(args);
@@ -72,7 +97,7 @@ fn phase_cargo_check(
     let cmd = cargo_check::check_command(&CheckInputs {
         toolchain,
         driver,
-        flags: &args.cargo,
+        flags,
         target_dir: &ws.painter_target_dir(),
         override_build_dir: ws.separate_build_dir,
         config: &config,
@@ -99,20 +124,30 @@ pub fn driver_config(args: &AnalyseArgs) -> DriverConfig {
 
 /// Phase 4: the driver's per-crate files, refreshed into `<out>/crates/`.
 fn phase_collect(
-    artifacts: &[cargo_metadata::Artifact],
+    builds: &[(Option<&ConfigSpec>, Vec<cargo_metadata::Artifact>)],
     ws: &Workspace,
     crates_dir: &Path,
+    preloaded: &mut HashMap<FileId, CrateGraph>,
 ) -> Result<Collected> {
-    collect::collect(artifacts, ws, crates_dir)
+    let builds: Vec<collect::Build<'_>> = builds
+        .iter()
+        .map(|(c, artifacts)| collect::Build {
+            configuration: c.map(|c| c.name.as_str()),
+            artifacts,
+        })
+        .collect();
+    let mut take = |file: &Path| preload::file_id(file).and_then(|id| preloaded.remove(&id));
+    collect::collect(&builds, ws, crates_dir, &mut take)
 }
 
 /// Phase 5: link them into `<out>/graph.json`, unless nothing changed since the last run.
 /// Unreadable files are reported and left out: one bad file must not cost the user the rest
 /// of the analysis.
 fn phase_link(
-    collected: &Collected,
+    collected: &mut Collected,
     graph_file: &Path,
     mut preloaded: HashMap<FileId, CrateGraph>,
+    configurations: &[Configuration],
 ) -> Result<Summary> {
     if let Some(summary) = summary::lookup(&collected.files, graph_file) {
         log::debug!("inputs unchanged: {} is up to date", graph_file.display());
@@ -122,10 +157,15 @@ fn phase_link(
     let (graph, complete) = if collected.files.is_empty() {
         (link_graphs(Vec::new()), true)
     } else {
+        let mut stamped: HashMap<PathBuf, CrateGraph> =
+            std::mem::take(&mut collected.stamped).into_iter().collect();
         let mut crates = Vec::with_capacity(collected.files.len());
         let mut rest = Vec::new();
         for file in &collected.files {
-            match preload::file_id(file).and_then(|id| preloaded.remove(&id)) {
+            let parsed = stamped
+                .remove(file)
+                .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)));
+            match parsed {
                 Some(graph) => crates.push(graph),
                 None => rest.push(file.clone()),
             }
@@ -141,7 +181,10 @@ fn phase_link(
         for (_, error) in &loaded.skipped {
             crate::warning(format_args!("left out of the graph: {error}"));
         }
-        (link_graphs(crates), loaded.skipped.is_empty())
+        (
+            link_graphs_with(crates, configurations),
+            loaded.skipped.is_empty(),
+        )
     };
     summary::invalidate(graph_file);
     write_graph(&graph, graph_file).context("cannot write the linked graph")?;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use painter_schema::Emit;
 
+use crate::configurations::ConfigSpec;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo painter",
@@ -51,13 +53,22 @@ pub struct AnalyseArgs {
     /// Also report these facts as compiler notes at their spans
     #[arg(long, value_name = "FACTS", value_delimiter = ',')]
     pub emit: Vec<EmitArg>,
+    /// Analyse in several configurations and merge them, each fact tagged with where it holds:
+    /// NAME=FLAGS (FLAGS: --features/-F, --all-features, --no-default-features, --target), or
+    /// one of default, all-features, no-default-features. Repeatable
+    #[arg(
+        long = "configuration",
+        value_name = "NAME=FLAGS",
+        value_parser = crate::configurations::parse
+    )]
+    pub configurations: Vec<ConfigSpec>,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,
 }
 
 /// Cargo's own flags, passed to `cargo check` unchanged (see `cargo_check::cargo_args`).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct CargoFlags {
     /// Path to Cargo.toml
     #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
@@ -188,6 +199,32 @@ pub struct LinkArgs {
     /// Link the readable inputs and list the others instead of stopping at the first bad one
     #[arg(long)]
     pub keep_going: bool,
+    #[command(flatten)]
+    pub prune: PruneArgs,
+}
+
+/// Pruning options shared by `link` and `export` (painter_linker::prune).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Pruning")]
+pub struct PruneArgs {
+    /// Fold the internals of std/core/alloc (when analysed) into their public entry points
+    #[arg(long)]
+    pub collapse_std: bool,
+    /// Keep only what these functions reach (path, path pattern or id; repeatable)
+    #[arg(long = "root", value_name = "PATTERN")]
+    pub roots: Vec<String>,
+    /// Keep only what the public functions of this crate reach (name, package or key; repeatable)
+    #[arg(long = "root-public-api", value_name = "CRATE")]
+    pub root_public_api: Vec<String>,
+    /// Keep only what the `main` functions of binaries and workspace crates reach
+    #[arg(long)]
+    pub root_main: bool,
+    /// With roots: keep only functions at most N calls from a root
+    #[arg(long, value_name = "N")]
+    pub root_depth: Option<u32>,
+    /// Drop candidate edges (possible targets of dyn, fn-pointer and generic calls)
+    #[arg(long)]
+    pub drop_candidates: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,24 +244,64 @@ pub enum StatsFormat {
 
 #[derive(Debug, Args)]
 pub struct PathArgs {
+    /// A linked graph (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
-    /// Start functions (a path pattern)
+    /// Start functions: an exact path, else every path containing PATTERN, or an id
     #[arg(long, value_name = "PATTERN")]
     pub from: String,
-    /// `unsafe`, `ffi` or a path pattern
+    /// `unsafe` (a body with unsafe ops), `ffi` (a foreign function) or a path pattern
     #[arg(long, value_name = "unsafe|ffi|PATTERN")]
     pub to: String,
+    /// Also follow candidate edges (possible targets of dyn, fn-pointer and generic calls)
+    #[arg(long)]
+    pub candidates: bool,
+    /// Print at most N paths
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_paths: usize,
+    /// Only paths of at most N calls
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub max_depth: u32,
+    #[arg(long, value_enum, default_value_t = PathFormat::Text)]
+    pub format: PathFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// A linked graph (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// Output file (a directory for neo4j)
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
+    /// dot: draw only these functions and what they reach (see --to, --max-depth)
+    #[arg(long, value_name = "PATTERN")]
+    pub from: Option<String>,
+    /// dot: draw only the call paths from --from to `unsafe`, `ffi` or matching functions
+    #[arg(long, value_name = "unsafe|ffi|PATTERN", requires = "from")]
+    pub to: Option<String>,
+    /// dot: at most N paths [default: 10]
+    #[arg(long, value_name = "N")]
+    pub max_paths: Option<usize>,
+    /// dot: paths of at most N calls [default: 12], or N calls around --from without --to [default: 2]
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// graphml, dot, neo4j, sqlite: include candidate edges (marked as such)
+    #[arg(long)]
+    pub candidates: bool,
+    /// sarif: make locations relative to DIR [default: the directory holding every workspace crate]
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
+    #[command(flatten)]
+    pub prune: PruneArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,20 +314,50 @@ pub enum ExportFormat {
     Sarif,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "The list has one crate per line: `name` (the latest version), \
+                        `name@1.2.3`, then optional `features=a,b`, `no-default-features`, \
+                        `all-features`, or `path=DIR` for a local crate; `#` starts a comment. \
+                        See docs/ecosystem.md."
+)]
 pub struct EcosystemArgs {
     /// File listing the crates to analyse
     #[arg(long, value_name = "FILE")]
     pub crates: PathBuf,
-    /// Output directory
+    /// Output directory: results/, logs/, crates/, graph.json, report.md, report.json
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Crates analysed in parallel
+    /// Crates analysed in parallel [default: 1]
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Analyse only shard K of N (1-based)
+    /// Analyse only shard K of N (1-based); `cargo painter link` merges the shards' crates/
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+    /// Analyse again the crates whose earlier result is not `ok`
+    #[arg(long)]
+    pub retry_failed: bool,
+    /// Run the crates' build scripts and proc-macros WITHOUT the sandbox (no network
+    /// isolation, full access to your files): only for trusted lists or machines without
+    /// bubblewrap
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// Wall-time limit per crate, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub timeout: u64,
+    /// Address-space limit per build process (RLIMIT_AS), in MiB; 0 for none
+    #[arg(long, value_name = "MIB", default_value_t = 8192)]
+    pub memory_limit: u64,
+    /// Resolve and fetch only from what the cargo home already holds
+    #[arg(long)]
+    pub offline: bool,
+    /// Only resolve and download the crates (e.g. on a machine with network, before an
+    /// --offline run); nothing is built and no results are written
+    #[arg(long)]
+    pub fetch_only: bool,
+    /// Private CARGO_HOME for the fetched registry [default: <out>/work/cargo-home]
+    #[arg(long, value_name = "DIR")]
+    pub cargo_home: Option<PathBuf>,
 }
 
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
@@ -316,6 +423,80 @@ mod tests {
         };
         assert_eq!(eco.shard, Some((2, 8)));
         assert!(parse_shard("0/3").is_err() && parse_shard("4/3").is_err());
+    }
+
+    #[test]
+    fn path_export_and_pruning_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "path",
+            "g.json",
+            "--from",
+            "a::main",
+            "--to",
+            "ffi",
+            "--candidates",
+            "--max-paths",
+            "3",
+        ]);
+        let Some(Command::Path(path)) = cli.command else {
+            panic!()
+        };
+        assert!(path.candidates);
+        assert_eq!((path.max_paths, path.max_depth), (3, 12));
+        assert_eq!(path.format, PathFormat::Text);
+        let cli = parse(&[
+            "cargo-painter",
+            "link",
+            "crates",
+            "-o",
+            "g.json",
+            "--root",
+            "a::f",
+            "--root",
+            "b::g",
+            "--root-depth",
+            "4",
+            "--collapse-std",
+            "--drop-candidates",
+        ]);
+        let Some(Command::Link(link)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(link.prune.roots, ["a::f", "b::g"]);
+        assert_eq!(link.prune.root_depth, Some(4));
+        assert!(link.prune.collapse_std && link.prune.drop_candidates);
+        let cli = parse(&[
+            "cargo-painter",
+            "export",
+            "g.json",
+            "--format",
+            "dot",
+            "-o",
+            "x.dot",
+            "--from",
+            "m",
+            "--to",
+            "unsafe",
+        ]);
+        let Some(Command::Export(export)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(export.format, ExportFormat::Dot);
+        assert_eq!(export.to.as_deref(), Some("unsafe"));
+        // --to needs --from.
+        let args = [
+            "cargo-painter",
+            "export",
+            "g",
+            "--format",
+            "dot",
+            "-o",
+            "x",
+            "--to",
+            "ffi",
+        ];
+        assert!(Cli::try_parse_from(args).is_err());
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! Phase 4 (`collect`): find the graph file the driver wrote for every unit cargo reported,
-//! and make `<out>/crates/` hold exactly this build's files (one per unit, no stale ones).
+//! and make `<out>/crates/` hold exactly this run's files (one per unit, no stale ones), each
+//! naming the configurations that built it in a multi-configuration run.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     fs, io,
     path::{Path, PathBuf},
 };
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Artifact, TargetKind};
+use painter_schema::{CrateGraph, GraphFile, read_graph_file};
 
 use crate::{artifact, workspace::Workspace};
 
@@ -18,11 +20,95 @@ pub struct Collected {
     pub files: Vec<PathBuf>,
     /// Units without a graph file: `(description, expected path)`.
     pub missing: Vec<(String, PathBuf)>,
+    /// In a multi-configuration run: the graphs written to `files`, already parsed, with their
+    /// configurations set. Files that could not be parsed are not here.
+    pub stamped: Vec<(PathBuf, CrateGraph)>,
 }
 
-pub fn collect(artifacts: &[Artifact], ws: &Workspace, crates_dir: &Path) -> Result<Collected> {
-    let mut wanted: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut missing = Vec::new();
+/// The units one `cargo check` reported, and the configuration it built (`None` in a run of
+/// one unnamed configuration).
+pub struct Build<'a> {
+    pub configuration: Option<&'a str>,
+    pub artifacts: &'a [Artifact],
+}
+
+/// A unit's file in `crates/`: where the driver wrote it and the configurations that built it.
+struct Wanted {
+    source: PathBuf,
+    configurations: BTreeSet<String>,
+}
+
+/// Make `crates_dir` hold exactly the files of `builds`. In a run of one unnamed configuration
+/// they are hard links to the driver's files; otherwise copies that name their configurations
+/// (`take_parsed` hands over graphs parsed during the build, so most are not parsed again).
+pub fn collect(
+    builds: &[Build<'_>],
+    ws: &Workspace,
+    crates_dir: &Path,
+    take_parsed: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+) -> Result<Collected> {
+    let mut wanted: BTreeMap<String, Wanted> = BTreeMap::new();
+    let mut missing = BTreeMap::new();
+    for build in builds {
+        for (name, source) in plan(build.artifacts, ws, &mut missing) {
+            let entry = wanted.entry(name.clone()).or_insert_with(|| Wanted {
+                source: source.clone(),
+                configurations: BTreeSet::new(),
+            });
+            if entry.source != source {
+                crate::warning(format_args!(
+                    "two units would be {name}; kept only one ({})",
+                    entry.source.display()
+                ));
+            }
+            entry
+                .configurations
+                .extend(build.configuration.map(String::from));
+        }
+    }
+    // A run killed while placing a file (here) or writing `graph.json` (in the parent, `<out>`)
+    // left its temp file behind.
+    for dir in std::iter::once(crates_dir).chain(crates_dir.parent()) {
+        if let Err(e) = crate::leftovers::remove_dead_temps(dir) {
+            crate::warning(format_args!("cannot clean up {}: {e}", dir.display()));
+        }
+    }
+    let configured = builds.iter().any(|b| b.configuration.is_some());
+    let mut stamped = Vec::new();
+    let files = refresh_dir(crates_dir, &wanted, |wanted, dest| {
+        if !configured {
+            return place(&wanted.source, dest);
+        }
+        let parsed =
+            take_parsed(&wanted.source).or_else(|| match read_graph_file(&wanted.source) {
+                Ok(GraphFile::Crate(graph)) => Some(*graph),
+                _ => None,
+            });
+        // A file that does not parse is placed as it is: the link step names it.
+        let Some(mut graph) = parsed else {
+            return place(&wanted.source, dest);
+        };
+        graph.krate.configurations = wanted.configurations.iter().cloned().collect();
+        write_json(&graph, dest)?;
+        stamped.push((dest.to_path_buf(), graph));
+        Ok(())
+    })
+    .with_context(|| format!("cannot update {}", crates_dir.display()))?;
+    Ok(Collected {
+        files,
+        missing: missing.into_iter().collect(),
+        stamped,
+    })
+}
+
+/// The file name in `crates/` and the driver's file of every unit in `artifacts`; units whose
+/// file is missing go to `missing`.
+fn plan(
+    artifacts: &[Artifact],
+    ws: &Workspace,
+    missing: &mut BTreeMap<String, PathBuf>,
+) -> Vec<(String, PathBuf)> {
+    let mut units = Vec::new();
     for a in artifacts {
         let (package, version) = ws
             .package_name_version(&a.package_id)
@@ -37,27 +123,13 @@ pub fn collect(artifacts: &[Artifact], ws: &Workspace, crates_dir: &Path) -> Res
             continue;
         };
         if !unit.painter_file.is_file() {
-            missing.push((describe(), unit.painter_file));
+            missing.insert(describe(), unit.painter_file);
             continue;
         }
         let name = artifact::crate_file_name(&package, &version, &unit.hash);
-        if let Some(previous) = wanted.insert(name.clone(), unit.painter_file) {
-            crate::warning(format_args!(
-                "two units would be {name}; kept only one ({})",
-                previous.display()
-            ));
-        }
+        units.push((name, unit.painter_file));
     }
-    // A run killed while placing a file (here) or writing `graph.json` (in the parent, `<out>`)
-    // left its temp file behind.
-    for dir in std::iter::once(crates_dir).chain(crates_dir.parent()) {
-        if let Err(e) = crate::leftovers::remove_dead_temps(dir) {
-            crate::warning(format_args!("cannot clean up {}: {e}", dir.display()));
-        }
-    }
-    let files = refresh_dir(crates_dir, &wanted)
-        .with_context(|| format!("cannot update {}", crates_dir.display()))?;
-    Ok(Collected { files, missing })
+    units
 }
 
 /// `` `regex` v1.13.2 (lib) ``, `` `app` v0.1.0 (bin "app") ``, `` `app` v0.1.0 (build script) ``.
@@ -70,16 +142,19 @@ fn describe(package: &str, version: &str, a: &Artifact) -> String {
     format!("`{package}` v{version} ({target})")
 }
 
-/// Put `wanted` (file name → source) into `dir` and delete every other `*.json` there.
-/// Each file appears at once and whole (temp + rename), as a hard link where possible: the
-/// driver replaces its files by rename, never in place, so a link is a snapshot like a copy.
-fn refresh_dir(dir: &Path, wanted: &BTreeMap<String, PathBuf>) -> io::Result<Vec<PathBuf>> {
+/// Put `wanted` (file name → source) into `dir` with `put` (unless it is there already) and
+/// delete every other `*.json` there.
+fn refresh_dir(
+    dir: &Path,
+    wanted: &BTreeMap<String, Wanted>,
+    mut put: impl FnMut(&Wanted, &Path) -> io::Result<()>,
+) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut files = Vec::with_capacity(wanted.len());
-    for (name, source) in wanted {
+    for (name, w) in wanted {
         let dest = dir.join(name);
-        if !same_file(source, &dest) {
-            place(source, &dest)?;
+        if !same_file(&w.source, &dest) {
+            put(w, &dest)?;
         }
         files.push(dest);
     }
@@ -97,6 +172,9 @@ fn refresh_dir(dir: &Path, wanted: &BTreeMap<String, PathBuf>) -> io::Result<Vec
     Ok(files)
 }
 
+/// `source` at `dest`, appearing at once and whole (temp + rename), as a hard link where
+/// possible: the driver replaces its files by rename, never in place, so a link is a snapshot
+/// like a copy.
 fn place(source: &Path, dest: &Path) -> io::Result<()> {
     let name = dest.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
@@ -104,6 +182,17 @@ fn place(source: &Path, dest: &Path) -> io::Result<()> {
     if fs::hard_link(source, &tmp).is_err() {
         fs::copy(source, &tmp)?;
     }
+    fs::rename(&tmp, dest).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+/// `graph` written to `dest` atomically (temp + rename).
+fn write_json(graph: &CrateGraph, dest: &Path) -> io::Result<()> {
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let bytes = serde_json::to_vec(graph).map_err(io::Error::other)?;
+    fs::write(&tmp, bytes)?;
     fs::rename(&tmp, dest).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
@@ -168,7 +257,11 @@ mod tests {
             ),
         ];
         let ws = Workspace::for_tests(tmp.path());
-        let collected = collect(&artifacts, &ws, &crates).unwrap();
+        let build = [Build {
+            configuration: None,
+            artifacts: &artifacts,
+        }];
+        let collected = collect(&build, &ws, &crates, &mut |_| None).unwrap();
         assert_eq!(
             collected.files,
             [crates.join("regex-1.13.2-00112233aabbccdd.json")]
@@ -187,7 +280,7 @@ mod tests {
         assert!(crates.join("README").exists());
 
         // A second run with nothing new changes nothing.
-        let again = collect(&artifacts, &ws, &crates).unwrap();
+        let again = collect(&build, &ws, &crates, &mut |_| None).unwrap();
         assert_eq!(again.files, collected.files);
     }
 }

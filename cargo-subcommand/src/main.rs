@@ -11,10 +11,13 @@ mod cargo_check;
 mod cli;
 mod collect;
 mod commands;
+mod configurations;
 mod driver;
+mod ecosystem;
 mod ffi_report;
 mod leftovers;
 mod messages;
+mod path_cmd;
 mod preload;
 mod report;
 mod rustflags;
@@ -69,9 +72,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         None => analyse::run(&cli.analyse),
         Some(Command::Link(args)) => commands::link_command(args),
         Some(Command::Stats(args)) => commands::stats_command(args),
-        Some(Command::Path(_)) => commands::not_implemented("path", 5),
-        Some(Command::Export(_)) => commands::not_implemented("export", 5),
-        Some(Command::Ecosystem(_)) => commands::not_implemented("ecosystem", 6),
+        Some(Command::Path(args)) => path_cmd::path_command(args),
+        Some(Command::Export(args)) => commands::export_command(args),
+        Some(Command::Ecosystem(args)) => ecosystem::run(args),
     }
 }
 

@@ -29,6 +29,14 @@ fn print_table(
     let mut out = std::io::stdout().lock();
     write!(out, "{}", summary.table)?;
     writeln!(out)?;
+    if !summary.configurations.is_empty() {
+        write!(
+            out,
+            "{}",
+            crate::summary::render_configurations(&summary.configurations)
+        )?;
+        writeln!(out)?;
+    }
     let (dir, n) = (crates_dir.display(), collected.files.len());
     writeln!(out, "per-crate graphs: {dir} ({n} files)")?;
     writeln!(out, "linked graph:     {}", graph_file.display())

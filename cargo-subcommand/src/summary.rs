@@ -22,6 +22,77 @@ pub struct Summary {
     pub table: String,
     /// `(crate key, error)` of every crate whose analysis failed.
     pub failed: Vec<(String, String)>,
+    /// In a multi-configuration run: what each configuration holds.
+    #[serde(default)]
+    pub configurations: Vec<ConfigFigures>,
+}
+
+/// Per configuration: the crates analysed in it and the records that hold in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigFigures {
+    pub name: String,
+    pub crates: usize,
+    pub functions: usize,
+    pub unsafe_ops: usize,
+    pub calls: usize,
+    pub ffi_imports: usize,
+    /// Records that hold in this configuration only.
+    pub only_here: usize,
+}
+
+impl ConfigFigures {
+    fn of(graph: &LinkedGraph) -> Vec<ConfigFigures> {
+        graph
+            .configurations
+            .iter()
+            .map(|c| {
+                let name = c.name.as_str();
+                let holds = |tags: &[String]| tags.is_empty() || tags.iter().any(|t| t == name);
+                let only = |tags: &[String]| tags.len() == 1 && tags[0] == name;
+                let mut f = ConfigFigures {
+                    name: name.to_owned(),
+                    crates: 0,
+                    functions: 0,
+                    unsafe_ops: 0,
+                    calls: 0,
+                    ffi_imports: 0,
+                    only_here: 0,
+                };
+                for krate in graph.crates.values() {
+                    if !krate.krate.configurations.iter().any(|n| n == name) {
+                        continue;
+                    }
+                    f.crates += 1;
+                    let mut count = |tags: &[String]| {
+                        f.only_here += usize::from(only(tags));
+                        usize::from(holds(tags))
+                    };
+                    let functions: usize = krate.functions.iter().map(|r| count(&r.configs)).sum();
+                    let ops: usize = krate.unsafe_ops.iter().map(|r| count(&r.configs)).sum();
+                    let calls: usize = krate.calls.iter().map(|r| count(&r.configs)).sum();
+                    let ffi: usize = krate.ffi.imports.iter().map(|r| count(&r.configs)).sum();
+                    f.functions += functions;
+                    f.unsafe_ops += ops;
+                    f.calls += calls;
+                    f.ffi_imports += ffi;
+                }
+                f
+            })
+            .collect()
+    }
+}
+
+/// One line per configuration, under the summary table.
+pub fn render_configurations(figures: &[ConfigFigures]) -> String {
+    let mut out = String::new();
+    for f in figures {
+        out += &format!(
+            "configuration {}: {} crates, {} functions, {} unsafe ops, {} calls, {} FFI \
+             imports; {} records hold only here\n",
+            f.name, f.crates, f.functions, f.unsafe_ops, f.calls, f.ffi_imports, f.only_here
+        );
+    }
+    out
 }
 
 impl Summary {
@@ -43,6 +114,7 @@ impl Summary {
         Summary {
             table: render_table(&summary_rows(graph)),
             failed,
+            configurations: ConfigFigures::of(graph),
         }
     }
 }
@@ -144,6 +216,7 @@ mod tests {
         let summary = Summary {
             table: "t\n".into(),
             failed: vec![("k".into(), "e".into())],
+            configurations: vec![],
         };
         assert_eq!(lookup(&inputs, &graph), None);
         store(&inputs, &graph, &summary);

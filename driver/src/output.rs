@@ -63,6 +63,7 @@ fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
         .collect();
     features.sort();
     schema::CrateInfo {
+        configurations: Vec::new(),
         package: env("CARGO_PKG_NAME").unwrap_or_else(|| name.clone()),
         name,
         version: env("CARGO_PKG_VERSION").unwrap_or_else(|| "0.0.0".to_string()),

@@ -29,6 +29,7 @@ fn span(line: u32) -> Span {
 fn synthetic(i: usize) -> CrateGraph {
     let id = |krate: usize, f: usize| format!("{krate:016x}:{f:032x}");
     let info = CrateInfo {
+        configurations: Vec::new(),
         name: format!("crate_{i}"),
         package: format!("crate-{i}"),
         version: "1.0.0".into(),
@@ -44,6 +45,7 @@ fn synthetic(i: usize) -> CrateGraph {
     };
     let functions = (0..2000)
         .map(|f| Function {
+            configs: Vec::new(),
             id: id(i, f),
             path: format!("crate_{i}::module_{}::function_{f}", f % 17),
             kind: FunctionKind::Fn,
@@ -55,6 +57,7 @@ fn synthetic(i: usize) -> CrateGraph {
             unsafe_blocks: 0,
             implements: None,
             impl_self_ty: None,
+            impl_trait: None,
         })
         .collect();
     let calls = (0..8000)
@@ -65,6 +68,7 @@ fn synthetic(i: usize) -> CrateGraph {
                 _ => (i, CallKind::Static),
             };
             Call {
+                configs: Vec::new(),
                 caller: id(i, c % 2000),
                 callee: Some(id(krate, (c * 7) % 2000)),
                 callee_path: format!("some::path::to::callee_{}", c % 2000),

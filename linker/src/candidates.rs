@@ -33,6 +33,13 @@ pub const REASON_IMPL: &str = "impl of the trait method";
 pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
 pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+/// `trait_generic` call of `Fn*::call*`: a closure or fn item passed as a type argument to the
+/// function that makes the call, taking the call's arguments.
+pub const REASON_GENERIC_ARG: &str = "closure or fn passed as a type argument to this function";
+/// `trait_generic` call of `Fn*::call*` in a function that no closure or fn item is passed to
+/// directly (it reaches it through a struct field or another generic function): any closure or
+/// fn item passed as a type argument that takes the call's arguments.
+pub const REASON_ANY_GENERIC_ARG: &str = "closure or fn passed as a type argument (anywhere)";
 
 /// Compute the candidate sets of every `dyn`, `trait_generic` and `fn_ptr` call in `crates`
 /// and point each such call (`Call::candidates`) at its set. One set per distinct question,
@@ -147,9 +154,17 @@ enum Query<'a> {
         method: &'a str,
         trait_path: &'a str,
         receiver: Option<&'a str>,
+        /// The object's principal trait with its arguments (`lib::Meter<u32>`,
+        /// `std::ops::Fn(u32) -> u32`), from the call's `detail`.
+        object: Option<&'a str>,
     },
     Generic {
         method: &'a str,
+        /// The trait with its arguments, from the call's `detail` (`lib::Meter<u32>`,
+        /// `std::ops::Fn<(u32,)>`); `None` in files that do not record it.
+        trait_ref: Option<&'a str>,
+        /// For `Fn*` calls: the calling function, whose type arguments are the candidates.
+        caller: Option<&'a str>,
     },
     FnPtr {
         signature: &'a str,
@@ -163,17 +178,34 @@ impl std::fmt::Display for Query<'_> {
                 trait_path,
                 receiver: Some(receiver),
                 method,
+                object,
             } => {
+                let receiver = object.unwrap_or(receiver);
                 write!(f, "dyn {receiver}: {trait_path} method {method}")
             }
             Query::Dyn {
                 trait_path,
                 receiver: None,
                 method,
+                object,
             } => {
-                write!(f, "dyn {trait_path}: method {method}")
+                let object = object.unwrap_or(trait_path);
+                write!(f, "dyn {object}: method {method}")
             }
-            Query::Generic { method } => write!(f, "generic call of trait method {method}"),
+            Query::Generic {
+                method,
+                trait_ref,
+                caller,
+            } => {
+                write!(f, "generic call of trait method {method}")?;
+                if let Some(trait_ref) = trait_ref {
+                    write!(f, " as {trait_ref}")?;
+                }
+                match caller {
+                    Some(caller) => write!(f, " in {caller}"),
+                    None => Ok(()),
+                }
+            }
             Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
         }
     }
@@ -202,15 +234,24 @@ impl<'a> Query<'a> {
                     .as_deref()
                     .and_then(|d| TypePattern::new(d).dyn_principal())
                     .filter(|&principal| principal != trait_path);
+                let object = call.detail.as_deref().and_then(dyn_object);
                 Some(Query::Dyn {
                     method,
                     trait_path,
                     receiver,
+                    object,
                 })
             }
-            CallKind::TraitGeneric => Some(Query::Generic {
-                method: call.callee.as_deref()?,
-            }),
+            CallKind::TraitGeneric => {
+                let trait_ref = call.detail.as_deref().and_then(trait_of_ref);
+                // `Fn*` candidates depend on what is passed to the caller: one set per caller.
+                let is_fn = trait_ref.and_then(fn_trait_signature).is_some();
+                Some(Query::Generic {
+                    method: call.callee.as_deref()?,
+                    trait_ref,
+                    caller: is_fn.then_some(call.caller.as_str()),
+                })
+            }
             CallKind::FnPtr => Some(Query::FnPtr {
                 signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
             }),
@@ -242,6 +283,8 @@ struct Impl<'a> {
     krate: &'a str,
     function: &'a Function,
     self_ty: Option<TypePattern<'a>>,
+    /// The implemented trait with its arguments, when recorded.
+    trait_ref: Option<TypePattern<'a>>,
 }
 
 /// A type coerced to `dyn Trait` for one trait path.
@@ -249,6 +292,78 @@ struct Vtable<'a> {
     /// Key of the trait's crate, when linked.
     trait_crate: Option<&'a str>,
     self_ty: TypePattern<'a>,
+    /// The `dyn` type's principal with its arguments, when recorded.
+    object: Option<TypePattern<'a>>,
+}
+
+/// A closure or fn item put behind `dyn Fn*` (or another `dyn`), and the object type.
+struct DynBody<'a> {
+    target: Target<'a>,
+    object: Option<TypePattern<'a>>,
+}
+
+/// Whether a record made for object `recorded` can be reached through a `dyn` of `asked`;
+/// unknown on either side (files without the field): yes.
+fn object_fits(recorded: Option<&TypePattern<'_>>, asked: Option<&TypePattern<'_>>) -> bool {
+    match (recorded, asked) {
+        (Some(recorded), Some(asked)) => recorded.matches(asked),
+        _ => true,
+    }
+}
+
+/// The trait of a printed trait reference: `<F as std::ops::Fn<(u32,)>>` →
+/// `std::ops::Fn<(u32,)>`. (Older files hold only the self type there: `None`.)
+pub(crate) fn trait_of_ref(trait_ref: &str) -> Option<&str> {
+    let inner = trait_ref.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let mut depth = 0i32;
+    let mut previous = ' ';
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' if previous == '-' => {}
+            '>' | ')' | ']' => depth -= 1,
+            ' ' if depth == 0 && inner[i..].starts_with(" as ") => {
+                return Some(inner[i + 4..].trim());
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
+/// For a trait reference of `Fn`, `FnMut` or `FnOnce` (`std::ops::Fn<(u32, &str)>`), the
+/// signature of the functions it can call, its output unknown: `fn(u32, &str) -> _`.
+pub(crate) fn fn_trait_signature(trait_ref: &str) -> Option<String> {
+    let (path, args) = trait_ref.split_once('<')?;
+    let name = path.rsplit("::").next()?;
+    if !matches!(name, "Fn" | "FnMut" | "FnOnce") {
+        return None;
+    }
+    let tuple = args.strip_suffix('>')?.trim();
+    let inputs = tuple.strip_prefix('(')?.strip_suffix(')')?.trim();
+    let inputs = inputs.strip_suffix(',').unwrap_or(inputs);
+    Some(format!("fn({inputs}) -> _"))
+}
+
+/// The principal trait with its arguments of a printed `dyn` type: `dyn lib::Meter<u32> + Send`
+/// → `lib::Meter<u32>`, `dyn for<'a> Fn(&'a u8) -> u32` → `for<'a> Fn(&'a u8) -> u32`.
+pub(crate) fn dyn_object(dyn_ty: &str) -> Option<&str> {
+    let rest = dyn_ty.trim().strip_prefix("dyn ")?;
+    let mut depth = 0i32;
+    let mut previous = ' ';
+    for (i, c) in rest.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            // The `>` of `->` closes nothing.
+            '>' if previous == '-' => {}
+            '>' | ')' | ']' => depth -= 1,
+            '+' if depth == 0 => return Some(rest[..i].trim()),
+            _ => {}
+        }
+        previous = c;
+    }
+    Some(rest.trim())
 }
 
 /// The address-taken functions of one fn-pointer type.
@@ -264,10 +379,14 @@ struct Index<'a> {
     impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
     vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
     /// Closures and fn items coerced to `dyn <trait path>`, as candidates.
-    closures: HashMap<&'a str, Vec<Target<'a>>>,
+    closures: HashMap<&'a str, Vec<DynBody<'a>>>,
     signatures: HashMap<&'a str, Signature<'a>>,
     /// Signatures with type parameters (compared with every call's signature), sorted.
     generic_signatures: Vec<&'a str>,
+    /// Closures and fn items passed as type arguments, by signature.
+    type_args: Vec<Signature<'a>>,
+    /// The same, by the function they are passed to.
+    type_args_to: HashMap<&'a str, Vec<Signature<'a>>>,
 }
 
 impl<'a> Index<'a> {
@@ -283,12 +402,14 @@ impl<'a> Index<'a> {
                     .filter_map(|f| {
                         let implements = f.implements.as_deref()?;
                         let self_ty = f.impl_self_ty.as_deref().map(TypePattern::new);
+                        let trait_ref = f.impl_trait.as_deref().map(TypePattern::new);
                         Some((
                             method_key(&crate_of, implements),
                             Impl {
                                 krate: key,
                                 function: f,
                                 self_ty,
+                                trait_ref,
                             },
                         ))
                     })
@@ -301,9 +422,11 @@ impl<'a> Index<'a> {
         }
 
         let mut vtables: HashMap<&'a str, Vec<Vtable<'a>>> = HashMap::new();
-        let mut closures: HashMap<&'a str, Vec<Target<'a>>> = HashMap::new();
+        let mut closures: HashMap<&'a str, Vec<DynBody<'a>>> = HashMap::new();
         let mut seen_vtables = HashSet::new();
         let mut signatures: HashMap<&'a str, Signature<'a>> = HashMap::new();
+        let mut type_args: HashMap<&'a str, Signature<'a>> = HashMap::new();
+        let mut type_args_to: HashMap<&'a str, Vec<Signature<'a>>> = HashMap::new();
         for graph in crates.values() {
             for taken in &graph.address_taken {
                 match taken.kind {
@@ -312,33 +435,59 @@ impl<'a> Index<'a> {
                         else {
                             continue;
                         };
+                        let object = taken.dyn_ty.as_deref().and_then(dyn_object);
                         if let Some(target) = taken.target.as_deref()
                             && let Some(krate) = crate_of.get(crate_prefix(target))
                         {
-                            closures.entry(path.as_str()).or_default().push(Target {
-                                callee: target,
-                                callee_path: taken.target_path.as_deref().unwrap_or(""),
-                                target_crate: krate,
-                                reason: REASON_CLOSURE,
+                            closures.entry(path.as_str()).or_default().push(DynBody {
+                                target: Target {
+                                    callee: target,
+                                    callee_path: taken.target_path.as_deref().unwrap_or(""),
+                                    target_crate: krate,
+                                    reason: REASON_CLOSURE,
+                                },
+                                object: object.map(TypePattern::new),
                             });
                         }
                         let trait_crate = taken
                             .trait_id
                             .as_deref()
                             .and_then(|id| crate_of.get(crate_prefix(id)).copied());
-                        if seen_vtables.insert((path.as_str(), trait_crate, self_ty.as_str())) {
+                        if seen_vtables.insert((
+                            path.as_str(),
+                            trait_crate,
+                            self_ty.as_str(),
+                            object,
+                        )) {
                             vtables.entry(path).or_default().push(Vtable {
                                 trait_crate,
                                 self_ty: TypePattern::new(self_ty),
+                                object: object.map(TypePattern::new),
                             });
                         }
                     }
-                    AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr => {
+                    AddressTakenKind::FnPtr
+                    | AddressTakenKind::ClosureFnPtr
+                    | AddressTakenKind::GenericArg => {
                         let (Some(target), Some(signature)) = (&taken.target, &taken.signature)
                         else {
                             continue;
                         };
                         let path = taken.target_path.as_deref().unwrap_or_default();
+                        if let (AddressTakenKind::GenericArg, Some(to)) =
+                            (taken.kind, taken.passed_to.as_deref())
+                        {
+                            let mut targets = BTreeMap::new();
+                            targets.insert(target.as_str(), path);
+                            type_args_to.entry(to).or_default().push(Signature {
+                                pattern: TypePattern::new(signature),
+                                targets,
+                            });
+                        }
+                        let signatures = match taken.kind {
+                            AddressTakenKind::GenericArg => &mut type_args,
+                            _ => &mut signatures,
+                        };
                         let entry = signatures.entry(signature).or_insert_with(|| Signature {
                             pattern: TypePattern::new(signature),
                             targets: BTreeMap::new(),
@@ -358,6 +507,8 @@ impl<'a> Index<'a> {
             .map(|(sig, _)| *sig)
             .collect();
         generic_signatures.sort_unstable();
+        let mut type_args: Vec<Signature<'a>> = type_args.into_values().collect();
+        type_args.sort_unstable_by(|a, b| a.targets.cmp(&b.targets));
         Index {
             crate_of,
             impls,
@@ -365,6 +516,8 @@ impl<'a> Index<'a> {
             closures,
             signatures,
             generic_signatures,
+            type_args,
+            type_args_to,
         }
     }
 
@@ -374,8 +527,13 @@ impl<'a> Index<'a> {
                 method,
                 trait_path,
                 receiver,
-            } => self.dyn_targets(method, trait_path, receiver),
-            Query::Generic { method } => self.impl_targets(method, REASON_IMPL, |_| true),
+                object,
+            } => self.dyn_targets(method, trait_path, receiver, object),
+            Query::Generic {
+                method,
+                trait_ref,
+                caller,
+            } => self.generic_targets(method, trait_ref, caller),
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
         };
         targets.sort_unstable();
@@ -410,7 +568,10 @@ impl<'a> Index<'a> {
         method: &'a str,
         trait_path: &'a str,
         receiver: Option<&'a str>,
+        object: Option<&'a str>,
     ) -> Vec<Target<'a>> {
+        let asked = object.map(TypePattern::new);
+        let asked = asked.as_ref();
         // The trait of the `dyn` value: the called method's own trait, or (for a supertrait
         // method) the trait object's principal, whose id the call does not carry.
         let (object_trait, object_crate) = match receiver {
@@ -419,7 +580,16 @@ impl<'a> Index<'a> {
         };
         // Closures and fn items put behind `dyn Fn*` have no impl methods: their bodies are the
         // targets, whichever branch below answers for the impls.
-        let closures = self.closures.get(object_trait).cloned().unwrap_or_default();
+        // Only those put behind a `dyn` of the same arguments (`Fn(u32) -> u32` is not
+        // `Fn(&str) -> u32`).
+        let closures: Vec<Target<'a>> = self
+            .closures
+            .get(object_trait)
+            .into_iter()
+            .flatten()
+            .filter(|body| object_fits(body.object.as_ref(), asked))
+            .map(|body| body.target)
+            .collect();
         let direct = self.vtables_of(object_trait, object_crate);
         let mut targets = if direct.is_empty() {
             self.impl_targets(method, REASON_NO_COERCION, |_| true)
@@ -429,10 +599,17 @@ impl<'a> Index<'a> {
         } {
             self.impl_targets(method, REASON_EXTERNAL_TRAIT, |_| true)
         } else {
-            let coerced = self.coerced_types(object_trait, object_crate);
-            self.impl_targets(method, REASON_COERCED, |imp| match &imp.self_ty {
-                Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
-                None => true,
+            let coerced = self.coerced_types(object_trait, object_crate, asked);
+            // The impl must implement the object's trait with the object's arguments
+            // (`dyn Meter<u32>` never calls the `Meter<u64>` impl); for a supertrait method
+            // the object is another trait and says nothing about the impl's arguments.
+            let trait_asked = if receiver.is_none() { asked } else { None };
+            self.impl_targets(method, REASON_COERCED, |imp| {
+                let coerced_here = match &imp.self_ty {
+                    Some(self_ty) => coerced.iter().any(|ty| ty.matches(self_ty)),
+                    None => true,
+                };
+                coerced_here && object_fits(imp.trait_ref.as_ref(), trait_asked)
             })
         };
         targets.extend(closures);
@@ -452,21 +629,75 @@ impl<'a> Index<'a> {
 
     /// Every type coerced to `dyn <path>`, also through trait upcasting: a `dyn Sub` coerced
     /// to `dyn <path>` brings the types coerced to `dyn Sub`.
-    fn coerced_types(&self, path: &'a str, krate: Option<&'a str>) -> Vec<&TypePattern<'a>> {
+    /// `asked`: the object type of the call (principal with arguments); the coercions to
+    /// `dyn <path>` with other arguments are left out.
+    fn coerced_types(
+        &self,
+        path: &'a str,
+        krate: Option<&'a str>,
+        asked: Option<&TypePattern<'_>>,
+    ) -> Vec<&TypePattern<'a>> {
         let mut types = Vec::new();
         let mut visited = HashSet::from([path]);
-        let mut pending = vec![(path, krate)];
-        while let Some((path, krate)) = pending.pop() {
+        let mut pending = vec![(path, krate, asked)];
+        while let Some((path, krate, asked)) = pending.pop() {
             for vtable in self.vtables_of(path, krate) {
+                if !object_fits(vtable.object.as_ref(), asked) {
+                    continue;
+                }
                 types.push(&vtable.self_ty);
                 if let Some(sub) = vtable.self_ty.dyn_principal() {
                     if visited.insert(sub) {
-                        pending.push((sub, None));
+                        pending.push((sub, None, None));
                     }
                 }
             }
         }
         types
+    }
+
+    /// A call on a type parameter: the impls of the method for the trait with the call's
+    /// arguments (`M: Meter<u32>` never calls the `Meter<u64>` impl), and for `Fn*` the
+    /// closures and fn items passed to the calling function as type arguments that take the
+    /// call's arguments; when none is passed to it directly, those passed anywhere.
+    fn generic_targets(
+        &self,
+        method: &'a str,
+        trait_ref: Option<&'a str>,
+        caller: Option<&'a str>,
+    ) -> Vec<Target<'a>> {
+        let asked = trait_ref.map(TypePattern::new);
+        let mut targets = self.impl_targets(method, REASON_IMPL, |imp| {
+            object_fits(imp.trait_ref.as_ref(), asked.as_ref())
+        });
+        let Some(signature) = trait_ref.and_then(fn_trait_signature) else {
+            return targets;
+        };
+        let pattern = TypePattern::new(&signature);
+        let fitting = |list: &[Signature<'a>], reason: &'static str| {
+            list.iter()
+                .filter(|s| s.pattern.matches(&pattern))
+                .flat_map(|s| s.targets.iter())
+                .filter_map(move |(&id, &path)| {
+                    Some(Target {
+                        callee: id,
+                        callee_path: path,
+                        target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
+                        reason,
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let here = caller
+            .and_then(|c| self.type_args_to.get(c))
+            .map(|list| fitting(list, REASON_GENERIC_ARG))
+            .unwrap_or_default();
+        if here.is_empty() {
+            targets.extend(fitting(&self.type_args, REASON_ANY_GENERIC_ARG));
+        } else {
+            targets.extend(here);
+        }
+        targets
     }
 
     fn fn_ptr_targets(&self, signature: &'a str) -> Vec<Target<'a>> {

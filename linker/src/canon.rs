@@ -124,6 +124,7 @@ mod tests {
 
     fn lib(name: &str) -> NativeLibrary {
         NativeLibrary {
+            configs: Vec::new(),
             name: name.into(),
             kind: "dylib".into(),
             source: "link_attr".into(),

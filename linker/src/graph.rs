@@ -22,6 +22,8 @@ pub struct Node<'g> {
     pub function: Option<(&'g Function, usize)>,
     /// Listed in `external_functions` (its crate is not in the graph).
     pub external: bool,
+    /// For an external function: the rustc name of its crate (`alloc`, `libc`).
+    pub external_crate: Option<&'g str>,
     /// Unsafe operations in its body.
     pub unsafe_ops: u32,
     /// A foreign (C) function: declared in an `extern` block, or the target of an `ffi` call.
@@ -60,6 +62,8 @@ pub enum CandidateMode {
 /// The call graph of a [`LinkedGraph`], with lookups by id and path.
 #[derive(Debug)]
 pub struct CallGraph<'g> {
+    /// The linked graph the view is of.
+    pub linked: &'g LinkedGraph,
     pub graph: DiGraph<Node<'g>, Edge<'g>>,
     by_id: HashMap<&'g str, NodeIndex>,
     by_path: HashMap<&'g str, Vec<NodeIndex>>,
@@ -76,6 +80,7 @@ pub fn call_graph(linked: &LinkedGraph) -> CallGraph<'_> {
 /// paths.
 pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'_> {
     let mut cg = CallGraph {
+        linked,
         graph: DiGraph::new(),
         by_id: HashMap::new(),
         by_path: HashMap::new(),
@@ -95,6 +100,7 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
     for external in &linked.external_functions {
         let node = cg.intern(&external.id, &external.path);
         cg.graph[node].external = true;
+        cg.graph[node].external_crate = Some(&external.krate);
     }
     for (key, krate) in &linked.crates {
         for op in &krate.unsafe_ops {
@@ -167,6 +173,7 @@ impl<'g> CallGraph<'g> {
             crate_key: None,
             function: None,
             external: false,
+            external_crate: None,
             unsafe_ops: 0,
             foreign: false,
         });
@@ -258,18 +265,24 @@ impl<'g> CallGraph<'g> {
     ) -> Vec<Step<'g>> {
         let mut chain = Vec::new();
         while let Some(&Some(edge)) = came_by.get(&node) {
-            let (from, to) = self.graph.edge_endpoints(edge).expect("edge exists");
-            chain.push(Step {
-                from,
-                to,
-                edge,
-                call: self.graph[edge].call,
-                candidate: self.graph[edge].candidate,
-            });
-            node = from;
+            let step = self.step(edge);
+            node = step.from;
+            chain.push(step);
         }
         chain.reverse();
         chain
+    }
+
+    /// The call `edge` as a step of a path.
+    pub fn step(&self, edge: EdgeIndex) -> Step<'g> {
+        let (from, to) = self.graph.edge_endpoints(edge).expect("edge exists");
+        Step {
+            from,
+            to,
+            edge,
+            call: self.graph[edge].call,
+            candidate: self.graph[edge].candidate,
+        }
     }
 }
 

@@ -17,12 +17,17 @@
 //! # Ok::<(), painter_linker::LinkError>(())
 //! ```
 
+mod alias;
 pub mod candidates;
 mod canon;
+mod configs;
 mod error;
+pub mod figures;
 pub mod graph;
 mod load;
 mod merge;
+pub mod prune;
+pub mod reach;
 mod resolve;
 mod stats;
 mod table;
@@ -32,12 +37,17 @@ mod write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use painter_schema::{CrateGraph, LINKED_FORMAT, LinkedGraph, PAINTER_VERSION, SCHEMA_VERSION};
+use painter_schema::{
+    Configuration, CrateGraph, LINKED_FORMAT, LinkedGraph, PAINTER_VERSION, SCHEMA_VERSION,
+};
 use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
+pub use figures::{EcosystemFigures, ecosystem_figures, render_figures};
 pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
 pub use load::{Loaded, collect_json_files, load_inputs};
+pub use prune::{PruneOptions, Roots, prune};
+pub use reach::{Edges, PathLimits, Reach, Target, reach, reach_from_targets};
 pub use resolve::crate_prefix;
 pub use stats::{CrateSummary, link_stats, summary_rows};
 pub use table::render_table;
@@ -77,7 +87,7 @@ pub fn link(inputs: &[PathBuf], opts: &LinkOptions) -> Result<LinkOutcome, LinkE
         });
     }
     Ok(LinkOutcome {
-        graph: link_graphs(loaded.crates),
+        graph: link_graphs_with(loaded.crates, &loaded.configurations),
         skipped: loaded.skipped,
     })
 }
@@ -85,6 +95,12 @@ pub fn link(inputs: &[PathBuf], opts: &LinkOptions) -> Result<LinkOutcome, LinkE
 /// Link crates already in memory. Crates sharing a key are merged; the result is canonical and
 /// does not depend on the order of `crates`.
 pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
+    link_graphs_with(crates, &[])
+}
+
+/// [`link_graphs`], with descriptions of the configurations the crates name (from the run
+/// that analysed them, or from linked inputs); the first description of a name wins.
+pub fn link_graphs_with(crates: Vec<CrateGraph>, known: &[Configuration]) -> LinkedGraph {
     let start = Instant::now();
     let mut crates = merge::merge_crates(crates);
     log::debug!("merged in {:.2?}", start.elapsed());
@@ -102,6 +118,7 @@ pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
         candidate_sets.len(),
         start.elapsed()
     );
+    let configurations = configs::describe(&crates, known);
     let mut graph = LinkedGraph {
         schema_version: SCHEMA_VERSION,
         painter_version: PAINTER_VERSION.to_owned(),
@@ -109,6 +126,7 @@ pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
         crates,
         external_functions,
         candidate_sets,
+        configurations,
         stats: Default::default(),
     };
     graph.stats = link_stats(&graph);

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use painter_schema::{CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, from_json_bytes};
+use painter_schema::{
+    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, from_json_bytes,
+};
 use rayon::prelude::*;
 
 /// The crates found in the inputs, and the files that could not be loaded (only with
@@ -15,6 +17,8 @@ pub struct Loaded {
     pub skipped: Vec<(PathBuf, LoadError)>,
     /// How many graph files the inputs named (loaded or not).
     pub files: usize,
+    /// The configurations described by linked inputs, in input order.
+    pub configurations: Vec<Configuration>,
 }
 
 /// Expand `inputs` into graph files and parse them all.
@@ -38,16 +42,31 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
         }
     }
     // `collect` on an indexed parallel iterator keeps the input order.
-    let parsed: Vec<Result<GraphFile, LoadError>> =
-        files.par_iter().map(|path| read_file(path)).collect();
+    let parsed: Vec<Result<GraphFile, LoadError>> = files
+        .par_iter()
+        .map(|path| {
+            let mut file = read_file(path)?;
+            match &mut file {
+                GraphFile::Crate(krate) => crate::merge::prepare(krate),
+                GraphFile::Linked(linked) => {
+                    linked.crates.values_mut().for_each(crate::merge::prepare)
+                }
+            }
+            Ok(file)
+        })
+        .collect();
 
     let file_count = files.len();
     let mut crates = Vec::with_capacity(parsed.len());
+    let mut configurations = Vec::new();
     for (path, result) in files.into_iter().zip(parsed) {
         match result {
             Ok(GraphFile::Crate(krate)) => crates.push(*krate),
             // A linked graph's crates are inputs again; its resolution is redone by the linker.
-            Ok(GraphFile::Linked(linked)) => crates.extend(linked.crates.into_values()),
+            Ok(GraphFile::Linked(linked)) => {
+                crates.extend(linked.crates.into_values());
+                configurations.extend(linked.configurations);
+            }
             Err(e) if keep_going => skipped.push((path, e)),
             Err(e) => return Err(e),
         }
@@ -56,6 +75,7 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
         crates,
         skipped,
         files: file_count,
+        configurations,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Merging crates that share a key (`package@version[#target]`): the same crate analysed twice,
 //! e.g. with other features, for another target, or on another machine. Identical copies
-//! collapse; differing ones are united record by record. The result does not depend on the order
-//! in which the copies arrive.
+//! collapse; differing ones are united record by record, in one id space ([`crate::alias`]),
+//! and when the copies name their configurations every record says in which it holds
+//! ([`crate::configs`]). The result does not depend on the order in which the copies arrive.
 
 use std::collections::BTreeMap;
 
@@ -9,22 +10,40 @@ use painter_schema::{CrateGraph, Status};
 use rayon::prelude::*;
 
 use crate::canon::{self, union_sorted};
+use crate::{alias, configs};
 
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
 /// canonical order, with the resolution fields of its calls cleared (they are recomputed).
 pub fn merge_crates(mut crates: Vec<CrateGraph>) -> BTreeMap<String, CrateGraph> {
-    crates.par_iter_mut().for_each(|graph| {
-        clear_resolution(graph);
-        canon::canonicalize_crate(graph);
-    });
+    // Crates from `load` are prepared already; sorting sorted lists is a linear check.
+    crates.par_iter_mut().for_each(prepare);
     let mut groups: BTreeMap<String, Vec<CrateGraph>> = BTreeMap::new();
     for graph in crates {
         groups.entry(graph.krate.key()).or_default().push(graph);
+    }
+    let aliases = alias::aliases(&groups);
+    if !aliases.is_empty() {
+        log::debug!("{} crate ids renamed to their crate's first", aliases.len());
+        groups.par_iter_mut().for_each(|(_, group)| {
+            for graph in group {
+                if alias::rewrite(graph, &aliases) {
+                    canon::canonicalize_crate(graph);
+                }
+            }
+        });
     }
     groups
         .into_iter()
         .map(|(key, group)| (key, merge_group(group)))
         .collect()
+}
+
+/// Clear the resolution fields and put the records in canonical order: what every crate
+/// needs before merging. `load` does it on the thread that parsed the file, while the records
+/// are still in cache.
+pub fn prepare(graph: &mut CrateGraph) {
+    clear_resolution(graph);
+    canon::canonicalize_crate(graph);
 }
 
 /// Forget what a previous link set on calls, so a re-linked graph compares equal to a fresh one.
@@ -43,9 +62,29 @@ fn merge_group(mut group: Vec<CrateGraph>) -> CrateGraph {
         group.sort_by_cached_key(|g| (g.status != Status::Ok, header_bytes(g)));
         group.dedup();
     }
+    // Tags are kept only when every copy names its configurations; a copy that does not could
+    // hold in any, and a record must not claim to hold in fewer configurations than it may.
+    let tagged = group.iter().all(|g| !g.krate.configurations.is_empty());
+    if tagged && group.len() > 1 {
+        group.iter_mut().for_each(configs::make_explicit);
+    } else if !tagged && group.iter().any(|g| !g.krate.configurations.is_empty()) {
+        log::debug!(
+            "{}: some copies do not name their configuration; tags dropped",
+            group[0].krate.key()
+        );
+        group.iter_mut().for_each(configs::clear);
+    }
     let mut group = group.into_iter();
     let first = group.next().expect("groups are never empty");
-    group.fold(first, union)
+    let mut merged = if tagged {
+        group.fold(first, union_with_tags)
+    } else {
+        group.fold(first, union)
+    };
+    if tagged {
+        configs::make_implicit(&mut merged);
+    }
+    merged
 }
 
 /// Everything except the record lists, serialised: a cheap total order on headers.
@@ -61,13 +100,39 @@ fn header_bytes(g: &CrateGraph) -> Vec<u8> {
     serde_json::to_vec(&header).expect("headers serialise")
 }
 
-/// Unite `other`'s records into `base` (both canonical); `base` keeps its header.
-fn union(mut base: CrateGraph, other: CrateGraph) -> CrateGraph {
+/// Unite the crate headers: `base` keeps its own, with what `other` adds to it.
+fn unite_info(base: &mut CrateGraph, other: &mut CrateGraph) {
     let info = &mut base.krate;
     info.primary |= other.krate.primary;
-    info.features.extend(other.krate.features);
+    info.features.append(&mut other.krate.features);
     info.features.sort_unstable();
     info.features.dedup();
+    let more = std::mem::take(&mut other.krate.configurations);
+    configs::unite(&mut info.configurations, more);
+}
+
+/// [`union`] for copies with explicit configuration tags: records equal but for their tags
+/// become one record holding in the union of the configurations.
+fn union_with_tags(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
+    use configs::union_tagged as u;
+    unite_info(&mut base, &mut other);
+    base.functions = configs::union_functions(base.functions, other.functions);
+    base.unsafe_ops = u(base.unsafe_ops, other.unsafe_ops);
+    base.unsafe_blocks = u(base.unsafe_blocks, other.unsafe_blocks);
+    base.calls = u(base.calls, other.calls);
+    base.ffi.imports = u(base.ffi.imports, other.ffi.imports);
+    base.ffi.exports = u(base.ffi.exports, other.ffi.exports);
+    base.ffi.callbacks = u(base.ffi.callbacks, other.ffi.callbacks);
+    base.ffi.native_libraries = u(base.ffi.native_libraries, other.ffi.native_libraries);
+    base.declarations = u(base.declarations, other.declarations);
+    base.address_taken = u(base.address_taken, other.address_taken);
+    base.recount();
+    base
+}
+
+/// Unite `other`'s records into `base` (both canonical); `base` keeps its header.
+fn union(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
+    unite_info(&mut base, &mut other);
 
     // Functions are united by id: a function is one node however often it was seen. Sorting
     // by (id, full record) makes the copy that is kept independent of input order.

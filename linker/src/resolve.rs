@@ -61,9 +61,17 @@ fn resolve_crate(
     index: &HashMap<String, String>,
 ) -> HashMap<String, ExternalFunction> {
     let mut external: HashMap<String, ExternalFunction> = HashMap::new();
+    // Most calls stay in their crate: compare with the crate's own id before hashing.
+    let own_id = graph.krate.stable_id.as_str();
+    let own_key = index.get(own_id);
     for call in &mut graph.calls {
         let Some(callee) = &call.callee else { continue };
-        if let Some(key) = index.get(crate_prefix(callee)) {
+        let prefix = crate_prefix(callee);
+        let key = match own_key {
+            Some(key) if prefix == own_id => Some(key),
+            _ => index.get(prefix),
+        };
+        if let Some(key) = key {
             call.target_crate = Some(key.clone());
             call.external = false;
             continue;

@@ -66,6 +66,7 @@ fn serialize(graph: &LinkedGraph, out: &mut impl Write) -> std::io::Result<()> {
         crates: Default::default(),
         external_functions: graph.external_functions.clone(),
         candidate_sets: graph.candidate_sets.clone(),
+        configurations: graph.configurations.clone(),
         stats: graph.stats.clone(),
     };
     let shell = serde_json::to_vec(&shell)?;

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use painter_linker::candidates::{
-    REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_IMPL, REASON_NO_COERCION, REASON_SIGNATURE,
-    expand,
+    REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG, REASON_IMPL,
+    REASON_NO_COERCION, REASON_SIGNATURE, expand,
 };
 use painter_linker::{
     CandidateMode, call_graph, call_graph_with, link, link_graphs, to_json_bytes, write_graph,
@@ -34,6 +34,7 @@ fn impl_method(id: &str, path: &str, self_ty: &str, implements: &str, line: u32)
     Function {
         implements: Some(implements.into()),
         impl_self_ty: Some(self_ty.into()),
+        impl_trait: None,
         ..function(id, path, FunctionKind::ImplMethod, line)
     }
 }
@@ -79,6 +80,7 @@ fn vtable(
     line: u32,
 ) -> AddressTaken {
     AddressTaken {
+        configs: Vec::new(),
         function: function.into(),
         kind: AddressTakenKind::Vtable,
         target: None,
@@ -87,12 +89,15 @@ fn vtable(
         self_ty: Some(self_ty.into()),
         trait_id: Some(trait_id.into()),
         trait_path: Some(trait_path.into()),
+        dyn_ty: None,
+        passed_to: None,
         span: span("src/main.rs", line),
     }
 }
 
 fn fn_ptr(kind: AddressTakenKind, target: &str, path: &str, sig: &str, line: u32) -> AddressTaken {
     AddressTaken {
+        configs: Vec::new(),
         function: MAIN.into(),
         kind,
         target: Some(target.into()),
@@ -101,6 +106,8 @@ fn fn_ptr(kind: AddressTakenKind, target: &str, path: &str, sig: &str, line: u32
         self_ty: None,
         trait_id: None,
         trait_path: None,
+        dyn_ty: None,
+        passed_to: None,
         span: span("src/main.rs", line),
     }
 }
@@ -446,7 +453,8 @@ fn impl_in_a_merged_copy_with_another_stable_id_is_found() {
         .into_iter()
         .map(|(callee, _)| callee)
         .collect();
-    assert_eq!(callees, [DOG_SPEAK, CAT_SPEAK, VEC_SPEAK, "1b1b:07"]);
+    // The copy's ids join the crate's id space (the smaller crate id, `1111`).
+    assert_eq!(callees, [DOG_SPEAK, CAT_SPEAK, VEC_SPEAK, "1111:07"]);
 }
 
 #[test]
@@ -589,5 +597,192 @@ fn call_graph_includes_candidates_only_when_asked() {
     assert!(
         with.shortest_path_via(&[main], |n| n.id == SPEAK, |e| !e.is_candidate())
             .is_some_and(|chain| chain.last().unwrap().to == speak)
+    );
+}
+
+/// A `dyn` of a generic trait: only impls with the object's trait arguments, of types coerced
+/// to a `dyn` with those arguments.
+#[test]
+fn dyn_of_a_generic_trait_keeps_to_its_arguments() {
+    let mut lib = crate_lib();
+    for f in &mut lib.functions {
+        f.impl_trait = match f.id.as_str() {
+            DOG_SPEAK => Some("lib::Animal<u32>".into()),
+            CAT_SPEAK => Some("lib::Animal<u64>".into()),
+            _ => None,
+        };
+    }
+    let with_dyn = |mut v: AddressTaken, dyn_ty: &str| {
+        v.dyn_ty = Some(dyn_ty.into());
+        v
+    };
+    let coerced = vec![
+        with_dyn(
+            vtable(MAIN, "lib::Dog", ANIMAL, "lib::Animal", 10),
+            "dyn lib::Animal<u32>",
+        ),
+        with_dyn(
+            vtable(MAIN, "lib::Cat", ANIMAL, "lib::Animal", 11),
+            "dyn lib::Animal<u64>",
+        ),
+        // Cat also behind `dyn Animal<u32>`? Only if its impl were for u32: it is not.
+        with_dyn(
+            vtable(MAIN, "lib::Cat", ANIMAL, "lib::Animal", 12),
+            "dyn lib::Animal<u32> + Send",
+        ),
+    ];
+    let mut app = crate_app_with(coerced);
+    for c in &mut app.calls {
+        if c.kind == CallKind::Dyn {
+            c.detail = Some("dyn lib::Animal<u32>".into());
+        }
+    }
+    let graph = link_graphs(vec![app, lib]);
+    assert_eq!(
+        candidates_of(&graph, CallKind::Dyn),
+        [(DOG_SPEAK, REASON_COERCED)]
+    );
+}
+
+/// Closures behind `dyn Fn`: a call through `dyn Fn(u32) -> u32` reaches the closures coerced
+/// to that type, not those behind `dyn Fn(&str) -> usize`.
+#[test]
+fn dyn_fn_call_keeps_to_its_signature() {
+    const FN_CALL: &str = "3333:01";
+    let closure_behind = |target: &str, path: &str, dyn_ty: &str, line| AddressTaken {
+        target: Some(target.into()),
+        target_path: Some(path.into()),
+        dyn_ty: Some(dyn_ty.into()),
+        ..vtable(MAIN, "{closure}", "3333:00", "std::ops::Fn", line)
+    };
+    let mut app = crate_app_with(vec![
+        closure_behind(
+            CLOSURE,
+            "app::main::{closure#0}",
+            "dyn std::ops::Fn(u32) -> u32",
+            10,
+        ),
+        closure_behind(
+            DOUBLE,
+            "lib::double",
+            "dyn std::ops::Fn(u32) -> u32 + Send",
+            11,
+        ),
+        closure_behind(
+            NAME_LEN,
+            "lib::name_len",
+            "dyn for<'a> std::ops::Fn(&'a str) -> usize",
+            12,
+        ),
+    ]);
+    for c in &mut app.calls {
+        if c.kind == CallKind::Dyn {
+            c.callee = Some(FN_CALL.into());
+            c.callee_path = "std::ops::Fn::call".into();
+            c.detail = Some("dyn std::ops::Fn(u32) -> u32".into());
+        }
+    }
+    let graph = link_graphs(vec![app, crate_lib()]);
+    let found: Vec<&str> = candidates_of(&graph, CallKind::Dyn)
+        .into_iter()
+        .map(|(callee, _)| callee)
+        .collect();
+    assert_eq!(found, [DOUBLE, CLOSURE]);
+}
+
+/// A generic call carries its trait with arguments (`<T as lib::Animal<u32>>`): only impls of
+/// the trait with those arguments are candidates.
+#[test]
+fn generic_call_keeps_to_its_trait_arguments() {
+    let mut lib = crate_lib();
+    for f in &mut lib.functions {
+        f.impl_trait = match f.id.as_str() {
+            DOG_SPEAK => Some("lib::Animal<u32>".into()),
+            CAT_SPEAK => Some("lib::Animal<u64>".into()),
+            VEC_SPEAK => Some("lib::Animal<T>".into()),
+            _ => None,
+        };
+    }
+    let mut app = crate_app_with(vec![]);
+    for c in &mut app.calls {
+        if c.kind == CallKind::TraitGeneric {
+            c.detail = Some("<T as lib::Animal<u32>>".into());
+        }
+    }
+    let graph = link_graphs(vec![app, lib]);
+    assert_eq!(
+        candidates_of(&graph, CallKind::TraitGeneric),
+        [(DOG_SPEAK, REASON_IMPL), (VEC_SPEAK, REASON_IMPL)]
+    );
+}
+
+/// `f(x)` on `F: Fn(u32) -> u32` in `apply`: the closures and fns passed to `apply` as type
+/// arguments that take a `u32`; in a function nothing is passed to, those passed anywhere.
+#[test]
+fn fn_trait_generic_call_gets_the_closures_passed_to_its_function() {
+    const FN_CALL: &str = "3333:01";
+    const OTHER: &str = "2222:09";
+    let passed = |target: &str, path: &str, sig: &str, to: &str, line| AddressTaken {
+        passed_to: Some(to.into()),
+        ..fn_ptr(AddressTakenKind::GenericArg, target, path, sig, line)
+    };
+    let mut app = crate_app_with(vec![
+        passed(
+            CLOSURE,
+            "app::main::{closure#0}",
+            "fn(u32) -> u32",
+            APPLY,
+            6,
+        ),
+        passed(
+            NAME_LEN,
+            "lib::name_len",
+            "for<'a> fn(&'a str) -> usize",
+            APPLY,
+            7,
+        ),
+        passed(DOUBLE, "lib::double", "fn(u32) -> u32", OTHER, 8),
+    ]);
+    app.functions
+        .push(function(OTHER, "app::other", FunctionKind::Fn, 60));
+    let fn_call = |caller: &str, line| {
+        indirect(
+            caller,
+            Some(FN_CALL),
+            "std::ops::Fn::call",
+            CallKind::TraitGeneric,
+            "<F as std::ops::Fn<(u32,)>>",
+            line,
+        )
+    };
+    app.calls.retain(|c| c.kind != CallKind::TraitGeneric);
+    app.calls.push(fn_call(APPLY, 42));
+    app.calls.push(fn_call(GENERIC, 32));
+    let graph = link_graphs(vec![app, crate_lib()]);
+    let sets: Vec<Vec<(&str, &str)>> = [APPLY, GENERIC]
+        .iter()
+        .map(|caller| {
+            let call = graph.crates[APP]
+                .calls
+                .iter()
+                .find(|c| c.caller == *caller && c.kind == CallKind::TraitGeneric)
+                .unwrap();
+            let set = &graph.candidate_sets[call.candidates.unwrap() as usize];
+            let mut found: Vec<(&str, &str)> = set
+                .targets
+                .iter()
+                .map(|t| (t.callee.as_str(), t.reason.as_str()))
+                .collect();
+            found.sort();
+            found
+        })
+        .collect();
+    assert_eq!(sets[0], [(CLOSURE, REASON_GENERIC_ARG)]);
+    assert_eq!(
+        sets[1],
+        [
+            (DOUBLE, REASON_ANY_GENERIC_ARG),
+            (CLOSURE, REASON_ANY_GENERIC_ARG)
+        ]
     );
 }

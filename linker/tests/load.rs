@@ -203,3 +203,52 @@ fn an_empty_linked_graph_is_a_valid_input() {
     assert!(outcome.graph.crates.is_empty());
     assert_eq!(outcome.graph.stats.crates, 0);
 }
+
+/// Shards linked on different machines merge again: shard graphs in either order give the
+/// bytes of linking every per-crate file at once, also when the shards overlap and hold
+/// differing copies of one crate.
+#[test]
+fn linked_shards_merge_to_the_same_bytes_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut b_extra = crate_b();
+    b_extra.krate.features = vec!["extra".into()];
+    b_extra.functions.push(function(
+        "bbbb:13",
+        "lib_b::extra",
+        painter_schema::FunctionKind::Fn,
+        30,
+    ));
+    b_extra.recount();
+    let app = write_json(dir.path(), "app.json", &crate_app());
+    let b = write_json(dir.path(), "b.json", &crate_b());
+    let b2 = write_json(dir.path(), "b-extra.json", &b_extra);
+    let shard = |name: &str, inputs: &[PathBuf]| {
+        let path = dir.path().join(name);
+        write_graph(&link(inputs, &STRICT).unwrap().graph, &path).unwrap();
+        path
+    };
+    let one = shard("shard1.graph", &[app.clone(), b.clone()]);
+    let two = shard("shard2.graph", &[b2.clone(), b.clone()]);
+    let all = std::fs::read(shard("all.graph", &[app, b, b2])).unwrap();
+    let forward = std::fs::read(shard("fwd.graph", &[one.clone(), two.clone()])).unwrap();
+    let backward = std::fs::read(shard("bwd.graph", &[two, one])).unwrap();
+    assert_eq!(forward, backward);
+    assert_eq!(forward, all);
+}
+
+/// One file named twice, or reachable through a directory and by name, is one crate.
+#[test]
+fn duplicate_inputs_link_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let crates = dir.path().join("crates");
+    std::fs::create_dir(&crates).unwrap();
+    let app = write_json(&crates, "app.json", &crate_app());
+    let b = write_json(&crates, "b.json", &crate_b());
+    let copy = write_json(dir.path(), "b-copy.json", &crate_b());
+    let once = link(&[app.clone(), b.clone()], &STRICT).unwrap().graph;
+    let repeated = link(&[app.clone(), b.clone(), app, b, copy, crates], &STRICT)
+        .unwrap()
+        .graph;
+    assert_eq!(once, repeated);
+    assert_eq!(repeated.stats.calls, 7);
+}

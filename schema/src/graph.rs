@@ -80,6 +80,9 @@ pub enum AddressTakenKind {
     ClosureFnPtr,
     /// A value of a concrete type coerced to `dyn Trait`: its impl methods fill the vtable.
     Vtable,
+    /// A closure or fn item passed as a generic type argument (`apply(|x| x + 1)`,
+    /// `iter.map(double)`): generic code may call it through `Fn*` on its type parameter.
+    GenericArg,
 }
 
 /// One place where a function's address is taken or a type is put behind `dyn`.
@@ -105,7 +108,21 @@ pub struct AddressTaken {
     pub trait_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trait_path: Option<String>,
+    /// `vtable`: the whole `dyn` type, printed like a `dyn` call's `detail`
+    /// (`dyn demo::Meter<u32>`, `dyn std::ops::Fn(u32) -> u32`): calls through a `dyn` of the
+    /// same trait with other arguments cannot reach this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dyn_ty: Option<String>,
+    /// `generic_arg`: the function called with it as a type argument (whose `Fn*` calls on
+    /// that parameter reach it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_to: Option<String>,
     pub span: Span,
+    /// The configurations (`cargo painter --configuration`) in which this record holds, when
+    /// not all of its crate's `configurations`; empty means all of them (always, for a crate
+    /// analysed in one configuration).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// Identity of the analysed crate.
@@ -133,6 +150,10 @@ pub struct CrateInfo {
     /// The package's root directory (spans inside it are relative to it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_dir: Option<String>,
+    /// The configurations this crate was analysed in (names given to `cargo painter
+    /// --configuration`), sorted; empty when it was analysed in one unnamed configuration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurations: Vec<String>,
 }
 
 impl CrateInfo {
@@ -179,6 +200,13 @@ pub struct Function {
     /// `alloc::vec::Vec<T>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impl_self_ty: Option<String>,
+    /// For a method of a trait impl: the implemented trait with its arguments, without the
+    /// self type (`demo::Meter<u64>`), to tell apart impls of one generic trait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impl_trait: Option<String>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -203,6 +231,9 @@ pub struct UnsafeOp {
     /// When the op's code comes out of a macro expansion.
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
     pub from_macro: Option<MacroOrigin>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -249,6 +280,9 @@ pub struct UnsafeBlock {
     pub ops: u32,
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
     pub from_macro: Option<MacroOrigin>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// A call edge `caller -> callee` at one call site.
@@ -283,6 +317,9 @@ pub struct Call {
     /// linked graph's `candidate_sets`, of this call's possible targets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidates: Option<u32>,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// The FFI boundary of a crate.
@@ -321,6 +358,9 @@ pub struct FfiImport {
     /// `static` for extern statics, `fn` for functions.
     pub item_kind: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -329,6 +369,9 @@ pub struct FfiExport {
     pub symbol: String,
     pub abi: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -340,6 +383,9 @@ pub struct FfiCallback {
     pub callback_path: String,
     pub abi: String,
     pub span: Span,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -349,6 +395,9 @@ pub struct NativeLibrary {
     pub kind: String,
     /// `link_attr` or `build_script` (from a `-l` flag, i.e. `cargo::rustc-link-lib`).
     pub source: String,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// An unsafe declaration.
@@ -367,6 +416,9 @@ pub struct Declaration {
     pub detail: Option<String>,
     #[serde(default)]
     pub public: bool,
+    /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<String>,
 }
 
 /// Per-crate totals (derivable from the lists; stored so summaries need not re-count).

@@ -25,7 +25,21 @@ pub struct LinkedGraph {
     /// theirs with `candidates`. Never mixed with the exact edges.
     #[serde(default)]
     pub candidate_sets: Vec<CandidateSet>,
+    /// The configurations the crates were analysed in (`cargo painter --configuration`), by
+    /// name; empty for a graph of one unnamed configuration. Records name them in `configs`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurations: Vec<Configuration>,
     pub stats: LinkStats,
+}
+
+/// One configuration of a multi-configuration analysis.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Configuration {
+    pub name: String,
+    /// The cargo flags that select it (`--features`, `--all-features`, `--target` …), as
+    /// given to `cargo painter --configuration`; empty when not known (e.g. linked from files).
+    #[serde(default)]
+    pub cargo_args: Vec<String>,
 }
 
 /// The possible targets shared by every call that asks the same question.

@@ -131,6 +131,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
 
     fn visit_fn_def_call(&mut self, def_id: DefId, args: GenericArgsRef<'tcx>, span: Span) {
         let tcx = self.tcx();
+        self.generic_args(def_id, args, span);
         if tcx.is_foreign_item(def_id) {
             self.out
                 .imports
@@ -166,8 +167,19 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let instance = match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
             Ok(Some(instance)) => instance,
             Ok(None) | Err(_) => {
-                let kind = CallKind::TraitGeneric;
-                return self.push(kind, Some(def_id), span, trait_method, self_ty());
+                // The trait with its arguments (`<F as std::ops::Fn<(u32,)>>`): candidates
+                // must implement the trait with these arguments, closures must take them.
+                let trait_id = tcx.trait_of_assoc(def_id).expect("a trait method");
+                let trait_args = args.truncate_to(tcx, tcx.generics_of(trait_id));
+                let trait_ref = ty::TraitRef::new_from_args(tcx, trait_id, trait_args);
+                let detail = Some(self.cx.print(trait_ref));
+                return self.push(
+                    CallKind::TraitGeneric,
+                    Some(def_id),
+                    span,
+                    trait_method,
+                    detail,
+                );
             }
         };
         match instance.def {
@@ -238,11 +250,13 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let tcx = self.tcx();
         let from = op.ty(self.body, tcx);
         match (coercion, *from.kind()) {
-            (PointerCoercion::ReifyFnPointer(_), ty::FnDef(target, _)) => {
+            (PointerCoercion::ReifyFnPointer(_), ty::FnDef(target, args)) => {
+                let target = self.resolve_fn_item(target, args);
                 self.address_taken(AddressTakenKind::FnPtr, target, *to, span);
                 let abi = to.fn_sig(tcx).abi();
                 if !matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
                     self.out.callbacks.push(schema::FfiCallback {
+                        configs: Vec::new(),
                         function: self.caller.clone(),
                         callback: self.cx.id(target),
                         callback_path: self.cx.path(target),
@@ -262,10 +276,12 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                     let cx = self.cx;
                     // A closure or fn item behind `dyn Fn*`: its body is what the vtable calls.
                     let body = match *concrete.kind() {
-                        ty::Closure(def, _) | ty::FnDef(def, _) => Some(def),
+                        ty::Closure(def, _) => Some(def),
+                        ty::FnDef(def, args) => Some(self.resolve_fn_item(def, args)),
                         _ => None,
                     };
                     self.out.address_taken.push(schema::AddressTaken {
+                        configs: Vec::new(),
                         function: self.caller.clone(),
                         kind: AddressTakenKind::Vtable,
                         target: body.map(|d| cx.id(d)),
@@ -274,11 +290,70 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                         self_ty: Some(cx.print(concrete)),
                         trait_id: Some(cx.id(principal)),
                         trait_path: Some(cx.path(principal)),
+                        dyn_ty: Some(cx.print(dyn_ty)),
+                        passed_to: None,
                         span: cx.span(span),
                     });
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The function a fn item names, for taking its address: a trait method named on a
+    /// concrete type (`Animal::speak` as `fn(&Dog) -> u32`, `<Dog as Trick>::roll`) is the
+    /// impl's method, which is what the pointer calls; a default method not overridden, or a
+    /// method still generic in the caller, stays the trait method.
+    fn resolve_fn_item(&self, def: DefId, args: ty::Binder<'tcx, GenericArgsRef<'tcx>>) -> DefId {
+        let tcx = self.tcx();
+        if tcx.trait_of_assoc(def).is_none() {
+            return def;
+        }
+        // As for calls: regions are not erased yet, the args carry no late-bound vars.
+        let args = args.no_bound_vars().unwrap_or_else(|| args.skip_binder());
+        let args = reveal_opaques(tcx, args);
+        let args = tcx
+            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(args))
+            .unwrap_or(args);
+        match Instance::try_resolve(tcx, self.typing_env, def, args) {
+            Ok(Some(Instance {
+                def: InstanceKind::Item(callee),
+                ..
+            })) => callee,
+            _ => def,
+        }
+    }
+
+    /// Closures and fn items among a call's type arguments (through `impl Fn` returned by
+    /// another function too): the targets of `Fn*` calls on the callee's type parameters.
+    fn generic_args(&mut self, callee: DefId, args: GenericArgsRef<'tcx>, span: Span) {
+        let tcx = self.tcx();
+        use rustc_middle::ty::TypeVisitableExt;
+        if !args.types().any(|t| t.has_opaque_types() || is_fn_like(t)) {
+            return;
+        }
+        for ty in reveal_opaques(tcx, args).types() {
+            let (target, fn_ptr) = match *ty.kind() {
+                ty::Closure(def, closure_args) => {
+                    let sig = closure_args.as_closure().sig();
+                    let sig = tcx.signature_unclosure(sig, rustc_hir::Safety::Safe);
+                    (def, Ty::new_fn_ptr(tcx, sig))
+                }
+                ty::FnDef(def, fn_args) => {
+                    let bare = fn_args
+                        .no_bound_vars()
+                        .unwrap_or_else(|| fn_args.skip_binder());
+                    let sig = tcx.fn_sig(def).instantiate(tcx, bare).skip_norm_wip();
+                    let target = self.resolve_fn_item(def, fn_args);
+                    (target, Ty::new_fn_ptr(tcx, sig))
+                }
+                _ => continue,
+            };
+            self.address_taken(AddressTakenKind::GenericArg, target, fn_ptr, span);
+            let passed_to = Some(self.cx.id(callee));
+            if let Some(record) = self.out.address_taken.last_mut() {
+                record.passed_to = passed_to;
+            }
         }
     }
 
@@ -291,6 +366,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     ) {
         let cx = self.cx;
         self.out.address_taken.push(schema::AddressTaken {
+            configs: Vec::new(),
             function: self.caller.clone(),
             kind,
             target: Some(cx.id(target)),
@@ -299,6 +375,8 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             self_ty: None,
             trait_id: None,
             trait_path: None,
+            dyn_ty: None,
+            passed_to: None,
             span: cx.span(span),
         });
     }
@@ -337,6 +415,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     ) {
         let cx = self.cx;
         let call = schema::Call {
+            configs: Vec::new(),
             caller: self.caller.clone(),
             callee,
             callee_path,
@@ -356,6 +435,10 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
 
 /// A fn-pointer type as `fn_ptr` calls and address-taken records both print it (regions
 /// erased, so that `for<'a> fn(&'a u8)` and `fn(&u8)` compare equal).
+fn is_fn_like(ty: Ty<'_>) -> bool {
+    matches!(ty.kind(), ty::Closure(..) | ty::FnDef(..))
+}
+
 fn signature<'tcx>(cx: &Cx<'tcx>, fn_ptr: Ty<'tcx>) -> String {
     let sig = cx
         .tcx

@@ -199,6 +199,7 @@ fn decl(
     let def_id = def.to_def_id();
     let is_fn = matches!(tcx.def_kind(def_id), DefKind::Fn | DefKind::AssocFn);
     schema::Declaration {
+        configs: Vec::new(),
         kind,
         path: cx.path(def_id),
         span: cx.span(span.unwrap_or_else(|| tcx.def_span(def_id))),

@@ -103,6 +103,7 @@ impl<'tcx> Drops<'tcx> {
             _ => site,
         };
         self.glue_functions.push(schema::Function {
+            configs: Vec::new(),
             id: id.to_string(),
             path: path.to_string(),
             kind: FunctionKind::DropGlue,
@@ -114,6 +115,7 @@ impl<'tcx> Drops<'tcx> {
             unsafe_blocks: 0,
             implements: None,
             impl_self_ty: None,
+            impl_trait: None,
         });
         let mut components: Vec<(Ty<'tcx>, Option<&'static str>)> = Vec::new();
         match *ty.kind() {
@@ -173,6 +175,7 @@ impl<'tcx> Drops<'tcx> {
         };
         self.glue_calls.push((
             schema::Call {
+                configs: Vec::new(),
                 caller: caller.to_string(),
                 callee: Some(callee),
                 callee_path,
@@ -193,6 +196,7 @@ impl<'tcx> Drops<'tcx> {
     fn unknown_edge(&mut self, cx: &Cx<'tcx>, caller: &str, detail: String, span: Span) {
         self.glue_calls.push((
             schema::Call {
+                configs: Vec::new(),
                 caller: caller.to_string(),
                 callee: None,
                 callee_path: String::new(),

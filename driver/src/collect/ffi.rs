@@ -16,6 +16,7 @@ pub fn import(cx: &Cx<'_>, caller: Option<&str>, item: DefId, span: Span) -> sch
     let is_static = matches!(tcx.def_kind(item), DefKind::Static { .. });
     let (library, library_source, link_kind) = library_of(cx, item);
     schema::FfiImport {
+        configs: Vec::new(),
         function: caller.map(str::to_string),
         item: cx.id(item),
         item_path: cx.path(item),
@@ -89,6 +90,7 @@ pub fn native_libraries(cx: &Cx<'_>, krate: CrateNum) -> Vec<schema::NativeLibra
         .native_libraries(krate)
         .iter()
         .map(|lib| schema::NativeLibrary {
+            configs: Vec::new(),
             name: lib.name.to_string(),
             kind: kind_name(&lib.kind),
             source: if lib.foreign_module.is_some() {
@@ -142,6 +144,7 @@ pub fn exports(cx: &Cx<'_>) -> Vec<schema::FfiExport> {
             "static".to_string()
         };
         out.push(schema::FfiExport {
+            configs: Vec::new(),
             function: cx.id(def_id),
             symbol,
             abi,

@@ -6,6 +6,7 @@ use rustc_data_structures::fx::FxIndexSet;
 use rustc_hir as hir;
 use rustc_hir::def::DefKind;
 use rustc_hir::def_id::LocalDefId;
+use rustc_middle::ty::print::PrintTraitRefExt;
 
 use super::common::Cx;
 
@@ -47,7 +48,7 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
     .then(|| cx.id(tcx.parent(def_id)));
     // A method of a trait impl: which trait method it implements, and for which type (the
     // linker's candidates for `dyn` and generic calls).
-    let (implements, impl_self_ty) = match kind {
+    let (implements, impl_self_ty, impl_trait) = match kind {
         FunctionKind::ImplMethod => {
             let trait_item = tcx.associated_item(def_id).trait_item_def_id();
             let impl_def = tcx.parent(def_id);
@@ -55,11 +56,20 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
                 .type_of(impl_def)
                 .instantiate_identity()
                 .skip_normalization();
-            (trait_item.map(|t| cx.id(t)), Some(cx.print(self_ty)))
+            let trait_ref = tcx.impl_opt_trait_ref(impl_def).map(|t| {
+                let t = t.instantiate_identity().skip_normalization();
+                cx.print(t.print_only_trait_path())
+            });
+            (
+                trait_item.map(|t| cx.id(t)),
+                Some(cx.print(self_ty)),
+                trait_ref,
+            )
         }
-        _ => (None, None),
+        _ => (None, None, None),
     };
     Some(schema::Function {
+        configs: Vec::new(),
         id: cx.id(def_id),
         path: cx.path(def_id),
         kind,
@@ -71,6 +81,7 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         unsafe_blocks: 0,
         implements,
         impl_self_ty,
+        impl_trait,
     })
 }
 

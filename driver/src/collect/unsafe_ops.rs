@@ -205,6 +205,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             foreign: cx.tcx.is_foreign_item(def),
         });
         let op = schema::UnsafeOp {
+            configs: Vec::new(),
             function: self.owner.clone(),
             kind,
             span: cx.span(span),
@@ -219,6 +220,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     fn with_block(&mut self, block: &'a Block, generated: bool) {
         let cx = self.cx;
         self.facts.blocks.push(schema::UnsafeBlock {
+            configs: Vec::new(),
             function: self.owner.clone(),
             span: cx.span(block.span),
             generated,

@@ -27,6 +27,7 @@ pub fn span(file: &str, line: u32) -> Span {
 
 pub fn info(package: &str, version: &str, stable_id: &str, primary: bool) -> CrateInfo {
     CrateInfo {
+        configurations: Vec::new(),
         name: package.replace('-', "_"),
         package: package.into(),
         version: version.into(),
@@ -64,6 +65,7 @@ pub fn empty_crate(info: CrateInfo) -> CrateGraph {
 
 pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function {
     Function {
+        configs: Vec::new(),
         id: id.into(),
         path: path.into(),
         kind,
@@ -75,6 +77,7 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         unsafe_blocks: 0,
         implements: None,
         impl_self_ty: None,
+        impl_trait: None,
     }
 }
 
@@ -87,6 +90,7 @@ pub fn call(
     line: u32,
 ) -> Call {
     Call {
+        configs: Vec::new(),
         caller: caller.into(),
         callee: callee.map(String::from),
         callee_path: path.into(),
@@ -104,6 +108,7 @@ pub fn call(
 
 pub fn op(function: &str, kind: UnsafeOpKind, line: u32) -> UnsafeOp {
     UnsafeOp {
+        configs: Vec::new(),
         function: function.into(),
         kind,
         span: span("src/lib.rs", line),
@@ -155,6 +160,7 @@ pub fn crate_app() -> CrateGraph {
     ];
     g.unsafe_ops = vec![op(APP_HELPER, UnsafeOpKind::DerefRawPointer, 11)];
     g.unsafe_blocks = vec![UnsafeBlock {
+        configs: Vec::new(),
         function: APP_HELPER.into(),
         span: span("src/lib.rs", 11),
         generated: false,
@@ -201,6 +207,7 @@ pub fn crate_b() -> CrateGraph {
     ];
     g.unsafe_ops = vec![op(B_WRAPPER, UnsafeOpKind::CallUnsafeFn, 11)];
     g.ffi.imports = vec![FfiImport {
+        configs: Vec::new(),
         function: Some(B_WRAPPER.into()),
         item: B_WRITE.into(),
         item_path: "lib_b::sys::write".into(),
@@ -213,11 +220,13 @@ pub fn crate_b() -> CrateGraph {
         span: span("src/lib.rs", 11),
     }];
     g.ffi.native_libraries = vec![NativeLibrary {
+        configs: Vec::new(),
         name: "c".into(),
         kind: "dylib".into(),
         source: "link_attr".into(),
     }];
     g.declarations = vec![Declaration {
+        configs: Vec::new(),
         kind: DeclarationKind::UnsafeFn,
         path: "lib_b::sys::write".into(),
         span: span("src/lib.rs", 20),

@@ -1,0 +1,250 @@
+//! The end of a run: `report.json` (the figures and every entry's outcome, for scripts) and
+//! `report.md` (the same for people, with the definitions beside the figures), plus a short
+//! summary on stdout.
+
+use std::{fmt::Write as _, io::Write as _, path::Path};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::{
+    result::{self, CrateResult, Status},
+    stats::{DEFINITIONS, EcosystemStats, Share},
+};
+
+/// What the report says about the run itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub list: String,
+    pub shard: Option<String>,
+    pub sandboxed: bool,
+    pub painter_version: String,
+    pub toolchain: String,
+    /// Wall time of this invocation (entries skipped as already done cost nothing).
+    pub wall_ms: u64,
+    /// Entries analysed by this invocation / skipped as done by an earlier one.
+    pub analysed_now: u64,
+    pub resumed: u64,
+}
+
+#[derive(Serialize)]
+struct EntryRow<'a> {
+    entry: &'a str,
+    version: Option<&'a str>,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_package: Option<&'a str>,
+    fetch_ms: u64,
+    build_ms: u64,
+}
+
+pub fn write(
+    out: &Path,
+    info: &RunInfo,
+    stats: &EcosystemStats,
+    results: &[CrateResult],
+) -> Result<()> {
+    let definitions: std::collections::BTreeMap<&str, &str> = DEFINITIONS.iter().copied().collect();
+    let entries: Vec<EntryRow<'_>> = results
+        .iter()
+        .map(|r| EntryRow {
+            entry: &r.entry,
+            version: r.version.as_deref(),
+            status: r.status,
+            error: r.error.as_deref(),
+            failed_package: r.failed_package.as_deref(),
+            fetch_ms: r.timings.fetch_ms,
+            build_ms: r.timings.build_ms,
+        })
+        .collect();
+    let json = serde_json::json!({
+        "run": info,
+        "definitions": definitions,
+        "stats": stats,
+        "entries": entries,
+    });
+    let file = out.join("report.json");
+    let mut bytes = serde_json::to_vec_pretty(&json)?;
+    bytes.push(b'\n');
+    result::write_atomic(&file, &bytes)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    let file = out.join("report.md");
+    result::write_atomic(&file, markdown(info, stats, results).as_bytes())
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(())
+}
+
+/// `report.md`.
+pub fn markdown(info: &RunInfo, stats: &EcosystemStats, results: &[CrateResult]) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# cargo painter ecosystem report\n");
+    let _ = writeln!(
+        md,
+        "List `{}`{}: {} entries. painter {}, {}. Sandbox: {}.\n",
+        info.list,
+        info.shard
+            .as_ref()
+            .map(|s| format!(", shard {s}"))
+            .unwrap_or_default(),
+        results.len(),
+        info.painter_version,
+        info.toolchain,
+        if info.sandboxed {
+            "bubblewrap, no network"
+        } else {
+            "none (--no-sandbox)"
+        },
+    );
+    let _ = writeln!(md, "## Entries\n\n| status | entries |\n|---|---:|");
+    for (status, n) in &stats.entries_by_status {
+        let _ = writeln!(md, "| {status} | {n} |");
+    }
+    let failures: Vec<&CrateResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
+    if !failures.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n### Not analysed\n\n| entry | version | status | first error |\n|---|---|---|---|"
+        );
+        for r in failures {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} |",
+                r.entry,
+                r.version.as_deref().unwrap_or(""),
+                r.status.as_str(),
+                cell(r.error.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## Figures\n\nOf the {} analysed crates:\n\n| figure | crates | share | definition |\n|---|---:|---:|---|",
+        stats.analysed
+    );
+    let shares: [(&str, &Share); 5] = [
+        ("uses_unsafe", &stats.uses_unsafe),
+        ("user_unsafe_blocks", &stats.user_unsafe_blocks),
+        ("unsafe_ops", &stats.unsafe_ops),
+        ("calls_unsafe_crate", &stats.calls_unsafe_crate),
+        ("reaches_ffi", &stats.reaches_ffi),
+    ];
+    for (name, share) in shares {
+        let definition = DEFINITIONS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, d)| d);
+        let _ = writeln!(
+            md,
+            "| {name} | {} | {:.2}% | {} |",
+            share.crates,
+            share.percent,
+            cell(definition)
+        );
+    }
+    let _ = writeln!(md, "\n`analysed`: {}.", DEFINITIONS[0].1);
+    counts(
+        &mut md,
+        "Unsafe operations by kind",
+        "kind",
+        &stats.ops_by_kind,
+    );
+    counts(
+        &mut md,
+        "Unsafe operations by context",
+        "context",
+        &stats.ops_by_context,
+    );
+    ranking(
+        &mut md,
+        "Crates with the most unsafe operations",
+        "unsafe ops",
+        &stats.top_by_unsafe_ops,
+    );
+    ranking(
+        &mut md,
+        "Crates with the most FFI imports",
+        "FFI imports",
+        &stats.top_by_ffi_imports,
+    );
+    if !stats.most_called_unsafe_fns.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Most-called unsafe functions\n\nBy the number of analysed crates whose own code \
+             calls them (`call_unsafe_fn` operations).\n\n| function | crates | call sites |\n|---|---:|---:|"
+        );
+        for (path, crates, calls) in &stats.most_called_unsafe_fns {
+            let _ = writeln!(md, "| `{}` | {crates} | {calls} |", cell(path));
+        }
+    }
+    let (fetch, build): (u64, u64) = results.iter().fold((0, 0), |(f, b), r| {
+        (f + r.timings.fetch_ms, b + r.timings.build_ms)
+    });
+    let _ = writeln!(
+        md,
+        "\n## Time\n\nThis invocation: {:.1}s wall for {} entries ({} were done by an earlier \
+         run). Sum over all entries: fetch {:.1}s, build {:.1}s.",
+        info.wall_ms as f64 / 1000.0,
+        info.analysed_now,
+        info.resumed,
+        fetch as f64 / 1000.0,
+        build as f64 / 1000.0
+    );
+    md
+}
+
+fn counts(md: &mut String, title: &str, what: &str, map: &std::collections::BTreeMap<String, u64>) {
+    if map.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## {title}\n\n| {what} | ops |\n|---|---:|");
+    let mut rows: Vec<_> = map.iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (k, n) in rows {
+        let _ = writeln!(md, "| {k} | {n} |");
+    }
+}
+
+fn ranking(md: &mut String, title: &str, what: &str, rows: &[(String, u64)]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "\n## {title}\n\n| crate | {what} |\n|---|---:|");
+    for (k, n) in rows {
+        let _ = writeln!(md, "| {k} | {n} |");
+    }
+}
+
+/// Text safe inside a markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The summary on stdout.
+pub fn print_summary(stats: &EcosystemStats, out: &Path) {
+    let mut text = String::new();
+    let statuses: Vec<String> = stats
+        .entries_by_status
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let _ = writeln!(text, "entries: {}", statuses.join(", "));
+    for (name, share) in [
+        ("uses unsafe", &stats.uses_unsafe),
+        ("user-written unsafe blocks", &stats.user_unsafe_blocks),
+        ("calls a crate that uses unsafe", &stats.calls_unsafe_crate),
+        ("reaches FFI", &stats.reaches_ffi),
+    ] {
+        let _ = writeln!(
+            text,
+            "{name:>32}: {:>6.2}% ({} of {})",
+            share.percent, share.crates, stats.analysed
+        );
+    }
+    let _ = writeln!(text, "report: {}", out.join("report.md").display());
+    let _ = writeln!(text, "graph:  {}", out.join("graph.json").display());
+    // A closed pipe is the reader's choice, not an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

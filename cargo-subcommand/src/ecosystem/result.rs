@@ -1,0 +1,163 @@
+//! The per-crate result (`<out>/results/<slug>.json`): what happened to one list entry, written
+//! atomically once the entry is finished, so a killed run leaves either a whole result or none
+//! and a rerun skips exactly the finished entries.
+
+use std::{
+    fs, io,
+    path::{Path, PathBuf},
+};
+
+use serde::{Deserialize, Serialize};
+
+/// How an entry ended. The strings are part of `report.json` and the README's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Built, and the driver analysed its library.
+    Ok,
+    /// Cargo could not resolve or download it (no such crate or version, registry error).
+    FetchFailed,
+    /// `cargo check` failed (compile error, build script failure, missing system library,
+    /// no library target, memory limit).
+    BuildFailed,
+    /// It compiled, but the driver's analysis of its library failed or left no graph.
+    AnalysisFailed,
+    /// Killed at the time limit.
+    Timeout,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Ok,
+        Status::FetchFailed,
+        Status::BuildFailed,
+        Status::AnalysisFailed,
+        Status::Timeout,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::FetchFailed => "fetch_failed",
+            Status::BuildFailed => "build_failed",
+            Status::AnalysisFailed => "analysis_failed",
+            Status::Timeout => "timeout",
+        }
+    }
+}
+
+/// Wall times of the phases, in milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timings {
+    pub fetch_ms: u64,
+    pub build_ms: u64,
+    /// Sum of `analysis_ms` of the units the driver analysed in this build (not the cached ones).
+    pub analysis_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrateResult {
+    /// The list entry ([`super::list::Entry::id`]).
+    pub entry: String,
+    pub name: String,
+    /// The version built (resolved through the registry when the list gave none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub status: Status,
+    /// The first error (compiler, cargo or driver), one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The package whose build failed, when cargo named it (a dependency, or the crate itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_package: Option<String>,
+    pub timings: Timings,
+    /// Key of the crate in the linked graph (`name@version`), when analysed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_key: Option<String>,
+    /// Every unit of the build (the crate, its dependencies, build scripts, proc-macros):
+    /// file names in `<out>/crates/`.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Units whose analysis failed: `(file name, error)`.
+    #[serde(default)]
+    pub failed_units: Vec<(String, String)>,
+    /// Whether the build ran in the sandbox.
+    pub sandboxed: bool,
+    /// The log of the fetch and build (cargo's stderr), relative to the output directory.
+    pub log: String,
+}
+
+pub fn path(results_dir: &Path, slug: &str) -> PathBuf {
+    results_dir.join(format!("{slug}.json"))
+}
+
+/// The finished result of an entry, if a previous run wrote one. An unreadable file counts as
+/// none (the entry is redone and the file replaced).
+pub fn read(file: &Path) -> Option<CrateResult> {
+    let bytes = fs::read(file).ok()?;
+    match serde_json::from_slice(&bytes) {
+        Ok(result) => Some(result),
+        Err(e) => {
+            log::debug!("ignoring {}: {e}", file.display());
+            None
+        }
+    }
+}
+
+/// Write `result` whole or not at all (temp file + rename).
+pub fn write(file: &Path, result: &CrateResult) -> io::Result<()> {
+    let json = serde_json::to_vec_pretty(result).map_err(io::Error::other)?;
+    write_atomic(file, &json)
+}
+
+/// Write `bytes` to `file` via a temporary sibling and a rename.
+pub fn write_atomic(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = file.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = file.with_file_name(format!(
+        ".{name}.{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, file).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::TempDir;
+
+    #[test]
+    fn round_trip_and_bad_files() {
+        let dir = TempDir::new("results");
+        let file = path(dir.path(), "itoa@1.0.15");
+        assert!(read(&file).is_none());
+        let result = CrateResult {
+            entry: "itoa@1.0.15".into(),
+            name: "itoa".into(),
+            version: Some("1.0.15".into()),
+            status: Status::BuildFailed,
+            error: Some("error[E0425]: cannot find value `x`".into()),
+            failed_package: Some("itoa".into()),
+            timings: Timings::default(),
+            graph_key: None,
+            units: vec![],
+            failed_units: vec![],
+            sandboxed: true,
+            log: "logs/itoa@1.0.15.log".into(),
+        };
+        write(&file, &result).unwrap();
+        assert_eq!(read(&file), Some(result));
+        let text = fs::read_to_string(&file).unwrap();
+        assert!(text.contains("\"status\": \"build_failed\""), "{text}");
+        fs::write(&file, "{truncated").unwrap();
+        assert!(read(&file).is_none());
+        // No temporary files are left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

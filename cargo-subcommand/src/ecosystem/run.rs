@@ -1,0 +1,334 @@
+//! The build phase of one entry: `cargo check --lib` of the fetched crate through
+//! painter-driver (the same command line as the default `cargo painter`, from
+//! [`cargo_check::check_command`]), offline and locked, in the sandbox and under the limits;
+//! then its units' graph files go into the shared cache `<out>/crates/` and the outcome is
+//! classified.
+//!
+//! The cache is keyed by the unit's file name `<package>-<version>-<unit hash>.json`: cargo's
+//! unit hash covers the package id, features, target, profile, rustflags (which carry the
+//! driver options' hash) and the hashes of the unit's dependencies, so one file is one
+//! (name, version, features, target) analysis and is never written twice.
+
+use std::{
+    fs,
+    io::{BufReader, Read, Seek, SeekFrom},
+    path::Path,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use cargo_metadata::{Artifact, Message, TargetKind};
+use painter_schema::{CrateGraph, DriverConfig, Status as AnalysisStatus};
+
+use super::{
+    fetch::{self, Fetched},
+    list::Entry,
+    result::{self, Status},
+    sandbox::{self, Mounts, Sandbox},
+};
+use crate::{
+    artifact,
+    cargo_check::{self, CheckInputs},
+    cli::CargoFlags,
+    toolchain::Toolchain,
+    workspace::parse_package_id,
+};
+
+/// Everything shared by the builds of one run.
+pub struct BuildContext<'a> {
+    pub toolchain: &'a Toolchain,
+    pub driver: &'a Path,
+    pub sandbox: &'a Sandbox,
+    pub config: &'a DriverConfig,
+    /// The shared cache of per-unit graphs, `<out>/crates/`.
+    pub crates_dir: &'a Path,
+    pub timeout: Duration,
+}
+
+/// What the build of one entry gave.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub status: Option<Status>,
+    pub error: Option<String>,
+    pub failed_package: Option<String>,
+    pub graph_key: Option<String>,
+    pub units: Vec<String>,
+    pub failed_units: Vec<(String, String)>,
+    pub analysis_ms: u64,
+    pub build_ms: u64,
+}
+
+pub fn build(
+    cx: &BuildContext<'_>,
+    entry: &Entry,
+    fetched: &Fetched,
+    mounts: &Mounts,
+    log: &Path,
+) -> anyhow::Result<Built> {
+    let inner = cx.sandbox.inner(mounts);
+    let ws = inner.entry_dir.join("ws");
+    let flags = CargoFlags {
+        manifest_path: Some(ws.join("Cargo.toml")),
+        // `name@version`: the tree may hold other versions of the same package.
+        packages: vec![format!("{}@{}", entry.name, fetched.version)],
+        lib: true,
+        offline: true,
+        locked: true,
+        color: Some("never".into()),
+        ..CargoFlags::default()
+    };
+    let cargo = cargo_check::check_command(&CheckInputs {
+        toolchain: cx.toolchain,
+        driver: cx.driver,
+        flags: &flags,
+        target_dir: &inner.target_dir,
+        override_build_dir: false,
+        config: cx.config,
+        // The user's RUSTFLAGS would change every unit hash of the shared cache.
+        user_env: &|_| None,
+    });
+    fs::create_dir_all(&mounts.target_dir)?;
+    let mut log_file = fs::OpenOptions::new().create(true).append(true).open(log)?;
+    let log_start = log_file.seek(SeekFrom::End(0))?;
+    let mut cmd = cx.sandbox.command(mounts, &cargo, &ws);
+    cmd.stdin(Stdio::null()).stderr(log_file);
+    log::debug!("build: {cmd:?}");
+
+    let start = Instant::now();
+    let mut artifacts = Vec::new();
+    let finished = sandbox::run_limited(cmd, cx.timeout, |stdout| {
+        for message in Message::parse_stream(BufReader::new(stdout)).flatten() {
+            if let Message::CompilerArtifact(a) = message {
+                artifacts.push(a);
+            }
+        }
+    })?;
+    let mut built = Built {
+        build_ms: start.elapsed().as_millis() as u64,
+        ..Built::default()
+    };
+    let root = collect_units(cx, entry, fetched, mounts, &artifacts, &mut built)?;
+
+    let stderr = read_from(log, log_start);
+    if finished.timed_out {
+        built.status = Some(Status::Timeout);
+        built.error = Some(format!(
+            "killed after the time limit of {}s",
+            cx.timeout.as_secs()
+        ));
+    } else if !finished.status.success() {
+        built.status = Some(Status::BuildFailed);
+        built.error = Some(build_error(&stderr, &finished.status));
+        built.failed_package = failed_package(&stderr);
+    } else {
+        match root {
+            Some(Ok(())) => {
+                built.status = Some(Status::Ok);
+                built.graph_key = Some(format!("{}@{}", entry.name, fetched.version));
+            }
+            Some(Err(error)) => {
+                built.status = Some(Status::AnalysisFailed);
+                built.error = Some(error);
+            }
+            None => {
+                built.status = Some(Status::AnalysisFailed);
+                built.error = Some(format!(
+                    "cargo reported no library unit of `{}` v{}",
+                    entry.name, fetched.version
+                ));
+            }
+        }
+    }
+    Ok(built)
+}
+
+/// Put every unit's graph into the cache (new ones only) and note failed analyses; returns
+/// the analysis state of the entry's own library unit, when cargo reported it.
+fn collect_units(
+    cx: &BuildContext<'_>,
+    entry: &Entry,
+    fetched: &Fetched,
+    mounts: &Mounts,
+    artifacts: &[Artifact],
+    built: &mut Built,
+) -> anyhow::Result<Option<Result<(), String>>> {
+    let mut root = None;
+    for a in artifacts {
+        let Some((package, version)) = parse_package_id(&a.package_id.repr) else {
+            continue;
+        };
+        let Some(unit) = artifact::for_artifact(a) else {
+            continue;
+        };
+        let is_root = package == entry.name
+            && version == fetched.version
+            && !a.target.kind.contains(&TargetKind::CustomBuild);
+        let name = artifact::crate_file_name(&package, &version, &unit.hash);
+        let cached = cx.crates_dir.join(&name);
+        let source = cx.sandbox.to_host(mounts, &unit.painter_file);
+        let state: Option<Result<(), String>> = if cached.is_file() {
+            // Analysed before (by an earlier entry, worker or run): only the root's state
+            // is needed, and it is in the cached copy.
+            is_root.then(|| read_graph(&cached).and_then(|g| graph_state(&g)))
+        } else if source.is_file() {
+            Some(cache_unit(&source, &cached, &mut built.analysis_ms)?)
+        } else {
+            Some(Err(format!(
+                "painter-driver wrote no graph ({} is missing)",
+                source.display()
+            )))
+        };
+        if cached.is_file() {
+            built.units.push(name.clone());
+        }
+        if let Some(Err(error)) = &state {
+            built.failed_units.push((name.clone(), error.clone()));
+        }
+        if is_root {
+            root = Some(state.unwrap_or(Ok(())));
+        }
+    }
+    built.units.sort();
+    built.units.dedup();
+    Ok(root)
+}
+
+/// Copy a new unit's graph into the cache, without its timing; its analysis state. Only
+/// failing to write the cache is an error of the run.
+fn cache_unit(
+    source: &Path,
+    cached: &Path,
+    analysis_ms: &mut u64,
+) -> anyhow::Result<Result<(), String>> {
+    let mut graph = match read_graph(source) {
+        Ok(graph) => graph,
+        Err(error) => return Ok(Err(error)),
+    };
+    *analysis_ms += graph.analysis_ms;
+    // Timings vary run to run; the cache holds only what the code determines, so any
+    // worker, shard or machine writes the same bytes for a unit.
+    graph.analysis_ms = 0;
+    result::write_atomic(cached, &serde_json::to_vec(&graph)?)?;
+    Ok(graph_state(&graph))
+}
+
+fn read_graph(path: &Path) -> Result<CrateGraph, String> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("cannot parse {}: {e}", path.display()))
+}
+
+fn graph_state(graph: &CrateGraph) -> Result<(), String> {
+    match graph.status {
+        AnalysisStatus::Ok => Ok(()),
+        AnalysisStatus::Failed => Err(graph
+            .error
+            .clone()
+            .unwrap_or_else(|| "the analysis failed".into())),
+    }
+}
+
+/// What was appended to the log since `offset`.
+fn read_from(log: &Path, offset: u64) -> String {
+    let mut text = String::new();
+    if let Ok(mut file) = fs::File::open(log)
+        && file.seek(SeekFrom::Start(offset)).is_ok()
+    {
+        let _ = file.read_to_string(&mut text);
+    }
+    text
+}
+
+/// The first error of a failed build, one line: the compiler's or cargo's, or the allocation
+/// failure of a process that hit the memory limit.
+pub fn build_error(stderr: &str, status: &std::process::ExitStatus) -> String {
+    // How running out of address space shows: Rust's allocation-failure abort, the dynamic
+    // loader unable to map rustc's libraries, or an OS error from mmap.
+    const OUT_OF_MEMORY: [&str; 3] = [
+        "memory allocation of",
+        "failed to map segment from shared object",
+        "Cannot allocate memory",
+    ];
+    if let Some(line) = stderr
+        .lines()
+        .find(|l| OUT_OF_MEMORY.iter().any(|m| l.contains(m)))
+    {
+        return format!("out of memory (the memory limit was hit): {}", line.trim());
+    }
+    let Some(first) = fetch::first_error(stderr) else {
+        return format!("cargo check failed ({status})");
+    };
+    // A build script's failure is worth its panic message, a few lines further.
+    if first.starts_with("failed to run custom build command")
+        && let Some(message) = panic_message(stderr)
+    {
+        return format!("{first}: {message}");
+    }
+    first
+}
+
+/// The message of the first `panicked at` report in the (indented) output of a build script.
+fn panic_message(stderr: &str) -> Option<String> {
+    let mut lines = stderr.lines().skip_while(|l| !l.contains("panicked at"));
+    lines.next()?;
+    lines
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(str::to_string)
+}
+
+/// The package of cargo's "could not compile `x` (lib)" or "failed to run custom build
+/// command for `x v1.0.0`".
+pub fn failed_package(stderr: &str) -> Option<String> {
+    for marker in [
+        "could not compile `",
+        "failed to run custom build command for `",
+    ] {
+        if let Some(rest) = stderr.split(marker).nth(1) {
+            let name = rest.split('`').next()?;
+            return Some(name.split(' ').next()?.to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn errors_from_stderr() {
+        let stderr = "    Checking itoa v1.0.15\n\
+            error[E0425]: cannot find value `y` in this scope\n --> src/lib.rs:1:1\n\
+            error: could not compile `broken` (lib) due to 1 previous error\n";
+        let status = std::process::ExitStatus::from_raw(101 << 8);
+        assert_eq!(
+            build_error(stderr, &status),
+            "error[E0425]: cannot find value `y` in this scope"
+        );
+        assert_eq!(failed_package(stderr).as_deref(), Some("broken"));
+        let script = "error: failed to run custom build command for `openssl-sys v0.9.109`\n\
+            \nCaused by:\n  --- stderr\n\n  thread 'main' (7) panicked at build.rs:9:5:\n\
+            \n  Could not find directory of OpenSSL installation\n";
+        assert_eq!(failed_package(script).as_deref(), Some("openssl-sys"));
+        assert_eq!(
+            build_error(script, &status),
+            "failed to run custom build command for `openssl-sys v0.9.109`: Could not find \
+             directory of OpenSSL installation"
+        );
+        assert_eq!(
+            build_error("", &status),
+            "cargo check failed (exit status: 101)"
+        );
+        let oom = "memory allocation of 1048576 bytes failed\nerror: could not compile `x`\n";
+        assert!(build_error(oom, &status).starts_with("out of memory"));
+        let loader = "error: process didn't exit successfully: `painter-driver rustc -vV`\n\
+            --- stderr\npainter-driver: error while loading shared libraries: libLLVM.so: failed \
+            to map segment from shared object\n";
+        assert_eq!(
+            build_error(loader, &status),
+            "out of memory (the memory limit was hit): painter-driver: error while loading \
+             shared libraries: libLLVM.so: failed to map segment from shared object"
+        );
+    }
+}

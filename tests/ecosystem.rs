@@ -1,0 +1,369 @@
+//! `cargo painter ecosystem` end to end, on small real crates.io crates and local fixtures
+//! (`tests/fixtures/ecosystem/`): every status is classified, a killed run resumes without
+//! redoing finished crates, two shards link to exactly the unsharded graph, the sandbox keeps
+//! build scripts off the network and out of their sources, and without bubblewrap the runner
+//! refuses to start.
+//!
+//! The sandboxed tests need `bwrap` (`.ci/run` installs it); on CI (`CI=true`) its absence is a
+//! failure, elsewhere those tests say they are skipped.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use painter_tests::{assert_success, binaries, cargo_painter, linked_graph, repo_root};
+use serde_json::Value;
+
+fn bwrap_available() -> bool {
+    let found = Command::new("bwrap")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "bubblewrap (bwrap) is missing: .ci/run must install it"
+        );
+        eprintln!("skipped: bubblewrap (bwrap) is not installed");
+    }
+    found
+}
+
+/// Write a crate list into `dir`; `{F}` stands for the fixtures directory.
+fn list(dir: &Path, lines: &[&str]) -> PathBuf {
+    let fixtures = repo_root().join("tests/fixtures/ecosystem");
+    let text: String = lines
+        .iter()
+        .map(|l| l.replace("{F}", &fixtures.display().to_string()) + "\n")
+        .collect();
+    let file = dir.join("list.txt");
+    std::fs::write(&file, format!("# test list\n{text}")).unwrap();
+    file
+}
+
+fn ecosystem(dir: &Path, list: &Path, out: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "ecosystem",
+        "--crates",
+        list.to_str().unwrap(),
+        "--out",
+        out,
+    ];
+    args.extend(extra);
+    cargo_painter(dir, &args)
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `<out>/results/*.json` by crate name.
+fn results(out: &Path) -> BTreeMap<String, Value> {
+    let mut map = BTreeMap::new();
+    for entry in std::fs::read_dir(out.join("results")).unwrap() {
+        let path = entry.unwrap().path();
+        let value: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        map.insert(value["name"].as_str().unwrap().to_string(), value);
+    }
+    map
+}
+
+fn status(results: &BTreeMap<String, Value>, name: &str) -> String {
+    results[name]["status"].as_str().unwrap().to_string()
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn statuses_are_classified_and_reruns_resume() {
+    if !bwrap_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(
+        dir.path(),
+        &[
+            "itoa@1.0.15",
+            "cfg-if@1.0.0",
+            "painter-test-no-such-crate-x7q",
+            "broken path={F}/broken",
+            "slow-build path={F}/slow-build",
+            "net-probe path={F}/net-probe",
+        ],
+    );
+    let run = ["--jobs", "2", "--timeout", "10"];
+    let output = ecosystem(dir.path(), &list, "out", &run);
+    assert_success(&output);
+    let out = dir.path().join("out");
+    let r = results(&out);
+    assert_eq!(status(&r, "itoa"), "ok");
+    assert_eq!(r["itoa"]["graph_key"], "itoa@1.0.15");
+    assert_eq!(status(&r, "cfg-if"), "ok");
+    assert_eq!(status(&r, "painter-test-no-such-crate-x7q"), "fetch_failed");
+    assert!(
+        r["painter-test-no-such-crate-x7q"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no matching package named `painter-test-no-such-crate-x7q`"),
+        "{}",
+        r["painter-test-no-such-crate-x7q"]
+    );
+    assert_eq!(status(&r, "broken"), "build_failed");
+    assert_eq!(
+        r["broken"]["error"],
+        "error[E0425]: cannot find value `undefined_value` in this scope"
+    );
+    assert_eq!(r["broken"]["failed_package"], "broken");
+    assert_eq!(status(&r, "slow-build"), "timeout");
+    assert_eq!(
+        r["slow-build"]["error"],
+        "killed after the time limit of 10s"
+    );
+
+    // The probe's build script ran, in the sandbox: no network, read-only sources.
+    assert_eq!(status(&r, "net-probe"), "ok", "{}", r["net-probe"]);
+    assert_eq!(r["net-probe"]["sandboxed"], true);
+    let log = std::fs::read_to_string(out.join(r["net-probe"]["log"].as_str().unwrap())).unwrap();
+    assert!(log.contains("net-probe: network unreachable"), "{log}");
+    assert!(log.contains("net-probe: cannot write its sources"), "{log}");
+
+    let graph = linked_graph(&out.join("graph.json"));
+    for key in ["itoa@1.0.15", "cfg-if@1.0.0", "net-probe@0.1.0"] {
+        assert!(graph.crates.contains_key(key), "{key} not in the graph");
+    }
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let by_status = &report["stats"]["entries_by_status"];
+    assert_eq!(by_status["ok"], 3);
+    assert_eq!(by_status["build_failed"], 1);
+    assert_eq!(by_status["fetch_failed"], 1);
+    assert_eq!(by_status["timeout"], 1);
+    assert_eq!(report["stats"]["analysed"], 3);
+    // itoa and net-probe have unsafe blocks, cfg-if has none.
+    assert_eq!(report["stats"]["user_unsafe_blocks"]["crates"], 2);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("| uses_unsafe | 2 | 66.67% |"), "{md}");
+
+    // A rerun finds every entry done and touches nothing.
+    let results_before = snapshot(&out.join("results"));
+    let logs_before = snapshot(&out.join("logs"));
+    let again = ecosystem(dir.path(), &list, "out", &run);
+    assert_success(&again);
+    assert!(
+        stderr(&again).contains("6 done by an earlier run, 0 to analyse"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(snapshot(&out.join("results")), results_before);
+    assert_eq!(snapshot(&out.join("logs")), logs_before);
+
+    // --retry-failed redoes exactly the three failures.
+    let retry = ecosystem(
+        dir.path(),
+        &list,
+        "out",
+        &["--retry-failed", "--timeout", "2"],
+    );
+    assert_success(&retry);
+    assert!(
+        stderr(&retry).contains("3 done by an earlier run, 3 to analyse"),
+        "{}",
+        stderr(&retry)
+    );
+    let r2 = results(&out);
+    assert_eq!(r2["itoa"], r["itoa"]);
+    assert_eq!(
+        r2["slow-build"]["error"],
+        "killed after the time limit of 2s"
+    );
+}
+
+#[test]
+fn killed_run_resumes_without_redoing_finished_crates() {
+    if !bwrap_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(
+        dir.path(),
+        &[
+            "itoa@1.0.15",
+            "cfg-if@1.0.0",
+            "slow-build path={F}/slow-build",
+        ],
+    );
+    let out = dir.path().join("out");
+    let bins = binaries();
+    let mut child = Command::new(&bins.cargo_painter)
+        .args(["painter", "ecosystem", "--crates"])
+        .arg(&list)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(dir.path())
+        .env("PAINTER_DRIVER", &bins.driver)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // One worker takes the list in order: once two results exist, the slow build is running.
+    let start = Instant::now();
+    while std::fs::read_dir(out.join("results")).map_or(0, |d| d.count()) < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "no results after 5 minutes"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let finished = snapshot(&out.join("results"));
+    assert_eq!(finished.len(), 2);
+
+    let output = ecosystem(dir.path(), &list, "out", &["--timeout", "2"]);
+    assert_success(&output);
+    assert!(
+        stderr(&output).contains("2 done by an earlier run, 1 to analyse"),
+        "{}",
+        stderr(&output)
+    );
+    for (path, bytes) in &finished {
+        assert_eq!(
+            &std::fs::read(path).unwrap(),
+            bytes,
+            "{} was redone",
+            path.display()
+        );
+    }
+    assert_eq!(status(&results(&out), "slow-build"), "timeout");
+}
+
+#[test]
+fn two_shards_link_to_the_unsharded_graph() {
+    if !bwrap_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(
+        dir.path(),
+        &[
+            "itoa@1.0.15",
+            "memchr@2.7.4",
+            "serde_json@1.0.140",
+            "cfg-if@1.0.0",
+            "ryu@1.0.20",
+        ],
+    );
+    // One registry download for the three runs.
+    let home = dir.path().join("cargo-home");
+    let home = home.to_str().unwrap();
+    let all = ecosystem(
+        dir.path(),
+        &list,
+        "all",
+        &["--jobs", "2", "--cargo-home", home],
+    );
+    assert_success(&all);
+    let mut sizes = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let out = format!("shard{}", &shard[..1]);
+        let output = ecosystem(
+            dir.path(),
+            &list,
+            &out,
+            &["--shard", shard, "--cargo-home", home],
+        );
+        assert_success(&output);
+        sizes.push(results(&dir.path().join(&out)).len());
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 5);
+    assert!(sizes.iter().all(|&n| n > 0), "a shard is empty: {sizes:?}");
+
+    let merged = dir.path().join("merged.json");
+    let link = cargo_painter(
+        dir.path(),
+        &[
+            "link",
+            "shard1/crates",
+            "shard2/crates",
+            "-o",
+            merged.to_str().unwrap(),
+        ],
+    );
+    assert_success(&link);
+    let unsharded = std::fs::read(dir.path().join("all/graph.json")).unwrap();
+    assert!(
+        std::fs::read(&merged).unwrap() == unsharded,
+        "the shards' merged graph differs from the unsharded one"
+    );
+    let graph = linked_graph(&merged);
+    assert!(graph.crates.contains_key("serde_json@1.0.140"));
+    assert!(graph.crates.keys().any(|k| k.starts_with("serde@1.")));
+}
+
+#[test]
+fn refuses_to_run_unsandboxed_without_bubblewrap() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(dir.path(), &["itoa@1.0.15"]);
+    let empty = dir.path().join("empty-path");
+    std::fs::create_dir(&empty).unwrap();
+    let bins = binaries();
+    let output = Command::new(&bins.cargo_painter)
+        .args(["painter", "ecosystem", "--crates"])
+        .arg(&list)
+        .args(["--out", "out"])
+        .current_dir(dir.path())
+        .env("PAINTER_DRIVER", &bins.driver)
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("error: the sandbox for untrusted crates needs bubblewrap (`bwrap`)"),
+        "{err}"
+    );
+    assert!(err.contains("--no-sandbox"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn only_the_sandbox_keeps_build_scripts_off_the_network() {
+    // Meaningful only where the network is reachable at all (the registry must be, to fetch).
+    let reachable = std::net::ToSocketAddrs::to_socket_addrs("index.crates.io:443")
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(5)).is_ok());
+    assert!(
+        reachable,
+        "index.crates.io:443 is not reachable from the tests"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(dir.path(), &["net-probe path={F}/net-probe"]);
+    let output = ecosystem(dir.path(), &list, "out", &["--no-sandbox"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("warning: --no-sandbox"));
+    let r = results(&dir.path().join("out"));
+    assert_eq!(status(&r, "net-probe"), "build_failed");
+    assert_eq!(r["net-probe"]["sandboxed"], false);
+    let error = r["net-probe"]["error"].as_str().unwrap();
+    assert!(
+        error.ends_with("net-probe: the build script reached the network (index.crates.io:443)"),
+        "{error}"
+    );
+    // The same crate in the sandbox: statuses_are_classified_and_reruns_resume.
+}
