@@ -29,7 +29,7 @@ pub fn moved(h: Holder) -> Holder { h }
             .calls
             .iter()
             .filter(|c| c.caller == id && c.kind == CallKind::Drop)
-            .map(|c| c.callee_path.clone())
+            .map(|c| c.callee_path.to_string())
             .collect()
     };
     let holder_glue = function("core::ptr::drop_in_place::<glue::Holder>");

@@ -262,7 +262,7 @@ fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
                     continue;
                 }
                 let key = (
-                    op.span.file.clone(),
+                    op.span.file.to_string(),
                     op.span.line,
                     op.span.col,
                     op.kind.to_string(),

@@ -128,7 +128,7 @@ fn node_values(node: &Node<'_>) -> [Option<String>; 11] {
         Some(node.external.to_string()),
         Some(node.foreign.to_string()),
         Some(node.unsafe_ops.to_string()),
-        function.map(|f| f.span.file.clone()),
+        function.map(|f| f.span.file.to_string()),
         function.map(|f| f.span.line.to_string()),
         function.map(|f| f.span.col.to_string()),
     ]
@@ -140,7 +140,7 @@ fn edge_values(e: &Edge<'_>) -> [Option<String>; 7] {
         Some(e.is_candidate().to_string()),
         e.candidate.map(|c| c.reason.clone()),
         Some(e.caller_crate.to_owned()),
-        Some(e.call.span.file.clone()),
+        Some(e.call.span.file.to_string()),
         Some(e.call.span.line.to_string()),
         Some(e.call.span.col.to_string()),
     ]

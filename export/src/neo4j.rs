@@ -107,7 +107,11 @@ pub fn export(graph: &LinkedGraph, cg: &CallGraph<'_>, dir: &Path) -> Result<(),
             })),
             "has_unsafe_op.csv" => Box::new(graph.crates.iter().flat_map(|(key, k)| {
                 k.unsafe_ops.iter().enumerate().map(move |(i, op)| {
-                    vec![op.function.clone(), op_id(key, i), "HAS_UNSAFE_OP".into()]
+                    vec![
+                        op.function.to_string(),
+                        op_id(key, i),
+                        "HAS_UNSAFE_OP".into(),
+                    ]
                 })
             })),
             _ => unreachable!("every file has rows"),
@@ -208,7 +212,7 @@ fn function_rows<'a>(cg: &'a CallGraph<'a>) -> Rows<'a> {
             opt(f.map(|f| f.is_unsafe.to_string())),
             opt(f.map(|f| f.public.to_string())),
             node.unsafe_ops.to_string(),
-            opt(f.map(|f| f.span.file.clone())),
+            opt(f.map(|f| f.span.file.to_string())),
             opt(f.map(|f| f.span.line.to_string())),
             opt(f.map(|f| f.span.col.to_string())),
             labels.join(";"),
@@ -224,7 +228,7 @@ fn op_rows<'a>(graph: &'a LinkedGraph) -> Rows<'a> {
                 op.kind.to_string(),
                 op.context.kind.to_string(),
                 key.clone(),
-                op.span.file.clone(),
+                op.span.file.to_string(),
                 op.span.line.to_string(),
                 op.span.col.to_string(),
                 "UnsafeOp".into(),
@@ -250,7 +254,7 @@ fn call_rows<'a>(cg: &'a CallGraph<'a>) -> Rows<'a> {
             edge.kind.to_string(),
             edge.is_candidate().to_string(),
             edge.candidate.map(|c| c.reason.clone()).unwrap_or_default(),
-            span.file.clone(),
+            span.file.to_string(),
             span.line.to_string(),
             span.col.to_string(),
         ]

@@ -151,7 +151,7 @@ fn fill(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> rusqlite::Resul
                 edge.kind.as_str(),
                 edge.is_candidate(),
                 edge.candidate.map(|c| c.reason.as_str()),
-                file,
+                file.as_str(),
                 line,
                 col
             ])?;
@@ -164,10 +164,10 @@ fn fill(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> rusqlite::Resul
             for op in &k.unsafe_ops {
                 insert.execute(params![
                     key,
-                    op.function,
+                    op.function.as_str(),
                     op.kind.as_str(),
                     op.context.kind.as_str(),
-                    op.span.file,
+                    op.span.file.as_str(),
                     op.span.line,
                     op.span.col
                 ])?;
@@ -191,7 +191,7 @@ fn fill(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> rusqlite::Resul
                     i.library,
                     i.link_kind,
                     i.item_kind,
-                    i.span.file,
+                    i.span.file.as_str(),
                     i.span.line,
                     i.span.col
                 ])?;
@@ -208,7 +208,7 @@ fn fill(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> rusqlite::Resul
                     None::<&str>,
                     None::<&str>,
                     "fn",
-                    x.span.file,
+                    x.span.file.as_str(),
                     x.span.line,
                     x.span.col
                 ])?;

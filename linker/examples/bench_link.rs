@@ -46,8 +46,8 @@ fn synthetic(i: usize) -> CrateGraph {
     let functions = (0..2000)
         .map(|f| Function {
             configs: Vec::new(),
-            id: id(i, f),
-            path: format!("crate_{i}::module_{}::function_{f}", f % 17),
+            id: (id(i, f)).into(),
+            path: format!("crate_{i}::module_{}::function_{f}", f % 17).into(),
             kind: FunctionKind::Fn,
             is_unsafe: f % 50 == 0,
             public: f % 3 == 0,
@@ -69,10 +69,10 @@ fn synthetic(i: usize) -> CrateGraph {
             };
             Call {
                 configs: Vec::new(),
-                caller: id(i, c % 2000),
-                callee: Some(id(krate, (c * 7) % 2000)),
-                callee_path: format!("some::path::to::callee_{}", c % 2000),
-                callee_crate: format!("crate_{krate}"),
+                caller: (id(i, c % 2000)).into(),
+                callee: Some((id(krate, (c * 7) % 2000)).into()),
+                callee_path: format!("some::path::to::callee_{}", c % 2000).into(),
+                callee_crate: format!("crate_{krate}").into(),
                 kind,
                 span: span(c as u32),
                 trait_method: None,

@@ -108,54 +108,72 @@ fn unique_paths<'a>(group: &'a [CrateGraph], prefix: &str) -> HashMap<&'a str, &
 /// Rename every id in `graph` (its own and those it refers to in other crates) whose crate
 /// part is an alias. Returns whether anything changed (the lists then need re-sorting).
 pub fn rewrite(graph: &mut CrateGraph, aliases: &Aliases) -> bool {
-    let mut changed = false;
-    let mut id = |id: &mut String| {
-        if let Some(renamed) = aliases.get(id) {
-            *id = renamed;
-            changed = true;
-        }
+    let mut r = Renamer {
+        aliases,
+        changed: false,
     };
     if let Some(canonical) = aliases.prefixes.get(&graph.krate.stable_id) {
         graph.krate.stable_id = canonical.clone();
     }
     for f in &mut graph.functions {
-        id(&mut f.id);
-        f.parent.as_mut().map(&mut id);
-        f.implements.as_mut().map(&mut id);
+        r.id(&mut f.id);
+        r.opt(&mut f.parent);
+        r.opt(&mut f.implements);
     }
     for op in &mut graph.unsafe_ops {
-        id(&mut op.function);
+        r.id(&mut op.function);
         if let Some(callee) = &mut op.callee {
-            callee.id.as_mut().map(&mut id);
+            r.opt(&mut callee.id);
         }
     }
     for block in &mut graph.unsafe_blocks {
-        id(&mut block.function);
+        r.id(&mut block.function);
     }
     for call in &mut graph.calls {
-        id(&mut call.caller);
-        call.callee.as_mut().map(&mut id);
-        call.trait_method.as_mut().map(&mut id);
+        r.id(&mut call.caller);
+        r.opt(&mut call.callee);
+        r.opt(&mut call.trait_method);
     }
     for import in &mut graph.ffi.imports {
-        import.function.as_mut().map(&mut id);
-        id(&mut import.item);
+        r.opt(&mut import.function);
+        r.id(&mut import.item);
     }
     for export in &mut graph.ffi.exports {
-        id(&mut export.function);
+        r.id(&mut export.function);
     }
     for callback in &mut graph.ffi.callbacks {
-        id(&mut callback.function);
-        id(&mut callback.callback);
+        r.id(&mut callback.function);
+        r.id(&mut callback.callback);
     }
     for decl in &mut graph.declarations {
-        decl.id.as_mut().map(&mut id);
+        r.opt(&mut decl.id);
     }
     for taken in &mut graph.address_taken {
-        id(&mut taken.function);
-        taken.target.as_mut().map(&mut id);
-        taken.trait_id.as_mut().map(&mut id);
-        taken.passed_to.as_mut().map(&mut id);
+        r.id(&mut taken.function);
+        r.opt(&mut taken.target);
+        r.opt(&mut taken.trait_id);
+        r.opt(&mut taken.passed_to);
     }
-    changed
+    r.changed
+}
+
+struct Renamer<'a> {
+    aliases: &'a Aliases,
+    changed: bool,
+}
+
+impl Renamer<'_> {
+    /// Rename `id` (a `String` or a [`Sym`](painter_schema::Sym)) if it is an alias.
+    fn id<T: AsRef<str> + From<String>>(&mut self, id: &mut T) {
+        if let Some(renamed) = self.aliases.get(id.as_ref()) {
+            *id = T::from(renamed);
+            self.changed = true;
+        }
+    }
+
+    fn opt<T: AsRef<str> + From<String>>(&mut self, id: &mut Option<T>) {
+        if let Some(id) = id {
+            self.id(id);
+        }
+    }
 }

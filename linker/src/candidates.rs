@@ -129,7 +129,7 @@ pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
             edges.extend(set.targets.iter().map(|t| CandidateEdge {
                 crate_key: key.clone(),
                 call: i as u64,
-                caller: call.caller.clone(),
+                caller: call.caller.to_string(),
                 callee: t.callee.clone(),
                 callee_path: t.callee_path.clone(),
                 target_crate: t.target_crate.clone(),

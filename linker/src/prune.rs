@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, UnsafeOp};
+use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, Sym, UnsafeOp};
 use petgraph::Direction;
 use petgraph::visit::EdgeRef;
 
@@ -93,7 +93,7 @@ fn is_std(krate: &CrateGraph) -> bool {
 /// [`PruneOptions::collapse_std`]). Calls into an internal from outside the std crates are
 /// left as they are; after relinking they point outside the graph.
 fn collapse_std(crates: &mut BTreeMap<String, CrateGraph>) {
-    let internal: HashSet<String> = crates
+    let internal: HashSet<Sym> = crates
         .values()
         .filter(|k| is_std(k))
         .flat_map(|k| &k.functions)
@@ -114,7 +114,7 @@ fn collapse_std(crates: &mut BTreeMap<String, CrateGraph>) {
             ops_of.entry(&op.function).or_default().push(op);
         }
     }
-    let mut inherited: HashMap<String, (Vec<Call>, Vec<UnsafeOp>)> = HashMap::new();
+    let mut inherited: HashMap<Sym, (Vec<Call>, Vec<UnsafeOp>)> = HashMap::new();
     for krate in crates.values().filter(|k| is_std(k)) {
         for entry in krate.functions.iter().filter(|f| f.public) {
             let mut seen: HashSet<&str> = HashSet::new();
@@ -171,14 +171,14 @@ fn collapse_std(crates: &mut BTreeMap<String, CrateGraph>) {
         for op in &krate.unsafe_ops {
             *per_function.entry(op.function.as_str()).or_default() += 1;
         }
-        let counts: HashMap<String, u32> = per_function
+        let counts: HashMap<Sym, u32> = per_function
             .into_iter()
-            .map(|(id, n)| (id.to_owned(), n))
+            .map(|(id, n)| (Sym::from(id), n))
             .collect();
         for f in &mut krate.functions {
             f.unsafe_ops = counts.get(&f.id).copied().unwrap_or(0);
         }
-        let kept: HashSet<String> = krate
+        let kept: HashSet<Sym> = krate
             .functions
             .iter()
             .filter(|f| !internal.contains(&f.id))
@@ -189,7 +189,7 @@ fn collapse_std(crates: &mut BTreeMap<String, CrateGraph>) {
 }
 
 /// Ids of the functions `roots` reach in `view` within `roots.max_depth` calls.
-fn reachable_from_roots(view: &LinkedGraph, roots: &Roots, candidates: bool) -> HashSet<String> {
+fn reachable_from_roots(view: &LinkedGraph, roots: &Roots, candidates: bool) -> HashSet<Sym> {
     let mode = if candidates {
         CandidateMode::Include
     } else {
@@ -235,15 +235,15 @@ fn reachable_from_roots(view: &LinkedGraph, roots: &Roots, candidates: bool) -> 
             }
         }
     }
-    depth.keys().map(|&n| cg.node(n).id.to_owned()).collect()
+    depth.keys().map(|&n| Sym::from(cg.node(n).id)).collect()
 }
 
 /// Keep only the functions in `keep` (and the records about them); crates left without any
 /// function disappear.
-fn retain_functions(crates: &mut BTreeMap<String, CrateGraph>, keep: &HashSet<String>) {
+fn retain_functions(crates: &mut BTreeMap<String, CrateGraph>, keep: &HashSet<Sym>) {
     // Calls into functions that were pruned away go too (a kept function at the depth limit
     // keeps only its calls that leave the graph); calls to external callees stay.
-    let known: HashSet<String> = crates
+    let known: HashSet<Sym> = crates
         .values()
         .flat_map(|k| k.functions.iter().map(|f| f.id.clone()))
         .collect();
@@ -259,8 +259,8 @@ fn retain_functions(crates: &mut BTreeMap<String, CrateGraph>, keep: &HashSet<St
 }
 
 /// Drop every record of `krate` that belongs to a function not in `keep`.
-fn retain_records(krate: &mut CrateGraph, keep: &HashSet<String>) {
-    let kept = |id: &String| keep.contains(id);
+fn retain_records(krate: &mut CrateGraph, keep: &HashSet<Sym>) {
+    let kept = |id: &str| keep.contains(id);
     krate.functions.retain(|f| kept(&f.id));
     krate.calls.retain(|c| kept(&c.caller));
     krate.unsafe_ops.retain(|o| kept(&o.function));
@@ -268,11 +268,11 @@ fn retain_records(krate: &mut CrateGraph, keep: &HashSet<String>) {
     krate
         .ffi
         .imports
-        .retain(|i| i.function.as_ref().is_some_and(kept));
+        .retain(|i| i.function.as_deref().is_some_and(kept));
     krate.ffi.exports.retain(|e| kept(&e.function));
     krate.ffi.callbacks.retain(|c| kept(&c.function));
     krate.address_taken.retain(|a| kept(&a.function));
     krate
         .declarations
-        .retain(|d| d.id.as_ref().is_none_or(kept));
+        .retain(|d| d.id.as_deref().is_none_or(kept));
 }

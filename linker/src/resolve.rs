@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use painter_schema::{CrateGraph, ExternalFunction};
+use painter_schema::{CrateGraph, ExternalFunction, Sym};
 use rayon::prelude::*;
 
 /// The crate part of a function id (`<stable_id>:<hash>`); the whole id if it has no `:`.
@@ -39,9 +39,10 @@ pub fn stable_id_index(crates: &BTreeMap<String, CrateGraph>) -> HashMap<&str, &
 /// Set `target_crate`/`external` on every call with a known callee and return the callees that
 /// lie outside the graph, one node per id, sorted by id. Crates are resolved in parallel.
 pub fn resolve_calls(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<ExternalFunction> {
-    let index: HashMap<String, String> = stable_id_index(crates)
+    // One shared `Sym` per crate key: every call into a crate names it.
+    let index: HashMap<String, Sym> = stable_id_index(crates)
         .into_iter()
-        .map(|(id, key)| (id.to_owned(), key.to_owned()))
+        .map(|(id, key)| (id.to_owned(), Sym::intern(key)))
         .collect();
     let per_crate: Vec<HashMap<String, ExternalFunction>> = crates
         .par_iter_mut()
@@ -58,7 +59,7 @@ pub fn resolve_calls(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<ExternalF
 
 fn resolve_crate(
     graph: &mut CrateGraph,
-    index: &HashMap<String, String>,
+    index: &HashMap<String, Sym>,
 ) -> HashMap<String, ExternalFunction> {
     let mut external: HashMap<String, ExternalFunction> = HashMap::new();
     // Most calls stay in their crate: compare with the crate's own id before hashing.
@@ -79,15 +80,18 @@ fn resolve_crate(
         call.target_crate = None;
         call.external = true;
         let node = || ExternalFunction {
-            id: callee.clone(),
-            path: call.callee_path.clone(),
-            krate: call.callee_crate.clone(),
+            id: callee.to_string(),
+            path: call.callee_path.to_string(),
+            krate: call.callee_crate.to_string(),
         };
         match external.get_mut(callee.as_str()) {
             None => {
-                external.insert(callee.clone(), node());
+                external.insert(callee.to_string(), node());
             }
-            Some(kept) if (&call.callee_path, &call.callee_crate) < (&kept.path, &kept.krate) => {
+            Some(kept)
+                if (call.callee_path.as_str(), call.callee_crate.as_str())
+                    < (kept.path.as_str(), kept.krate.as_str()) =>
+            {
                 *kept = node()
             }
             Some(_) => {}

@@ -539,7 +539,7 @@ fn coercions_to_another_version_of_the_trait_do_not_count() {
     lib2.krate.version = "2.0.0".into();
     lib2.krate.stable_id = "3333".into();
     for f in &mut lib2.functions {
-        f.id = f.id.replace("1111", "3333");
+        f.id = (f.id.replace("1111", "3333")).into();
         f.implements = f.implements.as_ref().map(|i| i.replace("1111", "3333"));
     }
     let coerced = vec![

@@ -38,24 +38,34 @@ fn crate_b_extra() -> CrateGraph {
 /// hashes too (rustc seeds every `DefPathHash` of a crate with its crate id): `bbbb:1x`
 /// becomes `b2b2:9x`.
 fn rename_prefix(g: &mut CrateGraph, from: &str, to: &str) {
-    let fix = |s: &mut String| {
-        if let Some(rest) = s.strip_prefix(from) {
-            *s = format!("{to}{}", rest.replacen(":1", ":9", 1));
+    fn fix<T: AsRef<str> + From<String>>(s: &mut T, from: &str, to: &str) {
+        if let Some(rest) = s.as_ref().strip_prefix(from) {
+            *s = T::from(format!("{to}{}", rest.replacen(":1", ":9", 1)));
         }
-    };
-    g.krate.stable_id = to.into();
-    g.functions.iter_mut().for_each(|f| fix(&mut f.id));
-    for c in &mut g.calls {
-        fix(&mut c.caller);
-        c.callee.as_mut().map(fix);
     }
-    g.unsafe_ops.iter_mut().for_each(|o| fix(&mut o.function));
+    g.krate.stable_id = to.into();
+    g.functions
+        .iter_mut()
+        .for_each(|f| fix(&mut f.id, from, to));
+    for c in &mut g.calls {
+        fix(&mut c.caller, from, to);
+        if let Some(callee) = &mut c.callee {
+            fix(callee, from, to);
+        }
+    }
+    g.unsafe_ops
+        .iter_mut()
+        .for_each(|o| fix(&mut o.function, from, to));
     for i in &mut g.ffi.imports {
-        i.function.as_mut().map(fix);
-        fix(&mut i.item);
+        if let Some(f) = &mut i.function {
+            fix(f, from, to);
+        }
+        fix(&mut i.item, from, to);
     }
     for d in &mut g.declarations {
-        d.id.as_mut().map(fix);
+        if let Some(id) = &mut d.id {
+            fix(id, from, to);
+        }
     }
 }
 

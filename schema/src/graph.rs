@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::kinds::*;
+use crate::sym::Sym;
 
 /// A source location. `line`/`col` are 1-based, `col` counted in characters, exactly as rustc's
 /// JSON diagnostics report `line_start`/`column_start`. `file` is relative to the package root
 /// when the file is inside it; otherwise as rustc names it (absolute, or `/rustc/<hash>/…` for std).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
-    pub file: String,
+    pub file: Sym,
     pub line: u32,
     pub col: u32,
     pub end_line: u32,
@@ -174,9 +175,9 @@ impl CrateInfo {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Function {
     /// `<stable crate id>:<def path hash>` in hex; stable across compilations of the same unit.
-    pub id: String,
+    pub id: Sym,
     /// `def_path_str`, crate-qualified and untrimmed, e.g. `<foo::Dog as foo::Animal>::speak`.
-    pub path: String,
+    pub path: Sym,
     pub kind: FunctionKind,
     #[serde(rename = "unsafe")]
     pub is_unsafe: bool,
@@ -217,7 +218,7 @@ fn is_zero(n: &u32) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnsafeOp {
     /// Id of the body the op is in (a closure's own id for ops inside closures).
-    pub function: String,
+    pub function: Sym,
     pub kind: UnsafeOpKind,
     /// The primary span of the E0133 error rustc would report for this op.
     pub span: Span,
@@ -230,7 +231,7 @@ pub struct UnsafeOp {
     pub target: Option<String>,
     /// When the op's code comes out of a macro expansion.
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
-    pub from_macro: Option<MacroOrigin>,
+    pub from_macro: Option<Box<MacroOrigin>>,
     /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<String>,
@@ -273,13 +274,13 @@ pub struct MacroOrigin {
 /// An `unsafe {}` block (user-written) or a compiler-generated unsafe block.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnsafeBlock {
-    pub function: String,
+    pub function: Sym,
     pub span: Span,
     pub generated: bool,
     /// Unsafe ops whose context is this block.
     pub ops: u32,
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
-    pub from_macro: Option<MacroOrigin>,
+    pub from_macro: Option<Box<MacroOrigin>>,
     /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<String>,
@@ -288,28 +289,28 @@ pub struct UnsafeBlock {
 /// A call edge `caller -> callee` at one call site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Call {
-    pub caller: String,
+    pub caller: Sym,
     /// The callee's function id, in the callee crate's id space. Absent when the target is not
     /// known statically (`fn_ptr`, `drop` of a `dyn`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<Sym>,
     /// The callee's path (for unresolved or external targets, and for people reading the file).
-    pub callee_path: String,
+    pub callee_path: Sym,
     /// rustc crate name of the callee (to join across crates).
-    pub callee_crate: String,
+    pub callee_crate: Sym,
     pub kind: CallKind,
     pub span: Span,
     /// For `trait_resolved`, `trait_generic` and `dyn`: the trait method that was called.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trait_method: Option<String>,
+    pub trait_method: Option<Sym>,
     /// Generic arguments / receiver type / fn-pointer signature, as rustc prints them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Sym>,
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
-    pub from_macro: Option<MacroOrigin>,
+    pub from_macro: Option<Box<MacroOrigin>>,
     /// Set by the linker: key of the crate the callee lives in, when linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_crate: Option<String>,
+    pub target_crate: Option<Sym>,
     /// Set by the linker: the callee's crate is not part of the linked graph.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub external: bool,

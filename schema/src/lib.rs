@@ -9,12 +9,14 @@ mod graph;
 mod kinds;
 mod linked;
 mod load;
+mod sym;
 
 pub use config::{DriverConfig, Emit, PAINTER_ARGS_ENV};
 pub use graph::*;
 pub use kinds::*;
 pub use linked::*;
 pub use load::{GraphFile, LoadError, from_json_bytes, read_graph_file};
+pub use sym::Sym;
 
 /// Version of the per-crate and linked graph formats. Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;

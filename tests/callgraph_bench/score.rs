@@ -53,7 +53,7 @@ pub fn found_edges(graph: &LinkedGraph, root: &Path, config: Option<&str>) -> Ve
                     file,
                     line,
                     mode: Mode::Exact,
-                    callee: call.callee_path.clone(),
+                    callee: call.callee_path.clone().to_string(),
                     kind: call.kind.as_str().to_string(),
                 });
             }
@@ -96,7 +96,7 @@ impl FileMap {
     }
 
     fn site(&mut self, package_dir: Option<&Path>, span: &Span) -> Option<(String, u32)> {
-        let key = (package_dir.map(Path::to_path_buf), span.file.clone());
+        let key = (package_dir.map(Path::to_path_buf), span.file.to_string());
         let root = &self.root;
         let file = self
             .cache

@@ -133,7 +133,7 @@ pub fn compute(graph: &LinkedGraph, results: &[CrateResult]) -> EcosystemStats {
                     .is_some_and(|t| t != k && uses_unsafe.contains(t))
         })
     });
-    stats.reaches_ffi = share(&|_, c| c.functions.iter().any(|f| reaching.contains(&f.id)));
+    stats.reaches_ffi = share(&|_, c| c.functions.iter().any(|f| reaching.contains(f.id.as_str())));
 
     let mut by_ops = Vec::new();
     let mut by_ffi = Vec::new();

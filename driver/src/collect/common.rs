@@ -83,7 +83,7 @@ impl<'tcx> Cx<'tcx> {
         let lo = sm.lookup_char_pos(span.lo());
         let hi = sm.lookup_char_pos(span.hi());
         schema::Span {
-            file: self.cached_file_name(&lo.file),
+            file: self.cached_file_name(&lo.file).into(),
             line: lo.line as u32,
             col: lo.col.0 as u32 + 1,
             end_line: hi.line as u32,
@@ -131,7 +131,7 @@ impl<'tcx> Cx<'tcx> {
 
     /// The outermost macro expansion `span` comes from, and the invocation in user code.
     /// Desugarings (`?`, `for`, `async`) are not macros and are looked through.
-    pub fn macro_origin(&self, span: Span) -> Option<schema::MacroOrigin> {
+    pub fn macro_origin(&self, span: Span) -> Option<Box<schema::MacroOrigin>> {
         if !span.from_expansion() {
             return None;
         }
@@ -152,10 +152,12 @@ impl<'tcx> Cx<'tcx> {
             }
             current = data.call_site;
         }
-        origin.map(|(name, krate, call_site)| schema::MacroOrigin {
-            name,
-            krate,
-            call_site: self.span(call_site.source_callsite()),
+        origin.map(|(name, krate, call_site)| {
+            Box::new(schema::MacroOrigin {
+                name,
+                krate,
+                call_site: self.span(call_site.source_callsite()),
+            })
         })
     }
 }

@@ -34,7 +34,7 @@ pub fn emit(tcx: TyCtxt<'_>, config: &DriverConfig, records: &Records) {
         for (call, span) in records
             .calls
             .iter()
-            .filter(|(c, _)| !records.glue.contains(&c.caller))
+            .filter(|(c, _)| !records.glue.contains(c.caller.as_str()))
         {
             let target = if call.callee_path.is_empty() {
                 call.detail.clone().unwrap_or_default()

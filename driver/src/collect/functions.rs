@@ -70,8 +70,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
     };
     Some(schema::Function {
         configs: Vec::new(),
-        id: cx.id(def_id),
-        path: cx.path(def_id),
+        id: cx.id(def_id).into(),
+        path: cx.path(def_id).into(),
         kind,
         is_unsafe: is_unsafe(cx, def, kind),
         public: tcx.effective_visibilities(()).is_exported(def),

@@ -206,7 +206,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         });
         let op = schema::UnsafeOp {
             configs: Vec::new(),
-            function: self.owner.clone(),
+            function: (&self.owner).into(),
             kind,
             span: cx.span(span),
             context,
@@ -221,7 +221,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let cx = self.cx;
         self.facts.blocks.push(schema::UnsafeBlock {
             configs: Vec::new(),
-            function: self.owner.clone(),
+            function: (&self.owner).into(),
             span: cx.span(block.span),
             generated,
             ops: 0,

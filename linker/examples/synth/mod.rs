@@ -153,8 +153,8 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
             Function {
                 configs: Vec::new(),
                 impl_trait: None,
-                id: id(index, f),
-                path: path_of(index, f),
+                id: (id(index, f)).into(),
+                path: (path_of(index, f)).into(),
                 kind: rng.pick(&FUNCTION_KINDS),
                 is_unsafe: rng.per_mille(20),
                 public: rng.per_mille(PUBLIC),
@@ -192,13 +192,13 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
             let file = &files[(caller % 4) as usize];
             Call {
                 configs: Vec::new(),
-                caller: id(index, caller),
-                callee: Some(id(krate, callee_fn)),
-                callee_path,
+                caller: (id(index, caller)).into(),
+                callee: Some((id(krate, callee_fn)).into()),
+                callee_path: callee_path.into(),
                 callee_crate: if external {
                     "alloc".into()
                 } else {
-                    format!("crate_{krate}")
+                    format!("crate_{krate}").into()
                 },
                 kind,
                 span: span(file, caller + 1 + c % 7, &mut rng),
@@ -208,10 +208,12 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
                 detail: rng
                     .per_mille(CALL_DETAIL)
                     .then(|| "<alloc::vec::Vec<u8> as core::fmt::Debug>".into()),
-                from_macro: rng.per_mille(CALL_MACRO).then(|| MacroOrigin {
-                    name: "format_args".into(),
-                    krate: Some("core".into()),
-                    call_site: span(file, caller + 1, &mut rng),
+                from_macro: rng.per_mille(CALL_MACRO).then(|| {
+                    Box::new(MacroOrigin {
+                        name: "format_args".into(),
+                        krate: Some("core".into()),
+                        call_site: span(file, caller + 1, &mut rng),
+                    })
                 }),
                 target_crate: None,
                 external: false,
@@ -232,7 +234,7 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
             let s = span(&files[(f % 4) as usize], f + 2, &mut rng);
             UnsafeOp {
                 configs: Vec::new(),
-                function: id(index, f),
+                function: (id(index, f)).into(),
                 kind,
                 context: Context {
                     kind: ContextKind::UnsafeBlock,
@@ -255,7 +257,7 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
             let f = rng.below(functions);
             UnsafeBlock {
                 configs: Vec::new(),
-                function: id(index, f),
+                function: (id(index, f)).into(),
                 span: span(&files[(f % 4) as usize], f + 2, &mut rng),
                 generated: false,
                 ops: 1,

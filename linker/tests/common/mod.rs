@@ -92,7 +92,7 @@ pub fn call(
     Call {
         configs: Vec::new(),
         caller: caller.into(),
-        callee: callee.map(String::from),
+        callee: callee.map(Into::into),
         callee_path: path.into(),
         callee_crate: krate.into(),
         kind,

@@ -1,0 +1,191 @@
+//! `Sym`: a shared, immutable string for the fields that repeat across records (ids, paths,
+//! file names). Deserialising interns them, so a graph holds each distinct string once: a call
+//! names its caller, callee, callee path, crate and file, and on a large linked graph these
+//! strings, owned per record, were most of the memory (≈ 600 bytes per call; see
+//! docs/benchmarks.md, "Linker at ecosystem scale"). The JSON form is a plain string.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(Arc<str>);
+
+/// Interned strings, sharded so that parallel parsers rarely wait on one another.
+const SHARDS: usize = 64;
+static INTERNER: LazyLock<Vec<Mutex<HashSet<Arc<str>>>>> =
+    LazyLock::new(|| (0..SHARDS).map(|_| Mutex::default()).collect());
+static HASHER: LazyLock<std::collections::hash_map::RandomState> = LazyLock::new(Default::default);
+
+impl Sym {
+    /// The one shared copy of `s`.
+    pub fn intern(s: &str) -> Sym {
+        let shard = &INTERNER[HASHER.hash_one(s) as usize % SHARDS];
+        let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(kept) = set.get(s) {
+            return Sym(kept.clone());
+        }
+        let new: Arc<str> = Arc::from(s);
+        set.insert(new.clone());
+        Sym(new)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Sym {
+    fn default() -> Self {
+        Sym::intern("")
+    }
+}
+
+impl Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Sym {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.as_str().as_ref()
+    }
+}
+
+impl AsRef<std::path::Path> for Sym {
+    fn as_ref(&self) -> &std::path::Path {
+        self.as_str().as_ref()
+    }
+}
+
+// Conversions do not intern: the driver makes its records from owned strings, and a lookup
+// per record would cost it time inside every rustc run. Reading a file interns.
+impl From<&str> for Sym {
+    fn from(s: &str) -> Sym {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Sym {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<&String> for Sym {
+    fn from(s: &String) -> Sym {
+        Sym(Arc::from(s.as_str()))
+    }
+}
+
+impl From<Sym> for String {
+    fn from(s: Sym) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Sym> for str {
+    fn eq(&self, other: &Sym) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Sym> for &str {
+    fn eq(&self, other: &Sym) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Sym> for String {
+    fn eq(&self, other: &Sym) -> bool {
+        **self == *other.0
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Sym {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sym {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sym, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Sym;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Sym, E> {
+                Ok(Sym::intern(s))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_strings_share_one_copy_and_serialise_as_strings() {
+        let a: Sym = serde_json::from_str("\"lib::f\"").unwrap();
+        let b = Sym::intern("lib::f");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, "lib::f");
+        assert_eq!(Sym::from(String::from("lib::f")), a);
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"lib::f\"");
+        let (x, y) = (Sym::from("a"), Sym::from("b"));
+        assert!(x < y);
+        assert_eq!(format!("{a} {a:?}"), "lib::f \"lib::f\"");
+    }
+}
