@@ -166,12 +166,19 @@ fn collect_units(
         let name = artifact::crate_file_name(&package, &version, &unit.hash);
         let cached = cx.crates_dir.join(&name);
         let source = cx.sandbox.to_host(mounts, &unit.painter_file);
+        // Workers share the cache: checking and writing a unit is one step.
+        let _cache = CACHE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let state: Option<Result<(), String>> = if cached.is_file() {
             // Analysed before (by an earlier entry, worker or run): only the root's state
             // is needed, and it is in the cached copy.
-            is_root.then(|| read_graph(&cached).and_then(|g| graph_state(&g)))
+            is_root.then(|| mark_root(&cached)).transpose()?
         } else if source.is_file() {
-            Some(cache_unit(&source, &cached, &mut built.analysis_ms)?)
+            Some(cache_unit(
+                &source,
+                &cached,
+                is_root,
+                &mut built.analysis_ms,
+            )?)
         } else {
             Some(Err(format!(
                 "painter-driver wrote no graph ({} is missing)",
@@ -198,6 +205,7 @@ fn collect_units(
 fn cache_unit(
     source: &Path,
     cached: &Path,
+    is_root: bool,
     analysis_ms: &mut u64,
 ) -> anyhow::Result<Result<(), String>> {
     let mut graph = match read_graph(source) {
@@ -208,9 +216,29 @@ fn cache_unit(
     // Timings vary run to run; the cache holds only what the code determines, so any
     // worker, shard or machine writes the same bytes for a unit.
     graph.analysis_ms = 0;
+    // `primary` says "an entry of the list", whichever entry's build analysed the unit first
+    // (a crate can be an entry and another entry's dependency, as the same unit).
+    graph.krate.primary = is_root;
     result::write_atomic(cached, &serde_json::to_vec(&graph)?)?;
     Ok(graph_state(&graph))
 }
+
+/// A cached unit is the root of this entry: mark it primary (once marked, it stays so, so the
+/// cache ends the same whatever order entries, workers and shards come in); its state.
+fn mark_root(cached: &Path) -> anyhow::Result<Result<(), String>> {
+    let mut graph = match read_graph(cached) {
+        Ok(graph) => graph,
+        Err(error) => return Ok(Err(error)),
+    };
+    if !graph.krate.primary {
+        graph.krate.primary = true;
+        result::write_atomic(cached, &serde_json::to_vec(&graph)?)?;
+    }
+    Ok(graph_state(&graph))
+}
+
+/// Serialises the check-and-write of a unit in the shared cache between the workers.
+static CACHE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn read_graph(path: &Path) -> Result<CrateGraph, String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
