@@ -305,13 +305,46 @@ fn two_shards_link_to_the_unsharded_graph() {
     );
     assert_success(&link);
     let unsharded = std::fs::read(dir.path().join("all/graph.json")).unwrap();
-    assert!(
-        std::fs::read(&merged).unwrap() == unsharded,
-        "the shards' merged graph differs from the unsharded one"
-    );
+    let sharded = std::fs::read(&merged).unwrap();
+    if sharded != unsharded {
+        let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap();
+        panic!(
+            "the shards' merged graph differs from the unsharded one: {}",
+            json_difference(&parse(&sharded), &parse(&unsharded), "")
+        );
+    }
     let graph = linked_graph(&merged);
     assert!(graph.crates.contains_key("serde_json@1.0.140"));
     assert!(graph.crates.keys().any(|k| k.starts_with("serde@1.")));
+}
+
+/// Where two JSON values first differ (a path and both values, shortened), for a failure
+/// message that says what to look at.
+fn json_difference(a: &Value, b: &Value, at: &str) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) if p == q => {}
+                    (Some(p), Some(q)) => return json_difference(p, q, &format!("{at}/{key}")),
+                    (p, q) => return format!("{at}/{key}: {p:?} vs {q:?}"),
+                }
+            }
+            format!("{at}: equal")
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                if p != q {
+                    return json_difference(p, q, &format!("{at}/{i}"));
+                }
+            }
+            format!("{at}: equal")
+        }
+        _ => {
+            let short = |v: &Value| v.to_string().chars().take(300).collect::<String>();
+            format!("{at}: {} vs {}", short(a), short(b))
+        }
+    }
 }
 
 #[test]
