@@ -93,31 +93,6 @@ pub fn canonicalize(graph: &mut LinkedGraph) {
     }
 }
 
-/// Multiset union of two canonically sorted lists: a record present `n` times in one and `m`
-/// times in the other appears `max(n, m)` times. Two analyses of the same crate thus collapse
-/// into one, while records a single analysis legitimately emitted twice (two calls from one
-/// macro call site) survive.
-pub fn union_sorted<T: Canonical>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let order = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.canon_cmp(y),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => return out,
-        };
-        match order {
-            Ordering::Less => out.extend(a.next()),
-            Ordering::Greater => out.extend(b.next()),
-            Ordering::Equal => {
-                out.extend(a.next());
-                b.next();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,7 +110,10 @@ mod tests {
     fn union_keeps_max_multiplicity() {
         let a = vec![lib("c"), lib("z"), lib("z")];
         let b = vec![lib("m"), lib("z")];
-        let names: Vec<String> = union_sorted(a, b).into_iter().map(|l| l.name).collect();
+        let names: Vec<String> = crate::configs::union_tagged(a, b)
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
         assert_eq!(names, ["c", "m", "z", "z"]);
     }
 }

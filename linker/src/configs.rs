@@ -99,10 +99,12 @@ pub fn clear(graph: &mut CrateGraph) {
     each_list!(graph, strip);
 }
 
-/// Multiset union of two canonically sorted lists whose tags are explicit, like
-/// [`crate::canon::union_sorted`] but comparing records without their tags and uniting the
-/// tags of records that match. (Tags are every record's last field, so a list sorted with them
-/// is sorted without them.)
+/// Multiset union of two canonically sorted lists: a record present `n` times in one and `m`
+/// times in the other appears `max(n, m)` times, so two analyses of the same crate collapse
+/// into one, while records a single analysis legitimately emitted twice (two calls from one
+/// macro call site) survive. Records are compared without their configuration tags, and the
+/// tags of records that match are united (tags are every record's last field, so a list
+/// sorted with them is sorted without them).
 pub fn union_tagged<T: Tagged>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
     let strip = |list: Vec<T>| {
         list.into_iter().map(|mut r| {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use painter_schema::{CrateGraph, Status};
 use rayon::prelude::*;
 
-use crate::canon::{self, union_sorted};
+use crate::canon;
 use crate::{alias, configs};
 
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
@@ -76,11 +76,7 @@ fn merge_group(mut group: Vec<CrateGraph>) -> CrateGraph {
     }
     let mut group = group.into_iter();
     let first = group.next().expect("groups are never empty");
-    let mut merged = if tagged {
-        group.fold(first, union_with_tags)
-    } else {
-        group.fold(first, union)
-    };
+    let mut merged = group.fold(first, union);
     if tagged {
         configs::make_implicit(&mut merged);
     }
@@ -111,9 +107,11 @@ fn unite_info(base: &mut CrateGraph, other: &mut CrateGraph) {
     configs::unite(&mut info.configurations, more);
 }
 
-/// [`union`] for copies with explicit configuration tags: records equal but for their tags
-/// become one record holding in the union of the configurations.
-fn union_with_tags(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
+/// Unite `other`'s records into `base` (both canonical); `base` keeps its header. Functions
+/// are united by id (one node however often seen); every other list is a multiset union in
+/// which records equal but for their configuration tags become one record holding in the union
+/// of the configurations (untagged copies have no tags to unite).
+fn union(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
     use configs::union_tagged as u;
     unite_info(&mut base, &mut other);
     base.functions = configs::union_functions(base.functions, other.functions);
@@ -126,32 +124,6 @@ fn union_with_tags(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
     base.ffi.native_libraries = u(base.ffi.native_libraries, other.ffi.native_libraries);
     base.declarations = u(base.declarations, other.declarations);
     base.address_taken = u(base.address_taken, other.address_taken);
-    base.recount();
-    base
-}
-
-/// Unite `other`'s records into `base` (both canonical); `base` keeps its header.
-fn union(mut base: CrateGraph, mut other: CrateGraph) -> CrateGraph {
-    unite_info(&mut base, &mut other);
-
-    // Functions are united by id: a function is one node however often it was seen. Sorting
-    // by (id, full record) makes the copy that is kept independent of input order.
-    let mut functions = base.functions;
-    functions.extend(other.functions);
-    functions.sort_unstable_by(|a, b| a.id.cmp(&b.id).then_with(|| a.cmp(b)));
-    functions.dedup_by(|later, earlier| later.id == earlier.id);
-    canon::sort(&mut functions);
-    base.functions = functions;
-
-    base.unsafe_ops = union_sorted(base.unsafe_ops, other.unsafe_ops);
-    base.unsafe_blocks = union_sorted(base.unsafe_blocks, other.unsafe_blocks);
-    base.calls = union_sorted(base.calls, other.calls);
-    base.ffi.imports = union_sorted(base.ffi.imports, other.ffi.imports);
-    base.ffi.exports = union_sorted(base.ffi.exports, other.ffi.exports);
-    base.ffi.callbacks = union_sorted(base.ffi.callbacks, other.ffi.callbacks);
-    base.ffi.native_libraries = union_sorted(base.ffi.native_libraries, other.ffi.native_libraries);
-    base.declarations = union_sorted(base.declarations, other.declarations);
-    base.address_taken = union_sorted(base.address_taken, other.address_taken);
     base.recount();
     base
 }
