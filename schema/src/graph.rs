@@ -417,6 +417,10 @@ pub struct Declaration {
     pub detail: Option<String>,
     #[serde(default)]
     pub public: bool,
+    /// When the declaration was written by a macro or derive (as for unsafe blocks): an
+    /// `unsafe impl` from another crate's derive is not the crate's own unsafe code.
+    #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
+    pub from_macro: Option<Box<MacroOrigin>>,
     /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<String>,

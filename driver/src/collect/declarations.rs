@@ -206,5 +206,6 @@ fn decl(
         id: is_fn.then(|| cx.id(def_id)),
         detail,
         public: tcx.effective_visibilities(()).is_exported(def),
+        from_macro: None,
     }
 }

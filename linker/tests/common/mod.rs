@@ -233,6 +233,7 @@ pub fn crate_b() -> CrateGraph {
         id: Some(B_WRITE.into()),
         detail: None,
         public: false,
+        from_macro: None,
     }];
     g.recount();
     g
