@@ -10,7 +10,7 @@ use std::{
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Artifact, TargetKind};
-use painter_schema::{CrateGraph, GraphFile, read_graph_file};
+use painter_schema::{CrateGraph, GraphFile, atomic, read_graph_file};
 
 use crate::{artifact, workspace::Workspace};
 
@@ -77,7 +77,7 @@ pub fn collect(
     let mut stamped = Vec::new();
     let files = refresh_dir(crates_dir, &wanted, |wanted, dest| {
         if !configured {
-            return place(&wanted.source, dest);
+            return atomic::place_atomic(&wanted.source, dest);
         }
         let parsed =
             take_parsed(&wanted.source).or_else(|| match read_graph_file(&wanted.source) {
@@ -86,7 +86,7 @@ pub fn collect(
             });
         // A file that does not parse is placed as it is: the link step names it.
         let Some(mut graph) = parsed else {
-            return place(&wanted.source, dest);
+            return atomic::place_atomic(&wanted.source, dest);
         };
         graph.krate.configurations = wanted.configurations.iter().cloned().collect();
         write_json(&graph, dest)?;
@@ -172,30 +172,10 @@ fn refresh_dir(
     Ok(files)
 }
 
-/// `source` at `dest`, appearing at once and whole (temp + rename), as a hard link where
-/// possible: the driver replaces its files by rename, never in place, so a link is a snapshot
-/// like a copy.
-fn place(source: &Path, dest: &Path) -> io::Result<()> {
-    let name = dest.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = fs::remove_file(&tmp);
-    if fs::hard_link(source, &tmp).is_err() {
-        fs::copy(source, &tmp)?;
-    }
-    fs::rename(&tmp, dest).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
-}
-
-/// `graph` written to `dest` atomically (temp + rename).
+/// `graph` written to `dest` atomically.
 fn write_json(graph: &CrateGraph, dest: &Path) -> io::Result<()> {
-    let name = dest.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let bytes = serde_json::to_vec(graph).map_err(io::Error::other)?;
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, dest).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
+    atomic::write_bytes_atomic(dest, &bytes)
 }
 
 #[cfg(unix)]

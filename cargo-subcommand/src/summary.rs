@@ -185,11 +185,9 @@ pub fn store(inputs: &[PathBuf], graph_file: &Path, summary: &Summary) {
         key,
         summary: summary.clone(),
     };
-    let tmp = cache.with_extension("tmp");
     let written = serde_json::to_vec(&cached)
         .map_err(std::io::Error::other)
-        .and_then(|bytes| fs::write(&tmp, bytes))
-        .and_then(|()| fs::rename(&tmp, &cache));
+        .and_then(|bytes| painter_schema::atomic::write_bytes_atomic(&cache, &bytes));
     if let Err(e) = written {
         log::debug!("cannot write {}: {e}", cache.display());
     }

@@ -99,8 +99,9 @@ pub fn output_path(tcx: TyCtxt<'_>) -> PathBuf {
     let dir = probe.parent().map(PathBuf::from).unwrap_or_default();
     let extra = &tcx.sess.opts.cg.extra_filename;
     dir.join(format!(
-        "{}{extra}.painter.json",
-        tcx.crate_name(LOCAL_CRATE)
+        "{}{extra}{}",
+        tcx.crate_name(LOCAL_CRATE),
+        schema::names::CRATE_FILE_SUFFIX
     ))
 }
 
@@ -129,24 +130,11 @@ pub fn wait_for_output() {
     }
 }
 
-/// Write atomically (temp file + rename): a reader, or a concurrent cargo, never sees a
-/// half-written file. No fsync: a file lost in a crash is rebuilt, a torn one is rejected by
-/// every reader as corrupt.
-///
-/// The temp name is fixed per output (no process id): cargo never runs one unit twice at once,
-/// and a temp file left by a killed build is overwritten and renamed away when cargo re-runs
-/// the unit — which it does, as the killed unit never got its fingerprint.
+/// Written through [`schema::atomic`] under a fixed temp name: see there why the driver's is
+/// fixed.
 fn write(path: &Path, graph: &schema::CrateGraph) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-    ));
-    let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-    serde_json::to_writer(&mut file, graph).map_err(std::io::Error::other)?;
-    file.write_all(b"\n")?;
-    file.flush()?;
-    drop(file);
-    std::fs::rename(&tmp, path)
+    schema::atomic::write_atomic(path, schema::atomic::Temp::Fixed, |out| {
+        serde_json::to_writer(&mut *out, graph).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
+    })
 }

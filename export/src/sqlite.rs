@@ -8,8 +8,8 @@ use painter_linker::graph::CallGraph;
 use painter_schema::{LinkedGraph, Span};
 use rusqlite::{Connection, params};
 
-use crate::write::temp_path;
 use crate::{ExportError, crate_label};
+use painter_schema::atomic::{self, Temp};
 
 /// The schema, also printed in docs/exports.md.
 pub const SCHEMA: &str = "
@@ -60,8 +60,7 @@ pub fn export(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> Result<()
             source,
         })?;
     }
-    let temp = temp_path(path);
-    let _ = std::fs::remove_file(&temp);
+    let temp = atomic::temp_path(path, Temp::PerProcess);
     if let Err(source) = fill(graph, cg, &temp) {
         let _ = std::fs::remove_file(&temp);
         return Err(ExportError::Sqlite {
@@ -69,12 +68,9 @@ pub fn export(graph: &LinkedGraph, cg: &CallGraph<'_>, path: &Path) -> Result<()
             source,
         });
     }
-    std::fs::rename(&temp, path).map_err(|source| {
-        let _ = std::fs::remove_file(&temp);
-        ExportError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+    atomic::commit_temp(&temp, path).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
     })
 }
 

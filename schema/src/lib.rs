@@ -2,13 +2,17 @@
 //! driver writes, the options the CLI hands the driver, and the version check every reader does.
 //!
 //! Builds on stable and has no rustc dependency, so researchers can read our files with it.
-//! Field names and kind strings are fixed by DESIGN.md §5; `docs/schema.md` documents them.
+//! Field names and kind strings are a contract (docs/design.md); `docs/schema.md` documents
+//! them. Every writer of the project writes through [`atomic`], and every file name it shares
+//! is in [`names`].
 
+pub mod atomic;
 mod config;
 mod graph;
 mod kinds;
 mod linked;
 mod load;
+pub mod names;
 mod sym;
 
 pub use config::{DriverConfig, Emit, PAINTER_ARGS_ENV};

@@ -5,10 +5,11 @@
 use std::{fmt::Write as _, io::Write as _, path::Path};
 
 use anyhow::{Context, Result};
+use painter_schema::atomic::write_bytes_atomic;
 use serde::Serialize;
 
 use super::{
-    result::{self, CrateResult, Status},
+    result::{CrateResult, Status},
     stats::{DEFINITIONS, EcosystemStats, Share},
 };
 
@@ -68,10 +69,10 @@ pub fn write(
     let file = out.join("report.json");
     let mut bytes = serde_json::to_vec_pretty(&json)?;
     bytes.push(b'\n');
-    result::write_atomic(&file, &bytes)
+    write_bytes_atomic(&file, &bytes)
         .with_context(|| format!("cannot write {}", file.display()))?;
     let file = out.join("report.md");
-    result::write_atomic(&file, markdown(info, stats, results).as_bytes())
+    write_bytes_atomic(&file, markdown(info, stats, results).as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
     Ok(())
 }

@@ -107,24 +107,7 @@ pub fn read(file: &Path) -> Option<CrateResult> {
 /// Write `result` whole or not at all (temp file + rename).
 pub fn write(file: &Path, result: &CrateResult) -> io::Result<()> {
     let json = serde_json::to_vec_pretty(result).map_err(io::Error::other)?;
-    write_atomic(file, &json)
-}
-
-/// Write `bytes` to `file` via a temporary sibling and a rename.
-pub fn write_atomic(file: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(dir) = file.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let name = file.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = file.with_file_name(format!(
-        ".{name}.{}.{:?}.tmp",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
+    painter_schema::atomic::write_bytes_atomic(file, &json)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use painter_schema::{CrateGraph, DriverConfig, Status as AnalysisStatus};
 use super::{
     fetch::{self, Fetched},
     list::Entry,
-    result::{self, Status},
+    result::Status,
     sandbox::{self, Mounts, Sandbox},
 };
 use crate::{
@@ -219,7 +219,7 @@ fn cache_unit(
     // `primary` says "an entry of the list", whichever entry's build analysed the unit first
     // (a crate can be an entry and another entry's dependency, as the same unit).
     graph.krate.primary = is_root;
-    result::write_atomic(cached, &serde_json::to_vec(&graph)?)?;
+    painter_schema::atomic::write_bytes_atomic(cached, &serde_json::to_vec(&graph)?)?;
     Ok(graph_state(&graph))
 }
 
@@ -232,7 +232,7 @@ fn mark_root(cached: &Path) -> anyhow::Result<Result<(), String>> {
     };
     if !graph.krate.primary {
         graph.krate.primary = true;
-        result::write_atomic(cached, &serde_json::to_vec(&graph)?)?;
+        painter_schema::atomic::write_bytes_atomic(cached, &serde_json::to_vec(&graph)?)?;
     }
     Ok(graph_state(&graph))
 }

@@ -1,0 +1,12 @@
+//! The names of the files and directories cargo painter writes, in one place: the driver
+//! writes them, the CLI collects and sweeps them, tests and researchers' scripts find them.
+
+/// What the driver appends to rustc's own output stem (`<crate><-C extra-filename>`) for the
+/// per-crate graph file it writes next to the crate's outputs.
+pub const CRATE_FILE_SUFFIX: &str = ".painter.json";
+
+/// The per-crate files of a run, under its output directory.
+pub const CRATES_DIR: &str = "crates";
+
+/// The linked graph, under a run's output directory.
+pub const GRAPH_FILE: &str = "graph.json";
