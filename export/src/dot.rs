@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::io::Write;
 use std::path::Path;
 
-use painter_linker::graph::CallGraph;
-use painter_linker::reach::{Edges, PathLimits, Target, reach};
+use painter_query::graph::CallGraph;
+use painter_query::reach::{Edges, PathLimits, Target, reach};
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;

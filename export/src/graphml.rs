@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use painter_linker::graph::{CallGraph, Edge, Node};
+use painter_query::graph::{CallGraph, Edge, Node};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 

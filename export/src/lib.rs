@@ -2,7 +2,7 @@
 //! DOT (Graphviz; a filtered subgraph clustered by crate), Neo4j bulk-import CSV, SQLite, and
 //! SARIF 2.1.0 (GitHub code scanning). The JSON graph itself is `painter_linker::write_graph`.
 //!
-//! Every exporter works from the call-graph view (`painter_linker::CallGraph`): nodes are
+//! Every exporter works from the call-graph view (`painter_query::CallGraph`): nodes are
 //! function ids (linked, external, or known only as a callee), edges are calls with a callee id
 //! and, when asked for, candidate edges (marked as such in every format). Files are written
 //! to a temporary name and renamed, so a reader never sees half an export.
@@ -16,7 +16,7 @@ mod write;
 
 use std::path::PathBuf;
 
-use painter_linker::graph::Node;
+use painter_query::graph::Node;
 
 pub use write::write_atomically;
 

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use painter_linker::graph::CallGraph;
+use painter_query::graph::CallGraph;
 use painter_schema::LinkedGraph;
 
 use crate::{ExportError, crate_label, write_atomically};

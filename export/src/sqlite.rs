@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use painter_linker::graph::CallGraph;
+use painter_query::graph::CallGraph;
 use painter_schema::{LinkedGraph, Span};
 use rusqlite::{Connection, params};
 

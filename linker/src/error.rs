@@ -14,6 +14,10 @@ pub enum LinkError {
     /// path, so it is an error rather than an empty graph.
     #[error("no graph files (*.json) found in {}", display_paths(.inputs))]
     NoInputs { inputs: Vec<PathBuf> },
+    /// Every input was bad (with `keep_going`): an empty graph would look like a project
+    /// without crates, so it is an error naming the files.
+    #[error("no usable input: every graph file was skipped ({})", display_paths(.skipped))]
+    NothingUsable { skipped: Vec<PathBuf> },
     /// Writing the linked graph failed.
     #[error("{path}: cannot write graph: {source}")]
     Write {

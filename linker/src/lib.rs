@@ -1,11 +1,13 @@
 //! painter-linker: merges cargo painter's per-crate graph files into one [`LinkedGraph`],
-//! resolves call edges across crates, summarises and writes the result, and offers a call-graph
-//! view ([`graph::call_graph`]) for reachability queries.
+//! resolves call edges across crates, finds the candidate targets of open calls, and writes the
+//! result. Questions about the linked graph (reachability, paths, figures, tables) are the
+//! query layer's, `painter-query`.
 //!
-//! The pipeline is `load` (parallel parse) → `merge` (one crate per key) → `resolve` (cross-crate
-//! and external callees) → `candidates` (possible targets of `dyn`, `trait_generic` and `fn_ptr`
-//! calls, kept apart from the exact edges) → `stats`, and every stage keeps the graph in canonical order, so the
-//! same inputs in any order give the same graph and byte-identical output.
+//! The pipeline is `load` (parallel parse) → `merge` (one crate per key, copies of one crate
+//! united by `alias` and tagged by `configs`) → `resolve` (cross-crate and external callees) →
+//! `candidates` (possible targets of `dyn`, `trait_generic` and `fn_ptr` calls, kept apart from
+//! the exact edges) → `stats`; every stage keeps the graph in canonical order (`canon`), so the
+//! same inputs in any order give the same graph and byte-identical output (`write`).
 //!
 //! ```no_run
 //! # use std::path::{Path, PathBuf};
@@ -13,7 +15,6 @@
 //!     &painter_linker::LinkOptions { keep_going: true })?;
 //! for (path, error) in &outcome.skipped { eprintln!("skipped {}: {error}", path.display()); }
 //! painter_linker::write_graph(&outcome.graph, Path::new("target/painter/graph.json"))?;
-//! print!("{}", painter_linker::render_table(&painter_linker::summary_rows(&outcome.graph)));
 //! # Ok::<(), painter_linker::LinkError>(())
 //! ```
 
@@ -22,15 +23,10 @@ pub mod candidates;
 mod canon;
 mod configs;
 mod error;
-pub mod figures;
-pub mod graph;
 mod load;
 mod merge;
-pub mod prune;
-pub mod reach;
 mod resolve;
 mod stats;
-mod table;
 mod typematch;
 mod write;
 
@@ -43,14 +39,9 @@ use painter_schema::{
 use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
-pub use figures::{EcosystemFigures, ecosystem_figures, render_figures};
-pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
 pub use load::{Loaded, collect_json_files, load_inputs};
-pub use prune::{PruneOptions, Roots, prune};
-pub use reach::{Edges, PathLimits, Reach, Target, reach, reach_from_targets};
 pub use resolve::crate_prefix;
-pub use stats::{CrateSummary, link_stats, summary_rows};
-pub use table::render_table;
+pub use stats::link_stats;
 pub use write::{to_json_bytes, write_graph};
 
 /// How [`link`] treats bad inputs.
@@ -81,15 +72,27 @@ pub fn link(inputs: &[PathBuf], opts: &LinkOptions) -> Result<LinkOutcome, LinkE
         start.elapsed(),
         loaded.skipped.len()
     );
+    check_usable(inputs, &loaded)?;
+    Ok(LinkOutcome {
+        graph: link_graphs_with(loaded.crates, &loaded.configurations),
+        skipped: loaded.skipped,
+    })
+}
+
+/// The inputs of a link must give something to link: no graph file at all, or none that could
+/// be read, is an error (naming the inputs or the bad files) rather than an empty graph.
+pub fn check_usable(inputs: &[PathBuf], loaded: &Loaded) -> Result<(), LinkError> {
     if loaded.files == 0 && loaded.skipped.is_empty() {
         return Err(LinkError::NoInputs {
             inputs: inputs.to_vec(),
         });
     }
-    Ok(LinkOutcome {
-        graph: link_graphs_with(loaded.crates, &loaded.configurations),
-        skipped: loaded.skipped,
-    })
+    if loaded.parsed == 0 && !loaded.skipped.is_empty() {
+        return Err(LinkError::NothingUsable {
+            skipped: loaded.skipped.iter().map(|(p, _)| p.clone()).collect(),
+        });
+    }
+    Ok(())
 }
 
 /// Link crates already in memory. Crates sharing a key are merged; the result is canonical and

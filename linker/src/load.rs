@@ -17,6 +17,8 @@ pub struct Loaded {
     pub skipped: Vec<(PathBuf, LoadError)>,
     /// How many graph files the inputs named (loaded or not).
     pub files: usize,
+    /// How many of them were loaded.
+    pub parsed: usize,
     /// The configurations described by linked inputs, in input order.
     pub configurations: Vec<Configuration>,
 }
@@ -59,7 +61,9 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
     let file_count = files.len();
     let mut crates = Vec::with_capacity(parsed.len());
     let mut configurations = Vec::new();
+    let mut parsed_files = 0;
     for (path, result) in files.into_iter().zip(parsed) {
+        parsed_files += usize::from(result.is_ok());
         match result {
             Ok(GraphFile::Crate(krate)) => crates.push(*krate),
             // A linked graph's crates are inputs again; its resolution is redone by the linker.
@@ -75,6 +79,7 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
         crates,
         skipped,
         files: file_count,
+        parsed: parsed_files,
         configurations,
     })
 }

@@ -20,7 +20,7 @@ use cargo_metadata::{Metadata, TargetKind};
 use thiserror::Error;
 
 use super::list::Entry;
-use crate::toolchain::{self, Toolchain};
+use crate::cargo::toolchain::{self, Toolchain};
 
 /// Name of the throwaway package; never built, only its dependency is.
 pub const ROOT_PACKAGE: &str = "painter-ecosystem-root";

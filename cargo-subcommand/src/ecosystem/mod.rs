@@ -7,8 +7,9 @@
 //! 2. [`list`]: read the list, keep this shard's entries, skip those with a result;
 //! 3. [`pool`]: per entry, [`fetch`] (online, no crate code runs) then [`run`] (offline, in
 //!    the [`sandbox`]), writing [`result`]s as they finish;
-//! 4. link `<out>/crates/` into `<out>/graph.json`;
-//! 5. [`stats`] and [`report`].
+//! 4. link `<out>/crates/` into `<out>/graph.json` (the one link step, [`crate::linking`]);
+//!    an entry whose unit files cannot be read is not `ok`;
+//! 5. the figures of the `ok` entries ([`painter_query::figures`]) and the [`report`].
 
 mod fetch;
 mod list;
@@ -17,15 +18,17 @@ mod report;
 mod result;
 mod run;
 mod sandbox;
-mod stats;
 
-use std::{path::PathBuf, process::ExitCode, time::Instant};
+use std::{collections::BTreeSet, path::PathBuf, process::ExitCode, time::Instant};
 
 use anyhow::{Context, Result};
-use painter_linker::{LinkOptions, link, link_graphs, write_graph};
-use painter_schema::{DriverConfig, LinkedGraph, PAINTER_VERSION};
+use painter_linker::LoadError;
+use painter_query::figures::{Population, figures};
+use painter_schema::{DriverConfig, LinkedGraph, PAINTER_VERSION, names};
 
-use crate::{cli::EcosystemArgs, driver, toolchain};
+use crate::cargo::{driver, toolchain};
+use crate::cli::EcosystemArgs;
+use crate::linking::{self, LinkInputs};
 use fetch::FetchContext;
 use pool::{Layout, RunContext};
 use result::{CrateResult, Status};
@@ -42,7 +45,7 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
         vec![toolchain.sysroot.clone(), driver.clone()],
     )?;
     if !sandbox.is_sandboxed() {
-        crate::warning(format_args!(
+        crate::diag::warning(format_args!(
             "--no-sandbox: the crates' build scripts and proc-macros run with your network \
              access and your files"
         ));
@@ -117,8 +120,15 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<CrateResult> = results.into_iter().map(|(_, r)| r).collect();
 
-    let graph = link_cache(&layout)?;
-    let stats = stats::compute(&graph, &results);
+    let (graph, skipped) = link_cache(&layout)?;
+    let results = demote_unreadable(&layout, &selected, results, &skipped, &graph)?;
+    // The population: the entries analysed `ok`; their dependencies serve as call targets.
+    let population: BTreeSet<String> = results
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .filter_map(|r| r.graph_key.clone())
+        .collect();
+    let figures = figures(&graph, Population::Keys(&population));
     let info = report::RunInfo {
         list: list_file.display().to_string(),
         shard: args.shard.map(|(k, n)| format!("{k}/{n}")),
@@ -129,8 +139,8 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
         analysed_now: todo.len() as u64,
         resumed: (results.len() - todo.len()) as u64,
     };
-    report::write(&layout.out, &info, &stats, &results)?;
-    report::print_summary(&stats, &layout.out);
+    report::write(&layout.out, &info, &figures, &results)?;
+    report::print_summary(&figures, &results, &layout.out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,23 +165,58 @@ fn resume(
     (todo, done)
 }
 
-/// Link every unit graph of the cache into `<out>/graph.json`.
-fn link_cache(layout: &Layout) -> Result<LinkedGraph> {
+/// Link every unit graph of the cache into `<out>/graph.json`; the unit files that could not
+/// be read, with why.
+fn link_cache(layout: &Layout) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
     let mut files = Vec::new();
     painter_linker::collect_json_files(&layout.crates, &mut files)?;
-    let graph = if files.is_empty() {
-        link_graphs(Vec::new())
-    } else {
-        let outcome = link(
-            std::slice::from_ref(&layout.crates),
-            &LinkOptions { keep_going: true },
-        )?;
-        for (_, error) in &outcome.skipped {
-            crate::warning(format_args!("left out of the graph: {error}"));
+    let linked = linking::link(LinkInputs {
+        files: &files,
+        keep_going: true,
+        ..LinkInputs::default()
+    })?;
+    linking::write(&linked.graph, &layout.out.join(names::GRAPH_FILE))?;
+    Ok((linked.graph, linked.skipped))
+}
+
+/// An entry is `ok` only when the graph holds all of it. When one of its units' files cannot be
+/// read (corrupt, truncated, another version), or its own crate is not in the graph, its
+/// figures would describe part of its code: it becomes `analysis_failed`, naming the file, in
+/// the report and in its result file (so `--retry-failed` redoes it).
+fn demote_unreadable(
+    layout: &Layout,
+    selected: &[list::Entry],
+    mut results: Vec<CrateResult>,
+    skipped: &[(PathBuf, LoadError)],
+    graph: &LinkedGraph,
+) -> Result<Vec<CrateResult>> {
+    let unreadable: std::collections::HashMap<String, &LoadError> = skipped
+        .iter()
+        .filter_map(|(path, error)| {
+            let name = path.file_name()?.to_str()?.to_owned();
+            Some((name, error))
+        })
+        .collect();
+    for (entry, result) in selected.iter().zip(&mut results) {
+        if result.status != Status::Ok {
+            continue;
         }
-        outcome.graph
-    };
-    let file: PathBuf = layout.out.join("graph.json");
-    write_graph(&graph, &file).context("cannot write the linked graph")?;
-    Ok(graph)
+        let error = if let Some(error) = result.units.iter().find_map(|u| unreadable.get(u)) {
+            format!("a unit of its build cannot be linked: {error}")
+        } else if let Some(key) = result
+            .graph_key
+            .as_deref()
+            .filter(|k| !graph.crates.contains_key(*k))
+        {
+            format!("its graph ({key}) is not in the linked graph")
+        } else {
+            continue;
+        };
+        crate::diag::warning(format_args!("{}: {error}", result.entry));
+        result.status = Status::AnalysisFailed;
+        result.error = Some(error);
+        let file = result::path(&layout.results, &entry.slug());
+        result::write(&file, result).with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    Ok(results)
 }

@@ -8,10 +8,28 @@ use anyhow::{Context, Result};
 use painter_schema::atomic::write_bytes_atomic;
 use serde::Serialize;
 
-use super::{
-    result::{CrateResult, Status},
-    stats::{DEFINITIONS, EcosystemStats, Share},
-};
+use painter_query::figures::{self, DEFINITIONS, Figures, Share};
+
+use super::result::{CrateResult, Status};
+
+/// Who the figures are about in an ecosystem run (the `crates` figure's population).
+const ANALYSED: &str = "list entries whose library compiled with the pinned toolchain (default \
+     features unless the list says otherwise, host target) and whose units were all analysed \
+     and linked; all shares are of these crates. Their dependencies are in the graph as call \
+     targets but are not counted unless the list names them";
+
+/// Entries by status string, every status listed.
+fn entries_by_status(results: &[CrateResult]) -> std::collections::BTreeMap<&'static str, u64> {
+    Status::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                results.iter().filter(|r| r.status == *s).count() as u64,
+            )
+        })
+        .collect()
+}
 
 /// What the report says about the run itself.
 #[derive(Debug, Clone, Serialize)]
@@ -41,13 +59,10 @@ struct EntryRow<'a> {
     build_ms: u64,
 }
 
-pub fn write(
-    out: &Path,
-    info: &RunInfo,
-    stats: &EcosystemStats,
-    results: &[CrateResult],
-) -> Result<()> {
-    let definitions: std::collections::BTreeMap<&str, &str> = DEFINITIONS.iter().copied().collect();
+pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResult]) -> Result<()> {
+    let mut definitions: std::collections::BTreeMap<&str, &str> =
+        DEFINITIONS.iter().copied().collect();
+    definitions.insert("analysed", ANALYSED);
     let entries: Vec<EntryRow<'_>> = results
         .iter()
         .map(|r| EntryRow {
@@ -63,7 +78,8 @@ pub fn write(
     let json = serde_json::json!({
         "run": info,
         "definitions": definitions,
-        "stats": stats,
+        "entries_by_status": entries_by_status(results),
+        "figures": figures,
         "entries": entries,
     });
     let file = out.join("report.json");
@@ -72,13 +88,13 @@ pub fn write(
     write_bytes_atomic(&file, &bytes)
         .with_context(|| format!("cannot write {}", file.display()))?;
     let file = out.join("report.md");
-    write_bytes_atomic(&file, markdown(info, stats, results).as_bytes())
+    write_bytes_atomic(&file, markdown(info, figures, results).as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
     Ok(())
 }
 
 /// `report.md`.
-pub fn markdown(info: &RunInfo, stats: &EcosystemStats, results: &[CrateResult]) -> String {
+pub fn markdown(info: &RunInfo, figures: &Figures, results: &[CrateResult]) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# cargo painter ecosystem report\n");
     let _ = writeln!(
@@ -99,7 +115,7 @@ pub fn markdown(info: &RunInfo, stats: &EcosystemStats, results: &[CrateResult])
         },
     );
     let _ = writeln!(md, "## Entries\n\n| status | entries |\n|---|---:|");
-    for (status, n) in &stats.entries_by_status {
+    for (status, n) in entries_by_status(results) {
         let _ = writeln!(md, "| {status} | {n} |");
     }
     let failures: Vec<&CrateResult> = results.iter().filter(|r| r.status != Status::Ok).collect();
@@ -122,20 +138,21 @@ pub fn markdown(info: &RunInfo, stats: &EcosystemStats, results: &[CrateResult])
     let _ = writeln!(
         md,
         "\n## Figures\n\nOf the {} analysed crates:\n\n| figure | crates | share | definition |\n|---|---:|---:|---|",
-        stats.analysed
+        figures.crates
     );
-    let shares: [(&str, &Share); 5] = [
-        ("uses_unsafe", &stats.uses_unsafe),
-        ("user_unsafe_blocks", &stats.user_unsafe_blocks),
-        ("unsafe_ops", &stats.unsafe_ops),
-        ("calls_unsafe_crate", &stats.calls_unsafe_crate),
-        ("reaches_ffi", &stats.reaches_ffi),
+    let shares: [(&str, &Share); 6] = [
+        ("uses_unsafe", &figures.uses_unsafe),
+        ("user_unsafe_blocks", &figures.user_unsafe_blocks),
+        ("has_unsafe_ops", &figures.has_unsafe_ops),
+        ("calls_unsafe_crate", &figures.calls_unsafe_crate),
+        ("reaches_ffi", &figures.reaches_ffi),
+        (
+            "reaches_ffi_with_candidates",
+            &figures.reaches_ffi_with_candidates,
+        ),
     ];
     for (name, share) in shares {
-        let definition = DEFINITIONS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, d)| d);
+        let definition = figures::definition(name).unwrap_or_default();
         let _ = writeln!(
             md,
             "| {name} | {} | {:.2}% | {} |",
@@ -144,39 +161,45 @@ pub fn markdown(info: &RunInfo, stats: &EcosystemStats, results: &[CrateResult])
             cell(definition)
         );
     }
-    let _ = writeln!(md, "\n`analysed`: {}.", DEFINITIONS[0].1);
+    let _ = writeln!(md, "\n`analysed`: {ANALYSED}.");
     counts(
         &mut md,
         "Unsafe operations by kind",
         "kind",
-        &stats.ops_by_kind,
+        &figures.unsafe_ops_by_kind,
     );
     counts(
         &mut md,
         "Unsafe operations by context",
         "context",
-        &stats.ops_by_context,
+        &figures.unsafe_ops_by_context,
     );
     ranking(
         &mut md,
         "Crates with the most unsafe operations",
         "unsafe ops",
-        &stats.top_by_unsafe_ops,
+        &figures.top_by_unsafe_ops,
     );
     ranking(
         &mut md,
         "Crates with the most FFI imports",
         "FFI imports",
-        &stats.top_by_ffi_imports,
+        &figures.top_by_ffi_imports,
     );
-    if !stats.most_called_unsafe_fns.is_empty() {
+    if !figures.most_called_unsafe_fns.is_empty() {
         let _ = writeln!(
             md,
             "\n## Most-called unsafe functions\n\nBy the number of analysed crates whose own code \
              calls them (`call_unsafe_fn` operations).\n\n| function | crates | call sites |\n|---|---:|---:|"
         );
-        for (path, crates, calls) in &stats.most_called_unsafe_fns {
-            let _ = writeln!(md, "| `{}` | {crates} | {calls} |", cell(path));
+        for f in &figures.most_called_unsafe_fns {
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} |",
+                cell(&f.path),
+                f.crates,
+                f.call_sites
+            );
         }
     }
     let (fetch, build): (u64, u64) = results.iter().fold((0, 0), |(f, b), r| {
@@ -223,29 +246,32 @@ fn cell(text: &str) -> String {
 }
 
 /// The summary on stdout.
-pub fn print_summary(stats: &EcosystemStats, out: &Path) {
+pub fn print_summary(figures: &Figures, results: &[CrateResult], out: &Path) {
     let mut text = String::new();
-    let statuses: Vec<String> = stats
-        .entries_by_status
-        .iter()
-        .filter(|(_, n)| **n > 0)
+    let statuses: Vec<String> = entries_by_status(results)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
         .map(|(s, n)| format!("{n} {s}"))
         .collect();
     let _ = writeln!(text, "entries: {}", statuses.join(", "));
     for (name, share) in [
-        ("uses unsafe", &stats.uses_unsafe),
-        ("user-written unsafe blocks", &stats.user_unsafe_blocks),
-        ("calls a crate that uses unsafe", &stats.calls_unsafe_crate),
-        ("reaches FFI", &stats.reaches_ffi),
+        ("uses_unsafe", &figures.uses_unsafe),
+        ("user_unsafe_blocks", &figures.user_unsafe_blocks),
+        ("calls_unsafe_crate", &figures.calls_unsafe_crate),
+        ("reaches_ffi", &figures.reaches_ffi),
     ] {
         let _ = writeln!(
             text,
-            "{name:>32}: {:>6.2}% ({} of {})",
-            share.percent, share.crates, stats.analysed
+            "{name:>20}: {:>6.2}% ({} of {})",
+            share.percent, share.crates, figures.crates
         );
     }
     let _ = writeln!(text, "report: {}", out.join("report.md").display());
-    let _ = writeln!(text, "graph:  {}", out.join("graph.json").display());
+    let _ = writeln!(
+        text,
+        "graph:  {}",
+        out.join(painter_schema::names::GRAPH_FILE).display()
+    );
     // A closed pipe is the reader's choice, not an error.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

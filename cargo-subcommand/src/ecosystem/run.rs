@@ -1,6 +1,6 @@
 //! The build phase of one entry: `cargo check --lib` of the fetched crate through
 //! painter-driver (the same command line as the default `cargo painter`, from
-//! [`cargo_check::check_command`]), offline and locked, in the sandbox and under the limits;
+//! [`check::check_command`]), offline and locked, in the sandbox and under the limits;
 //! then its units' graph files go into the shared cache `<out>/crates/` and the outcome is
 //! classified.
 //!
@@ -26,13 +26,13 @@ use super::{
     result::Status,
     sandbox::{self, Mounts, Sandbox},
 };
-use crate::{
+use crate::cargo::{
     artifact,
-    cargo_check::{self, CheckInputs},
-    cli::CargoFlags,
+    check::{self, CheckInputs},
     toolchain::Toolchain,
     workspace::parse_package_id,
 };
+use crate::cli::CargoFlags;
 
 /// Everything shared by the builds of one run.
 pub struct BuildContext<'a> {
@@ -77,7 +77,7 @@ pub fn build(
         color: Some("never".into()),
         ..CargoFlags::default()
     };
-    let cargo = cargo_check::check_command(&CheckInputs {
+    let cargo = check::check_command(&CheckInputs {
         toolchain: cx.toolchain,
         driver: cx.driver,
         flags: &flags,

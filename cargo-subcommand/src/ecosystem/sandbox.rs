@@ -18,7 +18,7 @@ use std::{
 
 use thiserror::Error;
 
-use crate::cargo_check::CargoCommand;
+use crate::cargo::check::CargoCommand;
 
 /// Where the sandbox shows the run's directories (on a tmpfs of its own).
 pub const SANDBOX_ROOT: &str = "/tmp/painter";

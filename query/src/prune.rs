@@ -73,7 +73,8 @@ pub fn prune(graph: &LinkedGraph, opts: &PruneOptions) -> LinkedGraph {
     if let Some(keep) = &keep {
         retain_functions(&mut crates, keep);
     }
-    let mut pruned = crate::link_graphs_with(crates.into_values().collect(), &graph.configurations);
+    let mut pruned =
+        painter_linker::link_graphs_with(crates.into_values().collect(), &graph.configurations);
     if opts.drop_candidates {
         pruned.candidate_sets.clear();
         for krate in pruned.crates.values_mut() {

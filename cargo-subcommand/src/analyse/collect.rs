@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Artifact, TargetKind};
 use painter_schema::{CrateGraph, GraphFile, atomic, read_graph_file};
 
-use crate::{artifact, workspace::Workspace};
+use crate::cargo::{artifact, workspace::Workspace};
 
 #[derive(Debug, Default)]
 pub struct Collected {
@@ -56,7 +56,7 @@ pub fn collect(
                 configurations: BTreeSet::new(),
             });
             if entry.source != source {
-                crate::warning(format_args!(
+                crate::diag::warning(format_args!(
                     "two units would be {name}; kept only one ({})",
                     entry.source.display()
                 ));
@@ -69,8 +69,8 @@ pub fn collect(
     // A run killed while placing a file (here) or writing `graph.json` (in the parent, `<out>`)
     // left its temp file behind.
     for dir in std::iter::once(crates_dir).chain(crates_dir.parent()) {
-        if let Err(e) = crate::leftovers::remove_dead_temps(dir) {
-            crate::warning(format_args!("cannot clean up {}: {e}", dir.display()));
+        if let Err(e) = super::leftovers::remove_dead_temps(dir) {
+            crate::diag::warning(format_args!("cannot clean up {}: {e}", dir.display()));
         }
     }
     let configured = builds.iter().any(|b| b.configuration.is_some());
@@ -115,7 +115,7 @@ fn plan(
             .unwrap_or_else(|| (a.package_id.repr.clone(), "0.0.0".into()));
         let describe = || describe(&package, &version, a);
         let Some(unit) = artifact::for_artifact(a) else {
-            crate::warning(format_args!(
+            crate::diag::warning(format_args!(
                 "cannot tell where the driver wrote the graph of {} (outputs: {:?})",
                 describe(),
                 a.filenames

@@ -1,10 +1,12 @@
 //! Pruning: roots (functions, public API, main) with depth limits, dropped candidates, std
 //! internals folded into their public entry points.
 
+#[path = "../../linker/tests/common/mod.rs"]
 mod common;
 
 use common::*;
-use painter_linker::{PruneOptions, Roots, link_graphs, prune, to_json_bytes};
+use painter_linker::{link_graphs, to_json_bytes};
+use painter_query::{PruneOptions, Roots, prune};
 use painter_schema::*;
 
 fn ids(graph: &LinkedGraph) -> Vec<&str> {

@@ -9,11 +9,11 @@ use std::{
 
 use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
 
-use crate::{
-    cli::CargoFlags,
+use super::{
     rustflags::{self, Carrier},
     toolchain::{self, Toolchain},
 };
+use crate::cli::CargoFlags;
 
 /// A cargo invocation: program, arguments, variables to set and to remove.
 #[derive(Debug, Clone)]

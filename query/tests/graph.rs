@@ -1,9 +1,11 @@
 //! The call-graph view: lookups and shortest call chains.
 
+#[path = "../../linker/tests/common/mod.rs"]
 mod common;
 
 use common::*;
-use painter_linker::{call_graph, link_graphs};
+use painter_linker::link_graphs;
+use painter_query::call_graph;
 use painter_schema::CallKind;
 
 #[test]

@@ -1,24 +1,24 @@
 //! `cargo painter path GRAPH --from PATTERN --to unsafe|ffi|PATTERN`: call paths, shortest
 //! first, each call with its kind and call-site span; candidate hops marked. The search is
-//! `painter_linker::reach`; this file only prints.
+//! `painter_query::reach`; this file only prints.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use painter_linker::graph::{CallGraph, Node, Step};
-use painter_linker::{CandidateMode, Edges, PathLimits, Target, call_graph_with, reach};
+use painter_query::graph::{CallGraph, Node, Step};
+use painter_query::{CandidateMode, Edges, PathLimits, Target, call_graph_with, reach};
 use painter_schema::{LinkedGraph, UnsafeOp};
 use serde_json::{Value, json};
 
+use super::load_graph;
 use crate::cli::{PathArgs, PathFormat};
-use crate::commands::load_graph;
 
 /// Ops listed under a path that ends in unsafe code, before `(+N more)`.
 const OPS_SHOWN: usize = 3;
 
-pub fn path_command(args: &PathArgs) -> Result<ExitCode> {
+pub fn run(args: &PathArgs) -> Result<ExitCode> {
     let graph = load_graph(&args.graph)?;
     let (mode, edges) = if args.candidates {
         (CandidateMode::Include, Edges::WithCandidates)

@@ -2,6 +2,7 @@
 //! functions are proposed, that they stay out of the exact edges, determinism, and the
 //! call-graph view with and without them.
 
+#[path = "../../linker/tests/common/mod.rs"]
 mod common;
 
 use common::*;
@@ -9,9 +10,8 @@ use painter_linker::candidates::{
     REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG, REASON_IMPL,
     REASON_NO_COERCION, REASON_SIGNATURE, expand,
 };
-use painter_linker::{
-    CandidateMode, call_graph, call_graph_with, link, link_graphs, to_json_bytes, write_graph,
-};
+use painter_linker::{link, link_graphs, to_json_bytes, write_graph};
+use painter_query::{CandidateMode, call_graph, call_graph_with};
 use painter_schema::*;
 
 const LIB: &str = "lib@1.0.0";
@@ -556,7 +556,7 @@ fn coercions_to_another_version_of_the_trait_do_not_count() {
 #[test]
 fn call_graph_includes_candidates_only_when_asked() {
     let graph = link_graphs(vec![crate_app_with(dog_coerced()), crate_lib()]);
-    let is_dog = |n: &painter_linker::graph::Node<'_>| n.id == DOG_SPEAK;
+    let is_dog = |n: &painter_query::graph::Node<'_>| n.id == DOG_SPEAK;
 
     // Exact edges only: Dog::speak is reachable only through the dyn call's candidate.
     let exact = call_graph(&graph);

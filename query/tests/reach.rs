@@ -1,11 +1,11 @@
 //! Reachability for every function at once, witnesses, and several paths shortest first.
 
+#[path = "../../linker/tests/common/mod.rs"]
 mod common;
 
 use common::*;
-use painter_linker::{
-    CandidateMode, Edges, PathLimits, Target, call_graph, call_graph_with, link_graphs, reach,
-};
+use painter_linker::link_graphs;
+use painter_query::{CandidateMode, Edges, PathLimits, Target, call_graph, call_graph_with, reach};
 use painter_schema::*;
 
 #[test]

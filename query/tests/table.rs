@@ -1,9 +1,12 @@
 //! Summary rows and the plain-text table.
 
+#[path = "../../linker/tests/common/mod.rs"]
 mod common;
 
 use common::*;
-use painter_linker::{link_graphs, render_table, summary_rows};
+use painter_linker::link_graphs;
+use painter_query::summary::summary_rows;
+use painter_query::table::render_table;
 use painter_schema::Status;
 
 #[test]
@@ -34,7 +37,11 @@ fn rows_put_workspace_members_first() {
 
 #[test]
 fn table_has_aligned_rows_and_a_totals_row() {
-    let table = render_table(&summary_rows(&link_graphs(vec![crate_app(), crate_b()])));
+    // Every column (`--wide`); the status column only appears when a crate failed.
+    let table = render_table(
+        &summary_rows(&link_graphs(vec![crate_app(), crate_b()])),
+        None,
+    );
     let lines: Vec<&str> = table.lines().collect();
     let header = lines[0];
     assert!(header.starts_with("crate"), "{table}");
@@ -63,4 +70,51 @@ fn table_has_aligned_rows_and_a_totals_row() {
     }
     assert!(table.contains("call = call_unsafe_fn"), "{table}");
     assert!(table.lines().all(|l| l.len() <= 120), "{table}");
+}
+
+/// The default table fits 100 columns however long the crate keys and kinds get: the least
+/// telling columns go first, then long cells are cut (marked `…`), and the legend says so.
+#[test]
+fn table_fits_the_width_it_is_given() {
+    let mut long = empty_crate(info(
+        "a-crate-with-a-rather-long-name-for-a-table",
+        "10.20.30",
+        "eeee",
+        false,
+    ));
+    long.krate.kind = "build-script".into();
+    let rows = summary_rows(&link_graphs(vec![crate_app(), crate_b(), long]));
+    let wide = render_table(&rows, None);
+    for width in [100, 80] {
+        let table = render_table(&rows, Some(width));
+        for line in table.lines() {
+            assert!(line.chars().count() <= width, "{width}: {line:?}\n{table}");
+        }
+        let header = table.lines().next().unwrap();
+        // The most telling columns stay.
+        for column in ["crate", "fns", "calls", "ffi", "unsafe", "by kind"] {
+            assert!(header.contains(column), "{width}: {header}");
+        }
+        assert!(table.contains("--wide"), "{table}");
+    }
+    // A narrower table drops columns the wide one has.
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap()
+            .contains("unsafe fn/impl/trait")
+    );
+    assert!(
+        !render_table(&rows, Some(100))
+            .lines()
+            .next()
+            .unwrap()
+            .contains("gen  ")
+    );
+    // A failed crate brings the status column back.
+    let mut failed = crate_app();
+    failed.status = Status::Failed;
+    let table = render_table(&summary_rows(&link_graphs(vec![failed])), Some(100));
+    assert!(table.lines().next().unwrap().contains("status"), "{table}");
+    assert!(table.contains("FAILED"), "{table}");
 }

@@ -10,7 +10,8 @@ use std::{
 use anyhow::{Result, anyhow};
 use cargo_metadata::{MetadataCommand, PackageId};
 
-use crate::{cli::CargoFlags, toolchain::Toolchain};
+use super::toolchain::Toolchain;
+use crate::cli::CargoFlags;
 
 #[derive(Debug, Default)]
 pub struct Workspace {
@@ -31,7 +32,7 @@ pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
     let mut cmd = MetadataCommand::new();
     cmd.cargo_path(toolchain.cargo())
         .no_deps()
-        .env("RUSTUP_TOOLCHAIN", crate::toolchain::PINNED);
+        .env("RUSTUP_TOOLCHAIN", crate::cargo::toolchain::PINNED);
     if let Some(manifest) = &flags.manifest_path {
         cmd.manifest_path(manifest);
     }

@@ -1,7 +1,8 @@
 //! What the report prints about a linked graph, and a cache of it: when neither the per-crate
 //! files, nor `graph.json`, nor this binary changed since the last run, the link is skipped
 //! and the cached summary printed. Linking parses every per-crate file, which on a real tree
-//! costs more than a whole no-op `cargo check` (DESIGN.md §6 allows 5% on top of one).
+//! costs more than a whole no-op `cargo check` (the budget allows 5% on top of one:
+//! docs/benchmarks.md).
 
 use std::{
     fs,
@@ -9,7 +10,7 @@ use std::{
     time::UNIX_EPOCH,
 };
 
-use painter_linker::{render_table, summary_rows};
+use painter_query::summary::{CrateSummary, summary_rows};
 use painter_schema::{LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +19,8 @@ pub const CACHE_FILE: &str = ".summary-cache.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
-    /// `render_table` of the graph's rows.
-    pub table: String,
+    /// One row per crate (rendered when printed, to the terminal's width).
+    pub rows: Vec<CrateSummary>,
     /// `(crate key, error)` of every crate whose analysis failed.
     pub failed: Vec<(String, String)>,
     /// In a multi-configuration run: what each configuration holds.
@@ -112,7 +113,7 @@ impl Summary {
             })
             .collect();
         Summary {
-            table: render_table(&summary_rows(graph)),
+            rows: summary_rows(graph),
             failed,
             configurations: ConfigFigures::of(graph),
         }
@@ -212,7 +213,7 @@ mod tests {
         fs::write(&graph, "{}").unwrap();
         let inputs = vec![input.clone()];
         let summary = Summary {
-            table: "t\n".into(),
+            rows: vec![],
             failed: vec![("k".into(), "e".into())],
             configurations: vec![],
         };

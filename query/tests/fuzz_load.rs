@@ -1,5 +1,5 @@
 //! Property test of the loader against damaged inputs: real graph files written by the driver
-//! (`tests/data/`), mutated — bytes flipped, truncated, fields deleted, values swapped for other
+//! (`linker/tests/data/`), mutated — bytes flipped, truncated, fields deleted, values swapped for other
 //! types, numbers made huge, strings made hostile, values nested beyond any parser's depth — must
 //! load as `Ok` or fail with an error naming the file, never panic; and whatever loads must link,
 //! serialise, summarise and become a call graph without a panic either, and with `keep_going`
@@ -7,10 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use painter_linker::{
-    CandidateMode, call_graph, call_graph_with, link_graphs, load_inputs, render_table,
-    summary_rows,
-};
+use painter_linker::{link_graphs, load_inputs};
+use painter_query::summary::summary_rows;
+use painter_query::table::render_table;
+use painter_query::{CandidateMode, call_graph, call_graph_with};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ const SEEDS: [&str; 5] = [
 
 fn seed(index: usize) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
+        .join("../linker/tests/data")
         .join(SEEDS[index % SEEDS.len()]);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -223,7 +223,7 @@ fn check(path: &Path, bytes: &[u8]) -> Result<(), TestCaseError> {
         // A linked graph is also read as is (`cargo painter stats GRAPH`): its candidate
         // indices and keys are whatever the file says.
         Ok(painter_schema::GraphFile::Linked(graph)) => {
-            let _ = render_table(&summary_rows(&graph));
+            let _ = render_table(&summary_rows(&graph), Some(100));
             let _ = call_graph_with(&graph, CandidateMode::Include);
         }
         Ok(painter_schema::GraphFile::Crate(_)) => {}
@@ -234,7 +234,7 @@ fn check(path: &Path, bytes: &[u8]) -> Result<(), TestCaseError> {
             let graph = link_graphs(loaded.crates);
             let bytes = painter_linker::to_json_bytes(&graph);
             prop_assert!(!bytes.is_empty());
-            let _ = render_table(&summary_rows(&graph));
+            let _ = render_table(&summary_rows(&graph), Some(100));
             let _ = call_graph(&graph);
         }
     }

@@ -8,23 +8,28 @@ use std::{
     process::ExitCode,
 };
 
-use anyhow::{Context, Result};
-use painter_linker::{link_graphs, link_graphs_with, load_inputs, write_graph};
+use anyhow::Result;
 use painter_schema::{Configuration, CrateGraph, DriverConfig};
 
-use crate::{
+mod collect;
+mod leftovers;
+mod preload;
+mod report;
+mod summary;
+
+use collect::Collected;
+use preload::{FileId, Preloader};
+use summary::Summary;
+
+use crate::cargo::{
     artifact,
-    cargo_check::{self, CheckInputs},
-    cli::{AnalyseArgs, CargoFlags},
-    collect::{self, Collected},
-    configurations::{self, ConfigSpec},
+    check::{self, CheckInputs},
     driver, messages,
-    preload::{self, FileId, Preloader},
-    report,
-    summary::{self, Summary},
     toolchain::{self, Toolchain},
     workspace::{self, Workspace},
 };
+use crate::cli::{AnalyseArgs, CargoFlags, ConfigSpec, configurations};
+use crate::linking::{self, LinkInputs};
 
 pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let toolchain = phase_toolchain()?;
@@ -47,7 +52,7 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
             // Cargo has shown the compile errors; its exit code is ours. Nothing is linked
             // and the previous results stay as they were.
             if let Some(c) = configuration {
-                crate::warning(format_args!("configuration `{}` does not build", c.name));
+                crate::diag::warning(format_args!("configuration `{}` does not build", c.name));
             }
             return Ok(ExitCode::from(
                 cargo.status.code().unwrap_or(101).clamp(1, 255) as u8,
@@ -59,7 +64,7 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let mut collected = phase_collect(&builds, &ws, &crates_dir, &mut preloaded)?;
     let known: Vec<Configuration> = args.configurations.iter().map(|c| c.describe()).collect();
     let summary = phase_link(&mut collected, &graph_file, preloaded, &known)?;
-    report::report(&summary, &collected, &crates_dir, &graph_file);
+    report::report(&summary, &collected, &crates_dir, &graph_file, args.wide);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -94,7 +99,7 @@ fn phase_cargo_check(
 ) -> Result<messages::CargoRun> {
     let config = driver_config(args);
     let user_env = |key: &str| std::env::var_os(key);
-    let cmd = cargo_check::check_command(&CheckInputs {
+    let cmd = check::check_command(&CheckInputs {
         toolchain,
         driver,
         flags,
@@ -141,8 +146,6 @@ fn phase_collect(
 }
 
 /// Phase 5: link them into `<out>/graph.json`, unless nothing changed since the last run.
-/// Unreadable files are reported and left out: one bad file must not cost the user the rest
-/// of the analysis.
 fn phase_link(
     collected: &mut Collected,
     graph_file: &Path,
@@ -154,40 +157,36 @@ fn phase_link(
         return Ok(summary);
     }
     log::debug!("linking {} files", collected.files.len());
-    let (graph, complete) = if collected.files.is_empty() {
-        (link_graphs(Vec::new()), true)
-    } else {
-        let mut stamped: HashMap<PathBuf, CrateGraph> =
-            std::mem::take(&mut collected.stamped).into_iter().collect();
-        let mut crates = Vec::with_capacity(collected.files.len());
-        let mut rest = Vec::new();
-        for file in &collected.files {
-            let parsed = stamped
-                .remove(file)
-                .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)));
-            match parsed {
-                Some(graph) => crates.push(graph),
-                None => rest.push(file.clone()),
-            }
+    let mut stamped: HashMap<PathBuf, CrateGraph> =
+        std::mem::take(&mut collected.stamped).into_iter().collect();
+    let mut parsed = Vec::with_capacity(collected.files.len());
+    let mut rest = Vec::new();
+    for file in &collected.files {
+        let graph = stamped
+            .remove(file)
+            .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)));
+        match graph {
+            Some(graph) => parsed.push(graph),
+            None => rest.push(file.clone()),
         }
-        log::debug!(
-            "{} files parsed during the build, {} now",
-            crates.len(),
-            rest.len()
-        );
-        let loaded = load_inputs(&rest, true)?;
-        crates.extend(loaded.crates);
-        // Each error starts with the file it is about.
-        for (_, error) in &loaded.skipped {
-            crate::warning(format_args!("left out of the graph: {error}"));
-        }
-        (
-            link_graphs_with(crates, configurations),
-            loaded.skipped.is_empty(),
-        )
-    };
+    }
+    log::debug!(
+        "{} files parsed during the build, {} now",
+        parsed.len(),
+        rest.len()
+    );
+    // Unreadable files are left out with a warning: one bad file must not cost the user the
+    // rest of the analysis.
+    let linked = linking::link(LinkInputs {
+        parsed,
+        files: &rest,
+        keep_going: true,
+        require_usable: false,
+        configurations,
+    })?;
+    let (graph, complete) = (linked.graph, linked.skipped.is_empty());
     summary::invalidate(graph_file);
-    write_graph(&graph, graph_file).context("cannot write the linked graph")?;
+    linking::write(&graph, graph_file)?;
     let summary = Summary::of(&graph);
     // Not cached when files were left out, so their warnings come back on the next run. (Files
     // may be fewer than crates: one package built twice, e.g. for the host and the target,

@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn pinned_toolchain_comes_from_rust_toolchain_toml() {
-        let file = include_str!("../../rust-toolchain.toml");
+        let file = include_str!("../../../rust-toolchain.toml");
         assert!(
             file.contains(&format!("channel = \"{PINNED}\"")),
             "{PINNED}"

@@ -1,4 +1,4 @@
-//! Scale benchmark (DESIGN.md §6, issue #5): generates a synthetic ecosystem of per-crate files
+//! Scale benchmark (the linker budget of docs/benchmarks.md): generates a synthetic ecosystem of per-crate files
 //! whose sizes and record mixes are drawn from real analyses (`synth`), then measures, each in a
 //! fresh child process so that peak memory is per phase:
 //! - parse: reading and deserialising every file (the baseline the linker is compared with);
@@ -6,7 +6,7 @@
 //! - write: `write_graph` of the result;
 //! - query: building the call-graph view and answering "reaches unsafe?" for every function.
 //!
-//! Run: `cargo run --release -p painter-linker --example bench_scale -- --crates 1000
+//! Run: `cargo run --release -p painter-query --example bench_scale -- --crates 1000
 //! --functions 1000000 --edges 10000000 [--dir DIR] [--keep]`.
 
 mod synth;
@@ -119,11 +119,11 @@ fn run_phase(args: &Args, phase: &str) {
                 }
                 _ => {
                     let start = Instant::now();
-                    let cg = painter_linker::call_graph(&graph);
-                    let reach = painter_linker::reach(
+                    let cg = painter_query::call_graph(&graph);
+                    let reach = painter_query::reach(
                         &cg,
-                        &painter_linker::Target::Unsafe,
-                        painter_linker::Edges::Exact,
+                        &painter_query::Target::Unsafe,
+                        painter_query::Edges::Exact,
                     );
                     eprintln!(
                         "{} of {} nodes reach unsafe code",

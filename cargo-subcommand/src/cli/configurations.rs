@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 use clap::Parser;
 use painter_schema::Configuration;
 
-use crate::cli::CargoFlags;
+use super::cargo_flags::CargoFlags;
 
 /// One configuration: its name and its flags, added to the flags given for all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,19 +4,25 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::{collect::Collected, summary::Summary};
+use super::{collect::Collected, summary::Summary};
 
-pub fn report(summary: &Summary, collected: &Collected, crates_dir: &Path, graph_file: &Path) {
+pub fn report(
+    summary: &Summary,
+    collected: &Collected,
+    crates_dir: &Path,
+    graph_file: &Path,
+    wide: bool,
+) {
     // A closed pipe (`cargo painter | head`) is the reader's choice, not an error.
-    let _ = print_table(summary, collected, crates_dir, graph_file);
+    let _ = print_table(summary, collected, crates_dir, graph_file, wide);
     for (crate_desc, expected) in &collected.missing {
-        crate::warning(format_args!(
+        crate::diag::warning(format_args!(
             "no graph for {crate_desc}: painter-driver did not analyse it (expected {})",
             expected.display()
         ));
     }
     for (key, error) in &summary.failed {
-        crate::warning(format_args!("analysis of {key} failed: {error}"));
+        crate::diag::warning(format_args!("analysis of {key} failed: {error}"));
     }
 }
 
@@ -25,15 +31,21 @@ fn print_table(
     collected: &Collected,
     crates_dir: &Path,
     graph_file: &Path,
+    wide: bool,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    write!(out, "{}", summary.table)?;
+    let width = crate::diag::table_width(wide);
+    write!(
+        out,
+        "{}",
+        painter_query::table::render_table(&summary.rows, width)
+    )?;
     writeln!(out)?;
     if !summary.configurations.is_empty() {
         write!(
             out,
             "{}",
-            crate::summary::render_configurations(&summary.configurations)
+            super::summary::render_configurations(&summary.configurations)
         )?;
         writeln!(out)?;
     }

@@ -1,0 +1,252 @@
+//! The command line of `cargo painter` (clap derive): the default analyse command with the
+//! cargo flags it passes on, and the subcommands (docs/cli.md). Parsing only: each command's
+//! module does the work.
+
+mod cargo_flags;
+pub mod configurations;
+mod ecosystem;
+mod graph_commands;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use painter_schema::Emit;
+
+pub use cargo_flags::CargoFlags;
+pub use configurations::ConfigSpec;
+pub use ecosystem::EcosystemArgs;
+pub use graph_commands::*;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo painter",
+    bin_name = "cargo painter",
+    version,
+    about = "Analyse the unsafe code, call graph and FFI edges of a cargo project and all its \
+             dependencies",
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    after_help = "Without a subcommand, runs `cargo check` through painter-driver, collects one \
+                  graph file per crate into <out>/crates/, links them into <out>/graph.json and \
+                  prints a summary."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub analyse: AnalyseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Merge per-crate files, directories of them and linked graphs into one graph
+    Link(LinkArgs),
+    /// Print the summary of a graph
+    Stats(StatsArgs),
+    /// Print call paths from functions matching a pattern to unsafe code, FFI or other functions
+    Path(PathArgs),
+    /// Convert a graph for other tools
+    Export(ExportArgs),
+    /// Analyse a list of crates from crates.io in isolation
+    Ecosystem(EcosystemArgs),
+}
+
+/// The default command: analyse the build and link the result.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AnalyseArgs {
+    #[command(flatten)]
+    pub cargo: CargoFlags,
+    /// Directory for crates/ and graph.json [default: <target-dir>/painter]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also report these facts as compiler notes at their spans
+    #[arg(long, value_name = "FACTS", value_delimiter = ',')]
+    pub emit: Vec<EmitArg>,
+    /// Analyse in several configurations and merge them, each fact tagged with where it holds:
+    /// NAME=FLAGS (FLAGS: --features/-F, --all-features, --no-default-features, --target), or
+    /// one of default, all-features, no-default-features. Repeatable
+    #[arg(
+        long = "configuration",
+        value_name = "NAME=FLAGS",
+        value_parser = configurations::parse
+    )]
+    pub configurations: Vec<ConfigSpec>,
+    /// Every column of the summary table, whatever the terminal's width
+    #[arg(long)]
+    pub wide: bool,
+    /// Debug switch: make the analysis of this crate panic
+    #[arg(long, value_name = "CRATE", hide = true)]
+    pub force_panic_in: Option<String>,
+}
+
+/// `--emit` values (kebab-case on the command line, snake_case in `PAINTER_ARGS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitArg {
+    UnsafeOps,
+    Calls,
+    Ffi,
+    Declarations,
+}
+
+impl From<EmitArg> for Emit {
+    fn from(e: EmitArg) -> Emit {
+        match e {
+            EmitArg::UnsafeOps => Emit::UnsafeOps,
+            EmitArg::Calls => Emit::Calls,
+            EmitArg::Ffi => Emit::Ffi,
+            EmitArg::Declarations => Emit::Declarations,
+        }
+    }
+}
+
+/// Drop the `painter` that cargo inserts when it runs us as `cargo-painter painter ARGS`, so
+/// `cargo painter ARGS` and `cargo-painter ARGS` parse the same.
+pub fn normalize_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if args.get(1).is_some_and(|a| a == "painter") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        let args = normalize_args(args.iter().map(Into::into).collect());
+        Cli::try_parse_from(args).unwrap()
+    }
+
+    #[test]
+    fn cargo_inserted_subcommand_name_is_dropped() {
+        let cli = parse(&["cargo-painter", "painter", "-p", "foo"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.analyse.cargo.packages, ["foo"]);
+        let cli = parse(&["cargo-painter", "-p", "foo"]);
+        assert_eq!(cli.analyse.cargo.packages, ["foo"]);
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let cli = parse(&["cargo-painter", "painter", "link", "a", "b", "-o", "g.json"]);
+        let Some(Command::Link(link)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(link.inputs.len(), 2);
+        assert!(!link.keep_going);
+        let cli = parse(&[
+            "cargo-painter",
+            "ecosystem",
+            "--crates",
+            "c",
+            "--out",
+            "o",
+            "--shard",
+            "2/8",
+        ]);
+        let Some(Command::Ecosystem(eco)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(eco.shard, Some((2, 8)));
+        assert!(ecosystem::parse_shard("0/3").is_err() && ecosystem::parse_shard("4/3").is_err());
+    }
+
+    #[test]
+    fn path_export_and_pruning_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "path",
+            "g.json",
+            "--from",
+            "a::main",
+            "--to",
+            "ffi",
+            "--candidates",
+            "--max-paths",
+            "3",
+        ]);
+        let Some(Command::Path(path)) = cli.command else {
+            panic!()
+        };
+        assert!(path.candidates);
+        assert_eq!((path.max_paths, path.max_depth), (3, 12));
+        assert_eq!(path.format, PathFormat::Text);
+        let cli = parse(&[
+            "cargo-painter",
+            "link",
+            "crates",
+            "-o",
+            "g.json",
+            "--root",
+            "a::f",
+            "--root",
+            "b::g",
+            "--root-depth",
+            "4",
+            "--collapse-std",
+            "--drop-candidates",
+        ]);
+        let Some(Command::Link(link)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(link.prune.roots, ["a::f", "b::g"]);
+        assert_eq!(link.prune.root_depth, Some(4));
+        assert!(link.prune.collapse_std && link.prune.drop_candidates);
+        let cli = parse(&[
+            "cargo-painter",
+            "export",
+            "g.json",
+            "--format",
+            "dot",
+            "-o",
+            "x.dot",
+            "--from",
+            "m",
+            "--to",
+            "unsafe",
+        ]);
+        let Some(Command::Export(export)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(export.format, ExportFormat::Dot);
+        assert_eq!(export.to.as_deref(), Some("unsafe"));
+        // --to needs --from.
+        let args = [
+            "cargo-painter",
+            "export",
+            "g",
+            "--format",
+            "dot",
+            "-o",
+            "x",
+            "--to",
+            "ffi",
+        ];
+        assert!(Cli::try_parse_from(args).is_err());
+    }
+
+    #[test]
+    fn emit_and_hidden_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "--emit",
+            "unsafe-ops,calls",
+            "--force-panic-in",
+            "x",
+        ]);
+        assert_eq!(cli.analyse.emit, [EmitArg::UnsafeOps, EmitArg::Calls]);
+        assert_eq!(cli.analyse.force_panic_in.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn cargo_flags_and_subcommand_conflict() {
+        let args = ["cargo-painter", "-p", "foo", "stats", "g.json"];
+        assert!(Cli::try_parse_from(args).is_err());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

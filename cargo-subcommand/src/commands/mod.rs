@@ -1,0 +1,48 @@
+//! The subcommands that work on graph files: `link`, `stats`, `path`, `export` (the ecosystem
+//! runner has its own module tree). Each reads a graph, asks painter-query, prints or writes.
+
+pub mod export;
+pub mod link;
+pub mod path;
+pub mod stats;
+
+use std::path::Path;
+
+use anyhow::Result;
+use painter_linker::link_graphs;
+use painter_query::{PruneOptions, Roots, prune};
+use painter_schema::{GraphFile, LinkedGraph, read_graph_file};
+
+use crate::cli::PruneArgs;
+
+/// Read a linked graph; a per-crate file is accepted too (it is linked on its own).
+pub fn load_graph(path: &Path) -> Result<LinkedGraph> {
+    Ok(match read_graph_file(path)? {
+        GraphFile::Linked(graph) => *graph,
+        GraphFile::Crate(krate) => link_graphs(vec![*krate]),
+    })
+}
+
+/// The graph with the pruning the options ask for (unchanged when they ask for none).
+pub fn apply_pruning(graph: LinkedGraph, args: &PruneArgs) -> LinkedGraph {
+    let has_roots = !args.roots.is_empty() || !args.root_public_api.is_empty() || args.root_main;
+    if !has_roots && !args.collapse_std && !args.drop_candidates {
+        if args.root_depth.is_some() {
+            crate::diag::warning(format_args!(
+                "--root-depth has no effect without a root option"
+            ));
+        }
+        return graph;
+    }
+    let opts = PruneOptions {
+        collapse_std: args.collapse_std,
+        roots: has_roots.then(|| Roots {
+            public_api_of: args.root_public_api.clone(),
+            main: args.root_main,
+            functions: args.roots.clone(),
+            max_depth: args.root_depth,
+        }),
+        drop_candidates: args.drop_candidates,
+    };
+    prune(&graph, &opts)
+}

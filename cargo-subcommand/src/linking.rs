@@ -1,0 +1,60 @@
+//! The one link step of cargo painter, used by the analyse command, `link` and the ecosystem
+//! runner alike: load what is not in memory yet, set aside (and say) what cannot be read, link
+//! everything, write the graph atomically.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use painter_linker::{LoadError, Loaded, check_usable, link_graphs_with, load_inputs, write_graph};
+use painter_schema::{Configuration, CrateGraph, LinkedGraph};
+
+/// What to link.
+#[derive(Default)]
+pub struct LinkInputs<'a> {
+    /// Graphs already parsed (e.g. while cargo was still building).
+    pub parsed: Vec<CrateGraph>,
+    /// Per-crate files, directories of them, linked graphs: loaded now.
+    pub files: &'a [PathBuf],
+    /// Set bad files aside (and warn) instead of failing on the first one.
+    pub keep_going: bool,
+    /// Inputs that give nothing to link are an error, not an empty graph (the `link` command:
+    /// the user named the inputs). A build's own files may legitimately be none.
+    pub require_usable: bool,
+    /// Descriptions of the configurations the crates name, from the run that built them.
+    pub configurations: &'a [Configuration],
+}
+
+/// The linked graph and the files that were set aside, with why.
+pub struct Linked {
+    pub graph: LinkedGraph,
+    pub skipped: Vec<(PathBuf, LoadError)>,
+}
+
+/// Load, check and link `inputs`.
+pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
+    let loaded = if inputs.files.is_empty() {
+        Loaded::default()
+    } else {
+        load_inputs(inputs.files, inputs.keep_going)?
+    };
+    if inputs.require_usable && inputs.parsed.is_empty() {
+        check_usable(inputs.files, &loaded)?;
+    }
+    // Each error starts with the file it is about.
+    for (_, error) in &loaded.skipped {
+        crate::diag::warning(format_args!("left out of the graph: {error}"));
+    }
+    let mut known = inputs.configurations.to_vec();
+    known.extend(loaded.configurations);
+    let mut crates = inputs.parsed;
+    crates.extend(loaded.crates);
+    Ok(Linked {
+        graph: link_graphs_with(crates, &known),
+        skipped: loaded.skipped,
+    })
+}
+
+/// Write `graph` to `file` (canonical, atomic).
+pub fn write(graph: &LinkedGraph, file: &Path) -> Result<()> {
+    write_graph(graph, file).context("cannot write the linked graph")
+}
