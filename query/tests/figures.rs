@@ -89,7 +89,9 @@ fn figures_follow_their_definitions() {
         serde_json::json!({
             "functions": [public_fn("sys:f", "sys::f"),
                           {"id": "sys:c", "path": "sys::ffi::c_fn", "kind": "foreign_fn",
-                           "unsafe": true, "public": false, "span": span()}],
+                           "unsafe": true, "public": false, "span": span()},
+                          {"id": "sys:m", "path": "sys::Trait::m", "kind": "trait_method",
+                           "unsafe": false, "public": true, "span": span()}],
             "calls": [call("sys:f", "sys:c", "sys", "ffi")],
             "unsafe_ops": [{"function": "sys:f", "kind": "call_unsafe_fn", "span": span(),
                             "context": {"kind": "unsafe_block"},
@@ -142,12 +144,13 @@ fn figures_follow_their_definitions() {
                               "macro": {"name": "make_unsafe", "krate": "own", "call_site": span()}}]
         }),
     );
-    // Calls sys only through `dyn` (its callee is the trait method): not an exact call.
+    // Calls into sys only through `dyn` (its callee is the trait method, which has no
+    // body): not an exact call, and no path to C.
     let dyncall = crate_json(
         "dyncall",
         serde_json::json!({
             "functions": [public_fn("dyncall:h", "dyncall::h")],
-            "calls": [call("dyncall:h", "sys:f", "sys", "dyn")]
+            "calls": [call("dyncall:h", "sys:m", "sys", "dyn")]
         }),
     );
     let graph = link_graphs(vec![sys, wrap, app, lone, own_macro, dyncall]);
