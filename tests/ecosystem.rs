@@ -145,16 +145,30 @@ fn statuses_are_classified_and_reruns_resume() {
     }
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
-    let by_status = &report["stats"]["entries_by_status"];
+    let by_status = &report["entries_by_status"];
     assert_eq!(by_status["ok"], 3);
     assert_eq!(by_status["build_failed"], 1);
     assert_eq!(by_status["fetch_failed"], 1);
     assert_eq!(by_status["timeout"], 1);
-    assert_eq!(report["stats"]["analysed"], 3);
+    assert_eq!(report["figures"]["crates"], 3);
     // itoa and net-probe have unsafe blocks, cfg-if has none.
-    assert_eq!(report["stats"]["user_unsafe_blocks"]["crates"], 2);
+    assert_eq!(report["figures"]["user_unsafe_blocks"]["crates"], 2);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| uses_unsafe | 2 | 66.67% |"), "{md}");
+
+    // One definition per figure: `stats` on the same graph, counting the list's entries (its
+    // primary crates), gives exactly the report's figures, every one of them.
+    let stats = cargo_painter(
+        dir.path(),
+        &["stats", "out/graph.json", "--format", "json", "--crates", "primary"],
+    );
+    assert_success(&stats);
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(
+        json_difference(&stats["figures"], &report["figures"], "figures"),
+        "",
+        "stats and report.json disagree"
+    );
 
     // A rerun finds every entry done and touches nothing.
     let results_before = snapshot(&out.join("results"));
@@ -188,6 +202,22 @@ fn statuses_are_classified_and_reruns_resume() {
         r2["slow-build"]["error"],
         "killed after the time limit of 2s"
     );
+
+    // A unit file of an `ok` entry that cannot be read any more: the entry is no longer `ok`
+    // (its figures would describe part of it), in its result and in the report, naming the file.
+    let unit = r2["cfg-if"]["units"][0].as_str().unwrap().to_owned();
+    std::fs::write(out.join("crates").join(&unit), "{\"schema_version\": 1, trunc").unwrap();
+    let relinked = ecosystem(dir.path(), &list, "out", &run);
+    assert_success(&relinked);
+    let r3 = results(&out);
+    assert_eq!(status(&r3, "cfg-if"), "analysis_failed", "{}", r3["cfg-if"]);
+    let error = r3["cfg-if"]["error"].as_str().unwrap();
+    assert!(error.contains(&unit), "{error}");
+    assert!(stderr(&relinked).contains(&unit), "{}", stderr(&relinked));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["entries_by_status"]["analysis_failed"], 1);
+    assert_eq!(report["figures"]["crates"], 2);
 }
 
 #[test]

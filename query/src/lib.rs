@@ -7,9 +7,12 @@
 //! and the exports only print what it returns. Builds on stable.
 //!
 //! ```no_run
-//! # let graph: painter_schema::LinkedGraph = unimplemented!();
-//! let figures = painter_query::figures::figures(&graph, None);
-//! print!("{}", painter_query::table::render_table(&painter_query::summary::summary_rows(&graph)));
+//! # fn show(graph: &painter_schema::LinkedGraph) {
+//! use painter_query::{figures, summary, table};
+//! let figures = figures::figures(graph, figures::Population::All);
+//! print!("{}", table::render_table(&summary::summary_rows(graph), Some(100)));
+//! print!("{}", table::render_figures(&figures));
+//! # }
 //! ```
 
 pub mod ffi;
