@@ -5,15 +5,17 @@
 
 #[path = "callgraph_bench/annotations.rs"]
 mod annotations;
+#[path = "callgraph_bench/public.rs"]
+mod public;
 #[path = "callgraph_bench/score.rs"]
 mod score;
 
 use std::path::Path;
 
-use annotations::{Expected, parse_workspace};
+use annotations::{Expected, Mode, parse_workspace};
 use painter_schema::LinkedGraph;
 use painter_tests::{assert_success, cargo_painter, linked_graph, scratch_fixture};
-use score::{found_edges, score};
+use score::{exact_edge_targets, found_edges, score};
 
 /// The configurations analysed, as `cfg[NAME]` annotations name them, with their cargo flags.
 const CONFIGURATIONS: &[(&str, &str)] = &[("default", ""), ("extra", "--features extra")];
@@ -42,6 +44,20 @@ fn in_config(expected: &[Expected], name: &str) -> Vec<Expected> {
         .filter(|e| e.config.as_deref().is_none_or(|c| c == name))
         .cloned()
         .collect()
+}
+
+/// docs/callgraph-benchmark.md's claim: every call form of the public benchmark is in the
+/// fixture, annotated (so `callgraph_benchmark` requires its edge).
+#[test]
+fn public_benchmark_forms_are_covered() {
+    let root = painter_tests::repo_root().join("tests/fixtures/callgraph-bench");
+    let expected = parse_workspace(&root).unwrap_or_else(|e| panic!("bad annotation: {e}"));
+    let uncovered = public::uncovered(&root, &expected);
+    assert!(
+        uncovered.is_empty(),
+        "forms of the public benchmark not in the fixture:\n{}",
+        uncovered.join("\n")
+    );
 }
 
 #[test]
@@ -104,6 +120,21 @@ fn callgraph_benchmark() {
     }
     for e in &result.found_known_misses {
         problems.push(format!("known miss now found, drop its marker: {e}"));
+    }
+    // Every exact edge into the workspace lands on a function node (derived methods included).
+    let (landed, dangling) = exact_edge_targets(&graph, root);
+    for edge in dangling {
+        problems.push(format!("exact edge to no function node: {edge}"));
+    }
+    for e in expected
+        .iter()
+        .filter(|e| e.mode == Mode::Exact && e.callee.contains("zoo_"))
+    {
+        if !landed.contains(&(e.file.clone(), e.line, e.callee.clone())) {
+            problems.push(format!(
+                "expected edge does not land on a function node: {e}"
+            ));
+        }
     }
     let total = result.total();
     if total.precision() < MIN_PRECISION {

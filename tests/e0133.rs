@@ -6,9 +6,14 @@
 //! calls of deprecated-safe functions (`std::env::set_var`) are the compiler's
 //! `deprecated_safe_2024` lint rather than E0133; that lint is denied and counted too.
 
+#[path = "e0133/features.rs"]
+mod features;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use features::{DEFAULT, Features, REAL_CRATES};
 
 /// (file name, line, column, kind) -> count.
 type Facts = BTreeMap<(String, u32, u32, String), u32>;
@@ -229,12 +234,19 @@ struct Package<'a> {
 /// E0133 errors for a copy where only that package's unsafe blocks are removed (so its
 /// dependencies still compile). Ops the copy cannot turn into errors are left out on our side:
 /// those in compiler-generated blocks and in blocks written by macros of other crates.
-fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
+fn check_workspace(
+    fixture: &Path,
+    features: &Features,
+    packages: &[Package],
+) -> (Vec<String>, u32) {
     let original = tempfile::tempdir().unwrap();
     painter_tests::copy_dir(fixture, original.path());
+    let feature_args = features.cargo_args();
+    let mut painter_args = vec!["--locked"];
+    painter_args.extend(feature_args.iter().map(String::as_str));
     painter_tests::assert_success(&painter_tests::cargo_painter(
         original.path(),
-        &["--locked"],
+        &painter_args,
     ));
     let graphs = painter_tests::crate_graphs(&original.path().join("target/painter"));
     let mut mismatches = Vec::new();
@@ -245,11 +257,13 @@ fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
         strip,
     } in packages
     {
-        let mut ours = Facts::new();
-        for graph in graphs
+        let units: Vec<_> = graphs
             .iter()
             .filter(|g| g.krate.package == package && g.krate.primary)
-        {
+            .collect();
+        mismatches.extend(features.not_applied(package, &units));
+        let mut ours = Facts::new();
+        for graph in units {
             for op in &graph.unsafe_ops {
                 let in_package_block = op
                     .context
@@ -277,6 +291,7 @@ fn check_workspace(fixture: &Path, packages: &[Package]) -> (Vec<String>, u32) {
         }
         let output = Command::new("cargo")
             .args(["check", "--locked", "--message-format=json"])
+            .args(&feature_args)
             // A root package may depend on another version of itself (dev-dependencies):
             // `-p` would be ambiguous, and without it cargo checks the root.
             .args(if dir.is_empty() {
@@ -349,6 +364,7 @@ fn crates_equal_rustcs_e0133_errors() {
     mismatches.extend(
         check_workspace(
             &root.join("examples/demo"),
+            &DEFAULT,
             &[
                 Package {
                     name: "demo-core",
@@ -367,6 +383,7 @@ fn crates_equal_rustcs_e0133_errors() {
     mismatches.extend(
         check_workspace(
             &root.join("tests/fixtures/two-members"),
+            &DEFAULT,
             &[Package {
                 name: "alpha",
                 dir: "alpha",
@@ -380,6 +397,7 @@ fn crates_equal_rustcs_e0133_errors() {
     mismatches.extend(
         check_workspace(
             &root.join("tests/fixtures/proc-macro"),
+            &DEFAULT,
             &[Package {
                 name: "packets",
                 dir: "packets",
@@ -391,8 +409,9 @@ fn crates_equal_rustcs_e0133_errors() {
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
-/// Real crates.io crates with a lot of unsafe code (zmij has `asm!`), each analysed as the root package (default
-/// features plus those `tests/fixtures/unsafe-heavy` enables), compared with rustc.
+/// Real crates.io crates with a lot of unsafe code (zmij has `asm!`), each copied out of the
+/// registry and analysed as the root package with the features `REAL_CRATES` names (passed
+/// to painter and to rustc alike), compared with rustc.
 #[test]
 fn real_crates_equal_rustcs_e0133_errors() {
     let fixture = painter_tests::repo_root().join("tests/fixtures/unsafe-heavy");
@@ -410,21 +429,12 @@ fn real_crates_equal_rustcs_e0133_errors() {
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
     let mut mismatches = Vec::new();
     let mut compared = 0;
-    for name in [
-        "memchr",
-        "smallvec",
-        "bytes",
-        "hashbrown",
-        "itoa",
-        "ryu",
-        "libc",
-        "zmij",
-    ] {
+    for (name, features) in REAL_CRATES {
         let package = metadata["packages"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| p["name"] == name)
+            .find(|p| p["name"] == *name)
             .unwrap_or_else(|| panic!("{name} is not in the fixture's dependencies"));
         let manifest = Path::new(package["manifest_path"].as_str().unwrap());
         let root = tempfile::tempdir().unwrap();
@@ -445,7 +455,7 @@ fn real_crates_equal_rustcs_e0133_errors() {
             dir: "",
             strip: &["src"],
         };
-        let (found, ops) = check_workspace(root.path(), &[package]);
+        let (found, ops) = check_workspace(root.path(), features, &[package]);
         mismatches.extend(found);
         compared += ops;
     }

@@ -79,6 +79,51 @@ pub fn found_edges(graph: &LinkedGraph, root: &Path, config: Option<&str>) -> Ve
     found.into_iter().collect()
 }
 
+/// Exact edges made in the workspace to a crate of the graph, split by whether that crate has
+/// a function node with the callee's id: (file, line, callee path) of those that land on one,
+/// and a description of each that points nowhere. A compiler-written method, such as a derived
+/// `clone`, must be a node of its crate like any other.
+pub fn exact_edge_targets(
+    graph: &LinkedGraph,
+    root: &Path,
+) -> (BTreeSet<(String, u32, String)>, Vec<String>) {
+    let mut files = FileMap::new(root);
+    let ids: BTreeMap<&str, BTreeSet<&str>> = graph
+        .crates
+        .iter()
+        .map(|(key, krate)| {
+            let ids = krate.functions.iter().map(|f| f.id.as_str()).collect();
+            (key.as_str(), ids)
+        })
+        .collect();
+    let mut landed = BTreeSet::new();
+    let mut dangling = Vec::new();
+    for krate in graph.crates.values() {
+        let dir = krate.krate.manifest_dir.as_deref().map(PathBuf::from);
+        for call in &krate.calls {
+            let (Some(callee), Some(target)) = (&call.callee, &call.target_crate) else {
+                continue;
+            };
+            let Some((file, line)) = files.site(dir.as_deref(), &call.span) else {
+                continue;
+            };
+            if ids
+                .get(target.as_str())
+                .is_some_and(|f| f.contains(callee.as_str()))
+            {
+                landed.insert((file, line, call.callee_path.to_string()));
+            } else {
+                dangling.push(format!(
+                    "{file}:{line} {} ({}: {callee} is no function of {target})",
+                    call.callee_path,
+                    call.kind.as_str()
+                ));
+            }
+        }
+    }
+    (landed, dangling)
+}
+
 /// Maps a span's file (relative to its package, to the workspace, or absolute) to the
 /// workspace-relative path the annotations use; `None` outside the workspace (std, …).
 struct FileMap {
