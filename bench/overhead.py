@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Overhead of `cargo painter` against plain `cargo check` on a real dependency tree, per-crate
-driver cost, and linker throughput (DESIGN.md §6). One command, from a fresh clone:
+driver cost, and linker throughput (docs/design.md#budgets). One command, from a fresh clone:
 
     python3 bench/overhead.py [--rounds 5] [--json bench/results.json]
 

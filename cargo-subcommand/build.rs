@@ -1,6 +1,6 @@
 //! Embeds the toolchain cargo painter needs, so the binary can check for it and name it in
 //! errors without reading any file at run time: `PAINTER_TOOLCHAIN` is the `channel` of the
-//! repository's `rust-toolchain.toml` (the single source of truth, DESIGN.md §3) and
+//! repository's `rust-toolchain.toml` (the single source of truth, docs/design.md#toolchain) and
 //! `PAINTER_HOST` the triple this binary runs on (rustup names toolchain dirs `<channel>-<host>`).
 
 use std::{env, fs, path::Path};

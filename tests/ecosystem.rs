@@ -160,7 +160,14 @@ fn statuses_are_classified_and_reruns_resume() {
     // primary crates), gives exactly the report's figures, every one of them.
     let stats = cargo_painter(
         dir.path(),
-        &["stats", "out/graph.json", "--format", "json", "--crates", "primary"],
+        &[
+            "stats",
+            "out/graph.json",
+            "--format",
+            "json",
+            "--crates",
+            "primary",
+        ],
     );
     assert_success(&stats);
     let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
@@ -206,7 +213,11 @@ fn statuses_are_classified_and_reruns_resume() {
     // A unit file of an `ok` entry that cannot be read any more: the entry is no longer `ok`
     // (its figures would describe part of it), in its result and in the report, naming the file.
     let unit = r2["cfg-if"]["units"][0].as_str().unwrap().to_owned();
-    std::fs::write(out.join("crates").join(&unit), "{\"schema_version\": 1, trunc").unwrap();
+    std::fs::write(
+        out.join("crates").join(&unit),
+        "{\"schema_version\": 1, trunc",
+    )
+    .unwrap();
     let relinked = ecosystem(dir.path(), &list, "out", &run);
     assert_success(&relinked);
     let r3 = results(&out);

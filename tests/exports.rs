@@ -31,6 +31,8 @@ fn painter(args: &[&str]) -> Output {
     Command::new(&binaries().cargo_painter)
         .arg("painter")
         .args(args)
+        // Tables fit 100 columns unless the environment names a width.
+        .env_remove("COLUMNS")
         .output()
         .expect("running cargo-painter")
 }
@@ -437,15 +439,15 @@ fn stats_prints_the_ecosystem_figures() {
     assert_success(&table);
     let text = String::from_utf8_lossy(&table.stdout);
     let eco = text
-        .split("\necosystem\n")
+        .split("\nfigures of ")
         .nth(1)
-        .expect("an ecosystem section");
-    assert!(eco.contains("crates reaching FFI") && eco.contains("top crates by unsafe ops"));
+        .expect("a figures section");
+    assert!(eco.contains("reaches_ffi") && eco.contains("top crates by unsafe ops"));
 
     let json = painter(&["stats", graph, "--format", "json"]);
     assert_success(&json);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let eco = &value["ecosystem"];
+    let eco = &value["figures"];
     let row = |key: &str| {
         eco["per_crate"]
             .as_array()
@@ -469,7 +471,7 @@ fn stats_prints_the_ecosystem_figures() {
             .unwrap()
             .contains(&"demo-core@0.1.0".into())
     );
-    assert!(eco["crates_reaching_ffi"].as_u64().unwrap() >= 2);
+    assert!(eco["reaches_ffi"]["crates"].as_u64().unwrap() >= 2);
     let public = eco["public_functions"].as_u64().unwrap();
     let reaching = eco["public_functions_reaching_unsafe"].as_u64().unwrap();
     assert!(0 < reaching && reaching < public, "{reaching} of {public}");
@@ -479,6 +481,52 @@ fn stats_prints_the_ecosystem_figures() {
             .unwrap()
             > 0
     );
+}
+
+/// `link --keep-going` with nothing readable fails, names the files and writes nothing.
+#[test]
+fn link_keep_going_without_a_usable_input_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"schema_version\": 1, trunc").unwrap();
+    let out = dir.path().join("graph.json");
+    let output = painter(&[
+        "link",
+        "--keep-going",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no usable input"), "{stderr}");
+    assert!(stderr.contains(&*bad.to_string_lossy()), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// The summary of the demo fits 100 columns by default, and `--wide` shows every column.
+#[test]
+fn stats_table_fits_100_columns() {
+    let graph = demo_graph().to_str().unwrap();
+    let narrow = painter(&["stats", graph]);
+    assert_success(&narrow);
+    let text = String::from_utf8_lossy(&narrow.stdout);
+    let table = text.split("\nFFI boundary").next().unwrap();
+    for line in table.lines() {
+        assert!(line.chars().count() <= 100, "{line:?}\n{text}");
+    }
+    assert!(table.contains("demo-core@0.1.0"), "{table}");
+    let wide = painter(&["stats", graph, "--wide"]);
+    assert_success(&wide);
+    let wide = String::from_utf8_lossy(&wide.stdout);
+    assert!(
+        wide.lines()
+            .next()
+            .unwrap()
+            .contains("unsafe fn/impl/trait"),
+        "{wide}"
+    );
+    assert!(wide.lines().any(|l| l.chars().count() > 100), "{wide}");
 }
 
 /// `link` prunes: only what demo-app's main reaches within 2 calls, without candidates.

@@ -18,7 +18,7 @@ extern crate rustc_middle;
 extern crate rustc_session;
 extern crate rustc_span;
 
-// jemalloc as rustc itself uses it: ~10% faster than the system allocator (DESIGN.md §3).
+// jemalloc as rustc itself uses it: ~10% faster than the system allocator (docs/design.md#toolchain).
 rustc_driver::override_c_allocator_in_binary!();
 
 mod callbacks;

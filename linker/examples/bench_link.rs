@@ -1,4 +1,4 @@
-//! Throughput benchmark for DESIGN.md §6 ("linker: at least half the throughput of merely
+//! Throughput benchmark for docs/design.md#budgets ("linker: at least half the throughput of merely
 //! parsing its inputs"): times parsing the inputs alone against `link` + `write_graph`, with the
 //! peak memory of each phase (Linux). Inputs are synthetic per-crate files (2000 functions and
 //! 8000 calls each; 500 crates = 1M functions) or an existing directory of graph files:

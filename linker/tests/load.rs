@@ -114,6 +114,26 @@ fn no_graph_files_is_an_error() {
     assert!(err.to_string().contains(&*dir.path().to_string_lossy()));
 }
 
+/// With `keep_going`, inputs that are all bad give no graph but an error naming them: an empty
+/// graph would pass for a project without crates.
+#[test]
+fn every_input_bad_is_an_error_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&a, "{\"schema_version\": 1, tru").unwrap();
+    std::fs::write(&b, "not json").unwrap();
+    let err = link(&[a.clone(), b.clone()], &KEEP_GOING).unwrap_err();
+    assert!(matches!(err, LinkError::NothingUsable { .. }), "{err:?}");
+    let message = err.to_string();
+    for file in [&a, &b] {
+        assert!(message.contains(&*file.to_string_lossy()), "{message}");
+    }
+    // One good file beside them is enough.
+    let good = write_json(dir.path(), "good.json", &crate_app());
+    let outcome = link(&[a, good, b], &KEEP_GOING).unwrap();
+    assert_eq!((outcome.graph.crates.len(), outcome.skipped.len()), (1, 2));
+}
+
 #[test]
 fn files_in_any_order_write_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();

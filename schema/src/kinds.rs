@@ -1,5 +1,5 @@
 //! The closed vocabularies of the graph files: unsafe-op kinds, call kinds, contexts, function
-//! and declaration kinds. Their strings are part of the public contract (DESIGN.md §5).
+//! and declaration kinds. Their strings are part of the public contract (docs/design.md#contracts).
 
 use serde::{Deserialize, Serialize};
 

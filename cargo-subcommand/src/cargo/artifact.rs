@@ -82,7 +82,7 @@ fn unit_dir_hash(dir: &Utf8Path) -> Option<String> {
     })
 }
 
-/// Name of a unit's copy in `<out>/crates/` (DESIGN.md §5).
+/// Name of a unit's copy in `<out>/crates/` (docs/design.md#contracts).
 pub fn crate_file_name(package: &str, version: &str, hash: &str) -> String {
     format!("{package}-{version}-{hash}.json")
 }

@@ -1,5 +1,5 @@
 //! Phase 3 (`cargo check`): the exact cargo command line and environment that run the user's
-//! build through painter-driver (DESIGN.md §4). Built as data so tests can inspect it.
+//! build through painter-driver (docs/design.md#wiring). Built as data so tests can inspect it.
 
 use std::{
     ffi::OsString,

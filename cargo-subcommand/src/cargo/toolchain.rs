@@ -42,7 +42,7 @@ impl Toolchain {
     }
 }
 
-/// The command that installs what is missing (DESIGN.md §3).
+/// The command that installs what is missing (docs/design.md#toolchain).
 pub fn install_command() -> String {
     format!("rustup toolchain install {PINNED} --component rustc-dev,llvm-tools,rust-src")
 }
@@ -58,7 +58,7 @@ fn missing(what: &str) -> anyhow::Error {
 /// Find the pinned toolchain's sysroot and check that rustc-dev is installed.
 pub fn locate() -> Result<Toolchain> {
     // Fast path, no process: rustup's directory for the toolchain. A no-op `cargo painter`
-    // must stay within 5% of a no-op `cargo check` (DESIGN.md §6), and a rustup proxy
+    // must stay within 5% of a no-op `cargo check` (docs/design.md#budgets), and a rustup proxy
     // start costs tens of milliseconds.
     let sysroot = match rustup_toolchain_dir().filter(|dir| dir.join("lib").is_dir()) {
         Some(dir) => dir,

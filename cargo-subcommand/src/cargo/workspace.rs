@@ -27,7 +27,7 @@ pub struct Workspace {
 ///
 /// `--no-deps`: the full resolve would only serve to name dependencies, which their package
 /// id spells out already (see [`parse_package_id`]), and it costs a noticeable part of a no-op
-/// `cargo check` (DESIGN.md §6 allows 5% on top of one).
+/// `cargo check` (docs/design.md#budgets allows 5% on top of one).
 pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
     let mut cmd = MetadataCommand::new();
     cmd.cargo_path(toolchain.cargo())
@@ -79,7 +79,7 @@ pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
 }
 
 impl Workspace {
-    /// Where painter's own build goes: never the user's target dir itself (DESIGN.md §4).
+    /// Where painter's own build goes: never the user's target dir itself (docs/design.md#wiring).
     pub fn painter_target_dir(&self) -> PathBuf {
         self.target_dir.join("painter")
     }

@@ -45,7 +45,7 @@ impl<'tcx> Cx<'tcx> {
         self.with_names(def_id, |(id, _)| id.clone())
     }
 
-    /// rustc's `def_path_str`, crate-qualified and untrimmed (DESIGN.md §5).
+    /// rustc's `def_path_str`, crate-qualified and untrimmed (docs/design.md#contracts).
     pub fn path(&self, def_id: DefId) -> String {
         self.with_names(def_id, |(_, path)| path.clone())
     }
