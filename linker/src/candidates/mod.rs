@@ -1,0 +1,152 @@
+//! Candidate edges: the possible targets of calls the types do not resolve (`dyn`,
+//! `trait_generic`, `fn_ptr`), found over the whole linked graph. They are kept apart from the
+//! exact edges (`LinkedGraph::candidates`, never in a crate's `calls`); docs/linker.md states the
+//! rules.
+//!
+//! Each distinct question (which impls of this trait method fit the types coerced to this
+//! `dyn`? which address-taken fns have this signature?) is answered once, in parallel, and the
+//! answers are then attached to every call asking it.
+//!
+//! Split by kind of call: [`query`] turns a call into its question, [`index`] holds what the
+//! graph offers (impls, coercions, address-taken fns, type arguments) and dispatches,
+//! [`dyn_calls`], [`generic`] and [`fn_ptr`] answer each kind.
+
+mod dyn_calls;
+mod fn_ptr;
+mod generic;
+mod index;
+mod query;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph};
+use rayon::prelude::*;
+
+use index::Index;
+use query::{Query, Target};
+
+/// `dyn` call: an impl of the called trait method for a type coerced to the `dyn` type's trait.
+pub const REASON_COERCED: &str = "impl for a type coerced to dyn Trait";
+/// `dyn` call, no coercion to the trait seen anywhere in the graph: every impl of the method.
+pub const REASON_NO_COERCION: &str =
+    "impl of the trait method (no coercion to dyn Trait in the graph)";
+/// `dyn` call on a trait whose crate is not in the graph (its coercions may be in code that is
+/// not either): every impl of the method.
+pub const REASON_EXTERNAL_TRAIT: &str =
+    "impl of the trait method (the trait's crate is not in the graph)";
+/// `trait_generic` call: every impl of the method.
+pub const REASON_IMPL: &str = "impl of the trait method";
+/// `dyn` call: a closure (or fn item) coerced to the `dyn` type; its body is the method.
+pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
+/// `fn_ptr` call: a function reified to a fn pointer of a matching type.
+pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+/// `trait_generic` call of `Fn*::call*`: a closure or fn item passed as a type argument to the
+/// function that makes the call, taking the call's arguments.
+pub const REASON_GENERIC_ARG: &str = "closure or fn passed as a type argument to this function";
+/// `trait_generic` call of `Fn*::call*` in a function that no closure or fn item is passed to
+/// directly (it reaches it through a struct field or another generic function): any closure or
+/// fn item passed as a type argument that takes the call's arguments.
+pub const REASON_ANY_GENERIC_ARG: &str = "closure or fn passed as a type argument (anywhere)";
+
+/// Compute the candidate sets of every `dyn`, `trait_generic` and `fn_ptr` call in `crates`
+/// and point each such call (`Call::candidates`) at its set. One set per distinct question,
+/// numbered in the order of the questions, so the result does not depend on input order.
+pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<CandidateSet> {
+    let (sets, assignments) = {
+        let crates: &BTreeMap<String, CrateGraph> = crates;
+        let index = Index::build(crates);
+        let asked: Vec<Asked<'_>> = crates
+            .par_iter()
+            .map(|(key, graph)| {
+                let queries = graph
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, call)| Query::of(call).map(|q| (i, q)))
+                    .collect();
+                (key, graph, queries)
+            })
+            .collect();
+        let mut distinct: Vec<Query<'_>> = asked
+            .iter()
+            .flat_map(|(_, _, queries)| queries.iter().map(|(_, q)| *q))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        distinct.sort();
+        let answers: Vec<Vec<Target<'_>>> = distinct.par_iter().map(|q| index.answer(*q)).collect();
+        let mut number: HashMap<Query<'_>, u32> = HashMap::new();
+        let mut sets = Vec::new();
+        for (query, targets) in distinct.iter().zip(answers) {
+            if targets.is_empty() {
+                continue;
+            }
+            number.insert(*query, sets.len() as u32);
+            sets.push(CandidateSet {
+                kind: query.kind(),
+                question: query.to_string(),
+                targets: targets
+                    .into_iter()
+                    .map(|t| CandidateTarget {
+                        callee: t.callee.to_owned(),
+                        callee_path: t.callee_path.to_owned(),
+                        target_crate: t.target_crate.to_owned(),
+                        reason: t.reason.to_owned(),
+                    })
+                    .collect(),
+            });
+        }
+        let assignments: Vec<(String, Vec<(usize, u32)>)> = asked
+            .iter()
+            .map(|(key, _, queries)| {
+                let calls = queries
+                    .iter()
+                    .filter_map(|(i, q)| number.get(q).map(|&n| (*i, n)))
+                    .collect();
+                ((*key).clone(), calls)
+            })
+            .collect();
+        (sets, assignments)
+    };
+    for (key, calls) in assignments {
+        if let Some(graph) = crates.get_mut(&key) {
+            for call in &mut graph.calls {
+                call.candidates = None;
+            }
+            for (i, set) in calls {
+                graph.calls[i].candidates = Some(set);
+            }
+        }
+    }
+    sets
+}
+
+/// Every candidate edge (call × target) of `graph`, in canonical order: crates by key, calls in
+/// order, targets in their set's order.
+pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
+    let mut edges = Vec::new();
+    for (key, krate) in &graph.crates {
+        for (i, call) in krate.calls.iter().enumerate() {
+            let Some(set) = call
+                .candidates
+                .and_then(|n| graph.candidate_sets.get(n as usize))
+            else {
+                continue;
+            };
+            edges.extend(set.targets.iter().map(|t| CandidateEdge {
+                crate_key: key.clone(),
+                call: i as u64,
+                caller: call.caller.to_string(),
+                callee: t.callee.clone(),
+                callee_path: t.callee_path.clone(),
+                target_crate: t.target_crate.clone(),
+                kind: call.kind,
+                reason: t.reason.clone(),
+            }));
+        }
+    }
+    edges
+}
+
+/// A crate's key and record, and the queries of its calls (by position).
+type Asked<'a> = (&'a String, &'a CrateGraph, Vec<(usize, Query<'a>)>);

@@ -1,0 +1,133 @@
+//! A call's question: what a `dyn`, `trait_generic` or `fn_ptr` call asks of the graph, with
+//! equal questions equal (they are answered once), and the shape of an answer.
+
+use painter_schema::{Call, CallKind};
+
+use super::dyn_calls::dyn_object;
+use super::generic::{fn_trait_signature, trait_of_ref};
+use crate::typematch::TypePattern;
+
+/// What a call asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Query<'a> {
+    /// Virtual call of `method` (a trait method id), a method of `trait_path`, on a value of
+    /// type `dyn <receiver>`: `receiver` is set when it is another trait than `trait_path`
+    /// (a supertrait's method called through a subtrait object).
+    Dyn {
+        method: &'a str,
+        trait_path: &'a str,
+        receiver: Option<&'a str>,
+        /// The object's principal trait with its arguments (`lib::Meter<u32>`,
+        /// `std::ops::Fn(u32) -> u32`), from the call's `detail`.
+        object: Option<&'a str>,
+    },
+    Generic {
+        method: &'a str,
+        /// The trait with its arguments, from the call's `detail` (`lib::Meter<u32>`,
+        /// `std::ops::Fn<(u32,)>`); `None` in files that do not record it.
+        trait_ref: Option<&'a str>,
+        /// For `Fn*` calls: the calling function, whose type arguments are the candidates.
+        caller: Option<&'a str>,
+    },
+    FnPtr {
+        signature: &'a str,
+    },
+}
+
+impl std::fmt::Display for Query<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Query::Dyn {
+                trait_path,
+                receiver: Some(receiver),
+                method,
+                object,
+            } => {
+                let receiver = object.unwrap_or(receiver);
+                write!(f, "dyn {receiver}: {trait_path} method {method}")
+            }
+            Query::Dyn {
+                trait_path,
+                receiver: None,
+                method,
+                object,
+            } => {
+                let object = object.unwrap_or(trait_path);
+                write!(f, "dyn {object}: method {method}")
+            }
+            Query::Generic {
+                method,
+                trait_ref,
+                caller,
+            } => {
+                write!(f, "generic call of trait method {method}")?;
+                if let Some(trait_ref) = trait_ref {
+                    write!(f, " as {trait_ref}")?;
+                }
+                match caller {
+                    Some(caller) => write!(f, " in {caller}"),
+                    None => Ok(()),
+                }
+            }
+            Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
+        }
+    }
+}
+
+impl<'a> Query<'a> {
+    pub(super) fn kind(&self) -> CallKind {
+        match self {
+            Query::Dyn { .. } => CallKind::Dyn,
+            Query::Generic { .. } => CallKind::TraitGeneric,
+            Query::FnPtr { .. } => CallKind::FnPtr,
+        }
+    }
+
+    pub(super) fn of(call: &'a Call) -> Option<Self> {
+        match call.kind {
+            CallKind::Dyn => {
+                let method = call.callee.as_deref()?;
+                // A trait method's path is `<trait path>::<method name>`.
+                let trait_path = call
+                    .callee_path
+                    .rsplit_once("::")
+                    .map_or("", |(path, _)| path);
+                let receiver = call
+                    .detail
+                    .as_deref()
+                    .and_then(|d| TypePattern::new(d).dyn_principal())
+                    .filter(|&principal| principal != trait_path);
+                let object = call.detail.as_deref().and_then(dyn_object);
+                Some(Query::Dyn {
+                    method,
+                    trait_path,
+                    receiver,
+                    object,
+                })
+            }
+            CallKind::TraitGeneric => {
+                let trait_ref = call.detail.as_deref().and_then(trait_of_ref);
+                // `Fn*` candidates depend on what is passed to the caller: one set per caller.
+                let is_fn = trait_ref.and_then(fn_trait_signature).is_some();
+                Some(Query::Generic {
+                    method: call.callee.as_deref()?,
+                    trait_ref,
+                    caller: is_fn.then_some(call.caller.as_str()),
+                })
+            }
+            CallKind::FnPtr => Some(Query::FnPtr {
+                signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// One candidate of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Target<'a> {
+    pub(super) callee: &'a str,
+    pub(super) callee_path: &'a str,
+    pub(super) target_crate: &'a str,
+    pub(super) reason: &'static str,
+}
