@@ -53,9 +53,10 @@ const HEADERS: [&str; COLUMNS] = [
 const LEFT: [bool; COLUMNS] = [
     true, true, false, false, false, false, false, true, false, false, false, true,
 ];
-/// Which columns go first when the table is too wide: the lowest rank first. The crate, its
-/// unsafe ops and their kinds tell the most; the split into block/fn/generated contexts and
-/// the declaration counts are detail (`--wide`, `--format json`).
+/// Which columns go first when the table is too wide: the lowest rank first, down to (not
+/// including) the native libraries. The crate, its unsafe ops, their kinds and the C libraries
+/// tell the most; the split into block/fn/generated contexts and the block and declaration
+/// counts are detail (`--wide`, `--format json`).
 const KEEP_RANK: [u8; COLUMNS] = [12, 11, 8, 7, 9, 10, 4, 6, 2, 1, 3, 5];
 
 /// Render `rows` as an aligned table with a totals row and a legend, at most `max_width`
@@ -81,7 +82,7 @@ pub fn render_table(rows: &[CrateSummary], max_width: Option<usize>) -> String {
         let mut by_rank: Vec<usize> = (0..COLUMNS).collect();
         by_rank.sort_by_key(|&i| KEEP_RANK[i]);
         for i in by_rank {
-            if total(&widths, &shown) <= max || KEEP_RANK[i] >= KEEP_RANK[7] {
+            if total(&widths, &shown) <= max || KEEP_RANK[i] >= KEEP_RANK[11] {
                 break;
             }
             if shown[i] {
