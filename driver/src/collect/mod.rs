@@ -11,6 +11,7 @@ mod drops;
 mod ffi;
 mod functions;
 mod moves;
+mod paths;
 mod unsafe_ops;
 
 use painter_schema::{self as schema, DriverConfig};
