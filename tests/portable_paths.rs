@@ -151,3 +151,53 @@ fn per_crate_files_do_not_depend_on_cargo_home_or_target_dir() {
         Some(project_dir.as_str())
     );
 }
+
+/// Without rust-src, rustc names std's files `/rustc/<commit>/library/…`; with it, by their
+/// path in the sysroot. Both are `$RUST_SRC/library/…`. (`-Zsimulate-remapped-rust-src-base`
+/// makes rustc name them as if rust-src were absent: rustc_metadata's decoder.rs.)
+#[test]
+fn std_spans_are_under_rust_src_with_or_without_rust_src() {
+    let verbose = Command::new("rustc")
+        .arg("-vV")
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .output()
+        .unwrap();
+    let verbose = String::from_utf8(verbose.stdout).unwrap();
+    let commit = verbose
+        .lines()
+        .find_map(|l| l.strip_prefix("commit-hash: "))
+        .expect("rustc -vV has a commit hash");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fmt.rs");
+    std::fs::write(
+        &file,
+        "pub fn text(n: u32) -> String {\n    format!(\"{n}\")\n}\n",
+    )
+    .unwrap();
+    let std_files = |extra: &[String]| -> Vec<String> {
+        let mut args: Vec<String> = ["--crate-type=lib", "--edition=2024", "--emit=metadata"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        args.extend(extra.iter().cloned());
+        args.extend(["--out-dir".to_string(), dir.path().display().to_string()]);
+        args.push(file.display().to_string());
+        let graph = painter_tests::analyse_file(&file, &args, dir.path());
+        let mut files: Vec<String> = graph
+            .calls
+            .iter()
+            .map(|c| c.span.file.to_string())
+            .collect();
+        files.retain(|f| !f.ends_with("fmt.rs"));
+        files.sort();
+        files.dedup();
+        files
+    };
+    let installed = std_files(&[]);
+    let remapped = std_files(&[
+        format!("-Zsimulate-remapped-rust-src-base=/rustc/{commit}"),
+        "-Ztranslate-remapped-path-to-local-path=no".to_string(),
+    ]);
+    assert_eq!(installed, ["$RUST_SRC/library/alloc/src/macros.rs"]);
+    assert_eq!(installed, remapped);
+}

@@ -10,7 +10,9 @@ use crate::sym::Sym;
 
 /// A source location. `line`/`col` are 1-based, `col` counted in characters, exactly as rustc's
 /// JSON diagnostics report `line_start`/`column_start`. `file` is relative to the package root
-/// when the file is inside it; otherwise as rustc names it (absolute, or `/rustc/<hash>/…` for std).
+/// when the file is inside it; otherwise under a named root (`$RUST_SRC/library/…`,
+/// `$CARGO_REGISTRY/…`, `$CARGO_GIT/…`, `$OUT_DIR/…`; docs/schema.md, "Paths"), or else as rustc
+/// names it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub file: Sym,
@@ -148,7 +150,8 @@ pub struct CrateInfo {
     /// The package's `links =` key, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<String>,
-    /// The package's root directory (spans inside it are relative to it).
+    /// The package's root directory (spans inside it are relative to it): absolute for a path
+    /// package, `$CARGO_REGISTRY/…` or `$CARGO_GIT/…` for a registry or git package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_dir: Option<String>,
     /// The configurations this crate was analysed in (names given to `cargo painter
