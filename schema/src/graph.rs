@@ -22,6 +22,14 @@ pub struct Span {
     pub end_col: u32,
 }
 
+impl Span {
+    /// The file is not one of the package's own: under a named root (`$RUST_SRC/…`, …) or an
+    /// absolute path (docs/schema.md, "Paths").
+    pub fn outside_package(&self) -> bool {
+        self.file.starts_with('$') || std::path::Path::new(&*self.file).is_absolute()
+    }
+}
+
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.col)
@@ -493,5 +501,33 @@ impl CrateGraph {
             }
         }
         self.counts = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    fn span(file: &str) -> Span {
+        Span {
+            file: file.into(),
+            line: 1,
+            col: 1,
+            end_line: 1,
+            end_col: 2,
+        }
+    }
+
+    /// Consumers (SARIF's "show a std macro's op at the call site") ask this, not `is_absolute`:
+    /// files outside the package are written under named roots, which are relative paths.
+    #[test]
+    fn outside_package_covers_named_roots_and_absolute_paths() {
+        assert!(span("$RUST_SRC/library/core/src/panic.rs").outside_package());
+        assert!(
+            span("$CARGO_REGISTRY/index.crates.io-1949cf8c6b5b557f/x-1.0.0/src/lib.rs")
+                .outside_package()
+        );
+        assert!(span("/elsewhere/shared.rs").outside_package());
+        assert!(!span("src/lib.rs").outside_package());
     }
 }

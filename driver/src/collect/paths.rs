@@ -141,7 +141,7 @@ fn virtual_rust_src(path: &Path) -> Option<&Path> {
     };
     let commit = commit.to_str()?;
     let is_commit = commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit());
-    (matches!(top.to_str()?, "rustc" | "rustc-dev") && is_commit).then(|| components.as_path())
+    (matches!(top.to_str()?, "rustc" | "rustc-dev") && is_commit).then_some(components.as_path())
 }
 
 fn under(root: &str, rest: &Path) -> String {
