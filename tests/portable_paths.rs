@@ -153,10 +153,13 @@ fn per_crate_files_do_not_depend_on_cargo_home_or_target_dir() {
 }
 
 /// Without rust-src, rustc names std's files `/rustc/<commit>/library/…`; with it, by their
-/// path in the sysroot. Both are `$RUST_SRC/library/…`. (`-Zsimulate-remapped-rust-src-base`
-/// makes rustc name them as if rust-src were absent: rustc_metadata's decoder.rs.)
+/// path in the sysroot, wherever the toolchain is. All are `$RUST_SRC/library/…`.
+/// (`-Zsimulate-remapped-rust-src-base` makes rustc name them as if rust-src were absent:
+/// rustc_metadata's decoder.rs. A toolchain elsewhere is a `--sysroot` through a symlink: the
+/// driver finds its own sysroot from the `librustc_driver` it was linked with, so another
+/// `RUSTUP_HOME` would not move it.)
 #[test]
-fn std_spans_are_under_rust_src_with_or_without_rust_src() {
+fn std_spans_are_under_rust_src_wherever_the_toolchain_is() {
     let verbose = Command::new("rustc")
         .arg("-vV")
         .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
@@ -198,6 +201,16 @@ fn std_spans_are_under_rust_src_with_or_without_rust_src() {
         format!("-Zsimulate-remapped-rust-src-base=/rustc/{commit}"),
         "-Ztranslate-remapped-path-to-local-path=no".to_string(),
     ]);
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .output()
+        .unwrap();
+    let sysroot = String::from_utf8(sysroot.stdout).unwrap();
+    let elsewhere = dir.path().join("toolchain");
+    std::os::unix::fs::symlink(sysroot.trim(), &elsewhere).unwrap();
+    let moved = std_files(&[format!("--sysroot={}", elsewhere.display())]);
     assert_eq!(installed, ["$RUST_SRC/library/alloc/src/macros.rs"]);
     assert_eq!(installed, remapped);
+    assert_eq!(installed, moved);
 }
