@@ -57,6 +57,16 @@ fn crate_files(target: &Path) -> Vec<(String, String)> {
     files
 }
 
+/// The pinned toolchain's sysroot.
+fn sysroot() -> String {
+    let output = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
+        .output()
+        .unwrap();
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
 #[test]
 fn per_crate_files_do_not_depend_on_cargo_home_or_target_dir() {
     let scratch = scratch_fixture("portable-paths");
@@ -93,15 +103,7 @@ fn per_crate_files_do_not_depend_on_cargo_home_or_target_dir() {
     }
 
     // No path of this machine outside the project: cargo homes, target dirs, toolchain, $HOME.
-    let sysroot = Command::new("rustc")
-        .args(["--print", "sysroot"])
-        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
-        .output()
-        .unwrap();
-    let sysroot = String::from_utf8(sysroot.stdout)
-        .unwrap()
-        .trim()
-        .to_string();
+    let sysroot = sysroot();
     let mut machine_paths: Vec<String> = [&home1, &home2, &target1, &target2]
         .iter()
         .map(|p| p.display().to_string())
@@ -158,6 +160,7 @@ fn per_crate_files_do_not_depend_on_cargo_home_or_target_dir() {
 /// rustc_metadata's decoder.rs. A toolchain elsewhere is a `--sysroot` through a symlink: the
 /// driver finds its own sysroot from the `librustc_driver` it was linked with, so another
 /// `RUSTUP_HOME` would not move it.)
+#[cfg(unix)]
 #[test]
 fn std_spans_are_under_rust_src_wherever_the_toolchain_is() {
     let verbose = Command::new("rustc")
@@ -201,14 +204,8 @@ fn std_spans_are_under_rust_src_wherever_the_toolchain_is() {
         format!("-Zsimulate-remapped-rust-src-base=/rustc/{commit}"),
         "-Ztranslate-remapped-path-to-local-path=no".to_string(),
     ]);
-    let sysroot = Command::new("rustc")
-        .args(["--print", "sysroot"])
-        .env("RUSTUP_TOOLCHAIN", painter_tests::pinned_toolchain())
-        .output()
-        .unwrap();
-    let sysroot = String::from_utf8(sysroot.stdout).unwrap();
     let elsewhere = dir.path().join("toolchain");
-    std::os::unix::fs::symlink(sysroot.trim(), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(sysroot(), &elsewhere).unwrap();
     let moved = std_files(&[format!("--sysroot={}", elsewhere.display())]);
     assert_eq!(installed, ["$RUST_SRC/library/alloc/src/macros.rs"]);
     assert_eq!(installed, remapped);
