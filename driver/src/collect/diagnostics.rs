@@ -100,7 +100,7 @@ fn ffi_messages(records: &Records, messages: &mut Vec<(Span, String)>) {
     }
 }
 
-/// ``, from `derive(Clone)` of `core` `` for a fact written by a macro.
+/// `` (from `derive(Clone)` of `core`)`` for a fact a macro or derive wrote, else nothing.
 fn from_macro(origin: Option<&MacroOrigin>) -> String {
     match origin {
         Some(MacroOrigin {
