@@ -64,6 +64,8 @@ fn main() -> ui_test::Result<()> {
     let mut configs = vec![
         config("unsafe", Emit::UnsafeOps),
         config("calls", Emit::Calls),
+        config("ffi", Emit::Ffi),
+        config("declarations", Emit::Declarations),
     ];
     for config in &mut configs {
         config.with_args(&args);

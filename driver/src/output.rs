@@ -19,7 +19,7 @@ pub fn empty_graph(cx: &Cx<'_>) -> schema::CrateGraph {
         schema_version: SCHEMA_VERSION,
         painter_version: PAINTER_VERSION.to_string(),
         toolchain: env!("PAINTER_TOOLCHAIN").to_string(),
-        krate: crate_info(cx.tcx),
+        krate: crate_info(cx),
         status: schema::Status::Ok,
         error: None,
         analysis_ms: 0,
@@ -34,7 +34,8 @@ pub fn empty_graph(cx: &Cx<'_>) -> schema::CrateGraph {
     }
 }
 
-fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
+fn crate_info(cx: &Cx<'_>) -> schema::CrateInfo {
+    let tcx = cx.tcx;
     let sess = tcx.sess;
     let name = tcx.crate_name(LOCAL_CRATE).to_string();
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
@@ -75,7 +76,8 @@ fn crate_info(tcx: TyCtxt<'_>) -> schema::CrateInfo {
         primary: std::env::var_os("CARGO_PRIMARY_PACKAGE").is_some(),
         edition: sess.edition().to_string(),
         links: env("CARGO_MANIFEST_LINKS"),
-        manifest_dir,
+        // A registry or git package's root as its spans' files are: under a named root.
+        manifest_dir: manifest_dir.map(|dir| cx.roots.dir(&dir)),
     }
 }
 

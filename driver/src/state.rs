@@ -19,8 +19,11 @@ pub struct Records {
     pub unsafe_ops: Vec<(schema::UnsafeOp, Span)>,
     pub unsafe_blocks: Vec<schema::UnsafeBlock>,
     pub calls: Vec<(schema::Call, Span)>,
-    pub ffi_imports: Vec<schema::FfiImport>,
-    pub callbacks: Vec<schema::FfiCallback>,
+    pub ffi_imports: Vec<(schema::FfiImport, Span)>,
+    pub callbacks: Vec<(schema::FfiCallback, Span)>,
+    /// Filled by `collect::finish` (they are read from HIR once, not per body).
+    pub ffi_exports: Vec<(schema::FfiExport, Span)>,
+    pub declarations: Vec<(schema::Declaration, Span)>,
     pub address_taken: Vec<schema::AddressTaken>,
     /// Bodies whose THIR was visited (unsafe ops).
     pub thir_seen: FxHashSet<LocalDefId>,

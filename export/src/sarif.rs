@@ -114,7 +114,7 @@ pub fn sarif_log(graph: &LinkedGraph, source_root: Option<&Path>) -> Value {
         for op in &krate.unsafe_ops {
             // An op inside a std macro's expansion is shown where the user wrote the macro.
             let span = match &op.from_macro {
-                Some(m) if Path::new(&op.span.file).is_absolute() => &m.call_site,
+                Some(m) if op.span.outside_package() => &m.call_site,
                 _ => &op.span,
             };
             let what = match &op.callee {

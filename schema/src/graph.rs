@@ -10,7 +10,9 @@ use crate::sym::Sym;
 
 /// A source location. `line`/`col` are 1-based, `col` counted in characters, exactly as rustc's
 /// JSON diagnostics report `line_start`/`column_start`. `file` is relative to the package root
-/// when the file is inside it; otherwise as rustc names it (absolute, or `/rustc/<hash>/…` for std).
+/// when the file is inside it; otherwise under a named root (`$RUST_SRC/library/…`,
+/// `$CARGO_REGISTRY/…`, `$CARGO_GIT/…`, `$OUT_DIR/…`; docs/schema.md, "Paths"), or else as rustc
+/// names it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     pub file: Sym,
@@ -18,6 +20,14 @@ pub struct Span {
     pub col: u32,
     pub end_line: u32,
     pub end_col: u32,
+}
+
+impl Span {
+    /// The file is not one of the package's own: under a named root (`$RUST_SRC/…`, …) or an
+    /// absolute path (docs/schema.md, "Paths").
+    pub fn outside_package(&self) -> bool {
+        self.file.starts_with('$') || std::path::Path::new(&*self.file).is_absolute()
+    }
 }
 
 impl std::fmt::Display for Span {
@@ -148,7 +158,8 @@ pub struct CrateInfo {
     /// The package's `links =` key, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<String>,
-    /// The package's root directory (spans inside it are relative to it).
+    /// The package's root directory (spans inside it are relative to it): absolute for a path
+    /// package, `$CARGO_REGISTRY/…` or `$CARGO_GIT/…` for a registry or git package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_dir: Option<String>,
     /// The configurations this crate was analysed in (names given to `cargo painter
@@ -490,5 +501,33 @@ impl CrateGraph {
             }
         }
         self.counts = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    fn span(file: &str) -> Span {
+        Span {
+            file: file.into(),
+            line: 1,
+            col: 1,
+            end_line: 1,
+            end_col: 2,
+        }
+    }
+
+    /// Consumers (SARIF's "show a std macro's op at the call site") ask this, not `is_absolute`:
+    /// files outside the package are written under named roots, which are relative paths.
+    #[test]
+    fn outside_package_covers_named_roots_and_absolute_paths() {
+        assert!(span("$RUST_SRC/library/core/src/panic.rs").outside_package());
+        assert!(
+            span("$CARGO_REGISTRY/index.crates.io-1949cf8c6b5b557f/x-1.0.0/src/lib.rs")
+                .outside_package()
+        );
+        assert!(span("/elsewhere/shared.rs").outside_package());
+        assert!(!span("src/lib.rs").outside_package());
     }
 }

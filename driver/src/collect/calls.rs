@@ -18,8 +18,9 @@ use super::{drops, ffi, moves};
 #[derive(Default)]
 pub struct BodyCalls {
     pub calls: Vec<(schema::Call, Span)>,
-    pub imports: Vec<schema::FfiImport>,
-    pub callbacks: Vec<schema::FfiCallback>,
+    /// With the rustc span, for `--emit` (as calls).
+    pub imports: Vec<(schema::FfiImport, Span)>,
+    pub callbacks: Vec<(schema::FfiCallback, Span)>,
     /// Drop-glue nodes first needed by this body.
     pub glue_functions: Vec<schema::Function>,
     pub address_taken: Vec<schema::AddressTaken>,
@@ -44,7 +45,7 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
             let span = decl.source_info.span;
             v.out
                 .imports
-                .push(ffi::import(cx, Some(&v.caller), def_id, span));
+                .push((ffi::import(cx, Some(&v.caller), def_id, span), span));
         }
     }
     // The dataflow only matters for bodies with drops; most small bodies have none.
@@ -135,7 +136,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         if tcx.is_foreign_item(def_id) {
             self.out
                 .imports
-                .push(ffi::import(self.cx, Some(&self.caller), def_id, span));
+                .push((ffi::import(self.cx, Some(&self.caller), def_id, span), span));
             return self.push(CallKind::Ffi, Some(def_id), span, None, None);
         }
         if tcx.intrinsic(def_id).is_some() {
@@ -255,14 +256,15 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 self.address_taken(AddressTakenKind::FnPtr, target, *to, span);
                 let abi = to.fn_sig(tcx).abi();
                 if !matches!(abi, ExternAbi::Rust | ExternAbi::RustCall) {
-                    self.out.callbacks.push(schema::FfiCallback {
+                    let callback = schema::FfiCallback {
                         configs: Vec::new(),
                         function: self.caller.clone(),
                         callback: self.cx.id(target),
                         callback_path: self.cx.path(target),
                         abi: abi.as_str().to_string(),
                         span: self.cx.span(span),
-                    });
+                    };
+                    self.out.callbacks.push((callback, span));
                 }
             }
             (PointerCoercion::ClosureFnPointer(_), ty::Closure(closure, _)) => {

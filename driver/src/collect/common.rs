@@ -2,7 +2,7 @@
 //! schema spans (as rustc's JSON diagnostics count them) and macro provenance.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use painter_schema as schema;
 use rustc_data_structures::fx::FxHashMap;
@@ -14,18 +14,19 @@ use rustc_middle::ty::{
 use rustc_span::hygiene::{ExpnKind, MacroKind};
 use rustc_span::{FileName, RemapPathScopeComponents, SourceFile, Span};
 
+use super::paths::{self, Roots, slash_path};
+
 /// Per-crate facts every collector needs, computed once.
 pub struct Cx<'tcx> {
     pub tcx: TyCtxt<'tcx>,
-    /// Package root: spans inside it are written relative to it.
-    pub package_root: Option<PathBuf>,
+    /// Package root and the named roots files outside it are written under.
+    pub roots: &'static Roots,
     /// rustc's working directory: relative file names are relative to it.
     pub working_dir: PathBuf,
 }
 
 impl<'tcx> Cx<'tcx> {
     pub fn new(tcx: TyCtxt<'tcx>) -> Self {
-        let package_root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
         let working_dir = tcx
             .sess
             .opts
@@ -34,7 +35,7 @@ impl<'tcx> Cx<'tcx> {
             .to_path_buf();
         Cx {
             tcx,
-            package_root,
+            roots: paths::roots(tcx.sess),
             working_dir,
         }
     }
@@ -91,8 +92,8 @@ impl<'tcx> Cx<'tcx> {
         }
     }
 
-    /// `file_name` once per source file: making the path relative costs more than the rest
-    /// of a span, and a crate's spans come from a few dozen files. Source files live as long
+    /// `file_name` once per source file: making the path relative or portable costs more than
+    /// the rest of a span, and a crate's spans come from a few dozen files. Source files live as long
     /// as the session, so their address identifies them.
     fn cached_file_name(&self, file: &SourceFile) -> String {
         thread_local! {
@@ -116,14 +117,8 @@ impl<'tcx> Cx<'tcx> {
                 } else {
                     self.working_dir.join(path)
                 };
-                match self
-                    .package_root
-                    .as_deref()
-                    .and_then(|root| abs.strip_prefix(root).ok())
-                {
-                    Some(rel) => slash_path(rel),
-                    None => slash_path(path),
-                }
+                // Elsewhere (a `#[path]` outside the package, a remapped path) rustc's own name.
+                self.roots.file(&abs).unwrap_or_else(|| slash_path(path))
             }
             other => format!("{}", other.prefer_local_unconditionally()),
         }
@@ -169,10 +164,6 @@ pub fn def_id_string(tcx: TyCtxt<'_>, def_id: DefId) -> String {
         hash.stable_crate_id().as_u64(),
         hash.local_hash().as_u64()
     )
-}
-
-fn slash_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 /// Replace opaque types (`impl Trait` returned by a function of any crate) by their hidden

@@ -8,11 +8,13 @@ use rustc_hir::def::DefKind;
 use rustc_hir::def_id::{CRATE_DEF_ID, LocalDefId};
 use rustc_middle::lint::LintLevelSource;
 use rustc_middle::middle::codegen_fn_attrs::{CodegenFnAttrFlags, TargetFeatureKind};
+use rustc_span::Span;
 
 use super::common::Cx;
 use super::functions;
 
-pub fn collect(cx: &Cx<'_>) -> Vec<schema::Declaration> {
+/// The crate's declarations, each with its rustc span (for `--emit`).
+pub fn collect(cx: &Cx<'_>) -> Vec<(schema::Declaration, Span)> {
     let tcx = cx.tcx;
     let mut out = Vec::new();
     for def in tcx.hir_crate_items(()).definitions() {
@@ -35,7 +37,7 @@ pub fn collect(cx: &Cx<'_>) -> Vec<schema::Declaration> {
     out
 }
 
-fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declaration>) {
+fn declarations_of(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<(schema::Declaration, Span)>) {
     let tcx = cx.tcx;
     let def_id = def.to_def_id();
     match tcx.def_kind(def_id) {
@@ -166,7 +168,7 @@ fn extern_block_detail(
 
 /// `no_mangle`, `export_name` and `link_section` are unsafe attributes (`#[unsafe(..)]` in
 /// edition 2024; equally unsafe, if unmarked, before).
-fn unsafe_attributes(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declaration>) {
+fn unsafe_attributes(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<(schema::Declaration, Span)>) {
     let attrs = cx.tcx.codegen_fn_attrs(def.to_def_id());
     let mut push = |detail: String| {
         out.push(decl(
@@ -188,24 +190,30 @@ fn unsafe_attributes(cx: &Cx<'_>, def: LocalDefId, out: &mut Vec<schema::Declara
     }
 }
 
+/// One declaration at `span` (the item's `def_span` when `None`). Its macro provenance is
+/// that of the span, exactly as for unsafe blocks and ops (`Cx::macro_origin`): an `unsafe impl`
+/// written by a derive (`derive(Clone)` also writes `unsafe impl TrivialClone`) or an
+/// `unsafe fn` written by a `macro_rules!` names the macro and its crate.
 fn decl(
     cx: &Cx<'_>,
     kind: DeclarationKind,
     def: LocalDefId,
     detail: Option<String>,
-    span: Option<rustc_span::Span>,
-) -> schema::Declaration {
+    span: Option<Span>,
+) -> (schema::Declaration, Span) {
     let tcx = cx.tcx;
     let def_id = def.to_def_id();
     let is_fn = matches!(tcx.def_kind(def_id), DefKind::Fn | DefKind::AssocFn);
-    schema::Declaration {
+    let span = span.unwrap_or_else(|| tcx.def_span(def_id));
+    let declaration = schema::Declaration {
         configs: Vec::new(),
         kind,
         path: cx.path(def_id),
-        span: cx.span(span.unwrap_or_else(|| tcx.def_span(def_id))),
+        span: cx.span(span),
         id: is_fn.then(|| cx.id(def_id)),
         detail,
         public: tcx.effective_visibilities(()).is_exported(def),
-        from_macro: None,
-    }
+        from_macro: cx.macro_origin(span),
+    };
+    (declaration, span)
 }

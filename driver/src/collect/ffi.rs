@@ -118,8 +118,9 @@ fn kind_name(kind: &impl std::fmt::Debug) -> String {
 }
 
 /// Functions and statics this crate exports under a C symbol: `#[no_mangle]`,
-/// `#[export_name]`, and the `extern "ABI"` definitions among them.
-pub fn exports(cx: &Cx<'_>) -> Vec<schema::FfiExport> {
+/// `#[export_name]`, and the `extern "ABI"` definitions among them; each with its rustc span
+/// for `--emit`.
+pub fn exports(cx: &Cx<'_>) -> Vec<(schema::FfiExport, Span)> {
     let tcx = cx.tcx;
     let mut out = Vec::new();
     for def in tcx.hir_crate_items(()).definitions() {
@@ -143,13 +144,15 @@ pub fn exports(cx: &Cx<'_>) -> Vec<schema::FfiExport> {
         } else {
             "static".to_string()
         };
-        out.push(schema::FfiExport {
+        let span = tcx.def_span(def_id);
+        let export = schema::FfiExport {
             configs: Vec::new(),
             function: cx.id(def_id),
             symbol,
             abi,
-            span: cx.span(tcx.def_span(def_id)),
-        });
+            span: cx.span(span),
+        };
+        out.push((export, span));
     }
     out
 }

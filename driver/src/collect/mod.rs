@@ -11,6 +11,7 @@ mod drops;
 mod ffi;
 mod functions;
 mod moves;
+mod paths;
 mod unsafe_ops;
 
 use painter_schema::{self as schema, DriverConfig};
@@ -80,16 +81,20 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
     }
     let crate_name = tcx.crate_name(rustc_hir::def_id::LOCAL_CRATE).to_string();
     let mut graph = crate::output::empty_graph(&cx);
+    let mut declarations = Vec::new();
+    let mut exports = Vec::new();
     state::guarded("crate items", || {
         if config.force_panic.as_deref() == Some(crate_name.as_str()) {
             panic!("forced by PAINTER_ARGS.force_panic for crate `{crate_name}`");
         }
         graph.functions = functions::collect(&cx, &defs);
-        graph.declarations = declarations::collect(&cx);
-        graph.ffi.exports = ffi::exports(&cx);
+        declarations = declarations::collect(&cx);
+        exports = ffi::exports(&cx);
         graph.ffi.native_libraries = ffi::local_libraries(&cx);
     });
     let mut records = state::records().take().unwrap_or_default();
+    records.declarations = declarations;
+    records.ffi_exports = exports;
     if !config.emit.is_empty() {
         diagnostics::emit(tcx, config, &records);
     }
@@ -100,8 +105,10 @@ pub fn finish(tcx: TyCtxt<'_>, config: &DriverConfig) -> schema::CrateGraph {
     graph.unsafe_ops = records.unsafe_ops.into_iter().map(|(op, _)| op).collect();
     graph.unsafe_blocks = records.unsafe_blocks;
     graph.calls = records.calls.into_iter().map(|(call, _)| call).collect();
-    graph.ffi.imports = records.ffi_imports;
-    graph.ffi.callbacks = records.callbacks;
+    graph.ffi.imports = records.ffi_imports.into_iter().map(|(i, _)| i).collect();
+    graph.ffi.exports = records.ffi_exports.into_iter().map(|(e, _)| e).collect();
+    graph.ffi.callbacks = records.callbacks.into_iter().map(|(c, _)| c).collect();
+    graph.declarations = records.declarations.into_iter().map(|(d, _)| d).collect();
     graph.address_taken = records.address_taken;
     if let Some(error) = records.failure {
         graph.status = schema::Status::Failed;
