@@ -269,7 +269,7 @@ fn check_workspace(
                     .context
                     .block
                     .as_ref()
-                    .is_none_or(|b| !b.file.starts_with('/'));
+                    .is_none_or(|b| !b.outside_package());
                 if op.context.kind == painter_schema::ContextKind::GeneratedBlock
                     || !in_package_block
                 {
