@@ -319,6 +319,7 @@ mod tests {
             units: vec![],
             failed_units: vec![],
             sandboxed: true,
+            isolation: None,
             log: String::new(),
         }
     }
