@@ -74,10 +74,11 @@ fn supervise(mut child: Child, watch: Watch) -> io::Result<Finished> {
         {
             let dirs: Vec<&std::path::Path> = disk.dirs.iter().map(PathBuf::as_path).collect();
             let used = disk_usage(&dirs).saturating_sub(disk.baseline);
-            // Walking a big target directory costs: look again after ten times what this walk
-            // took, so the watchdog stays a small share of one core.
+            // Walking a big target directory costs (tens of ms for a worker's directory late in
+            // a list): look again after fifty times what this walk took, so the watchdog stays
+            // within 2% of one core.
             let took = now.elapsed();
-            next_disk_check = Instant::now() + (took * 10).max(DISK_POLL);
+            next_disk_check = Instant::now() + (took * 50).max(DISK_POLL);
             if used > disk.limit {
                 exceeded = Some(format!(
                     "killed after writing more than the disk limit of {} MiB \
@@ -107,7 +108,7 @@ fn supervise(mut child: Child, watch: Watch) -> io::Result<Finished> {
 /// How often the watchdog looks: small against builds of seconds.
 const POLL: Duration = Duration::from_millis(50);
 /// The shortest interval between two measures of the disk used.
-const DISK_POLL: Duration = Duration::from_millis(100);
+const DISK_POLL: Duration = Duration::from_millis(250);
 
 #[cfg(test)]
 mod tests {
