@@ -55,6 +55,29 @@ fn system_paths_in(root: &Path) -> Vec<HostPath> {
     paths
 }
 
+/// Give group and others what the owner may read and execute of everything below `dir`, so the
+/// build's user (who owns none of it) can read the sources: crates.io tarballs keep their
+/// authors' modes (`0640` files, `0750` configure scripts), and cargo unpacks them as they are.
+pub fn share_read_only(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    let mode = meta.permissions().mode();
+    let owner = mode & 0o500;
+    let shared = mode | owner >> 3 | owner >> 6;
+    if shared != mode {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(shared))?;
+    }
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(dir)? {
+            share_read_only(&entry?.path())?;
+        }
+    }
+    Ok(())
+}
+
 /// The directories bwrap must create (mode 0755) before binding `destinations` into the
 /// sandbox's empty root: their ancestors, parents first, but none at or below `skip` (places
 /// that are mounts themselves). bwrap running as root would create them `0700`, which the
@@ -101,6 +124,27 @@ mod tests {
                 HostPath::ReadOnly("/etc/alternatives".into()),
             ]
         );
+    }
+
+    #[test]
+    fn sources_become_readable_not_writable() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = TempDir::new("share");
+        let pkg = root.path().join("pkg");
+        std::fs::create_dir_all(pkg.join("src")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let set = |p: &Path, m: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+        };
+        std::fs::write(pkg.join("src/lib.rs"), "").unwrap();
+        std::fs::write(pkg.join("configure"), "").unwrap();
+        set(&pkg.join("src/lib.rs"), 0o640);
+        set(&pkg.join("configure"), 0o750);
+        set(&pkg.join("src"), 0o700);
+        share_read_only(&pkg).unwrap();
+        assert_eq!(mode(&pkg.join("src/lib.rs")), 0o644);
+        assert_eq!(mode(&pkg.join("configure")), 0o755);
+        assert_eq!(mode(&pkg.join("src")), 0o755);
     }
 
     #[test]

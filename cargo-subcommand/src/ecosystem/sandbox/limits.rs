@@ -235,6 +235,28 @@ pub fn disk_usage(dirs: &[&Path]) -> u64 {
     total
 }
 
+/// Remove `dir` and everything below it, even directories the build made unreadable to keep
+/// the next build from starting (a runner that is not root needs their permissions back).
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            fn open_up(dir: &Path) {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+                for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+                    if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                        open_up(&entry.path());
+                    }
+                }
+            }
+            open_up(dir);
+            fs::remove_dir_all(dir)
+        }
+        other => other,
+    }
+}
+
 /// Give `dir` and everything below it to `uid`, unless `dir` is its already (then everything
 /// below it is too: only that uid wrote there since).
 pub fn chown_tree(dir: &Path, uid: u32) -> io::Result<()> {
@@ -274,5 +296,18 @@ mod tests {
         let sparse = fs::File::create(dir.path().join("sparse")).unwrap();
         sparse.set_len(1 << 30).unwrap();
         assert!(disk_usage(&[dir.path()]) < 4 << 20);
+    }
+
+    #[test]
+    fn removes_what_the_build_locked() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new("locked");
+        let tmp = dir.path().join("tmp");
+        fs::create_dir_all(tmp.join("a/b")).unwrap();
+        fs::write(tmp.join("a/b/f"), "x").unwrap();
+        fs::set_permissions(tmp.join("a"), fs::Permissions::from_mode(0o000)).unwrap();
+        remove_tree(&tmp).unwrap();
+        assert!(!tmp.exists());
+        remove_tree(&tmp).unwrap();
     }
 }

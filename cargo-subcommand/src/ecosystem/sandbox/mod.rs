@@ -16,11 +16,12 @@ mod limits;
 mod watch;
 
 use std::{
+    collections::HashSet,
     ffi::OsString,
     fs, io,
     path::{Path, PathBuf},
     process::Command,
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
@@ -90,6 +91,8 @@ pub struct Sandbox {
     tools: Vec<PathBuf>,
     /// The builds' cgroups, when the machine lets us create them.
     cgroups: Option<Arc<Cgroups>>,
+    /// Packages of the registry already made readable for the build's user.
+    shared: Mutex<HashSet<PathBuf>>,
 }
 
 /// What [`Sandbox::prepare`] set up for one build.
@@ -133,6 +136,7 @@ impl Sandbox {
             limits,
             tools,
             cgroups,
+            shared: Mutex::default(),
         })
     }
 
@@ -205,10 +209,7 @@ impl Sandbox {
         fs::create_dir_all(&mounts.target_dir)?;
         let mut disk_dirs = vec![mounts.target_dir.clone()];
         if self.bwrap.is_some() {
-            match fs::remove_dir_all(&mounts.tmp_dir) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+            limits::remove_tree(&mounts.tmp_dir)?;
             // The mount points are made here (root's, 0755) so the build cannot replace them,
             // and bwrap need not create them.
             let root = mounts.tmp_dir.join(&SANDBOX_ROOT[5..]);
@@ -216,6 +217,7 @@ impl Sandbox {
                 fs::create_dir_all(root.join(dir))?;
             }
             if self.setpriv.is_some() {
+                self.share_sources(mounts)?;
                 limits::chown_tree(&mounts.target_dir, SANDBOX_UID)?;
                 for dir in [&mounts.tmp_dir, &root.join("home")] {
                     std::os::unix::fs::lchown(dir, Some(SANDBOX_UID), Some(SANDBOX_UID))?;
@@ -235,6 +237,28 @@ impl Sandbox {
             limit: self.limits.target_size,
         });
         Ok(Prepared { cgroup, disk })
+    }
+
+    /// Make the entry's sources and the packages of the registry readable for the build's
+    /// user; each package once per run (the entry's own copy every time: it is small).
+    fn share_sources(&self, mounts: &Mounts) -> io::Result<()> {
+        host::share_read_only(&mounts.entry_dir)?;
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        for place in ["registry/src", "git/checkouts"] {
+            let Ok(sources) = fs::read_dir(mounts.cargo_home.join(place)) else {
+                continue;
+            };
+            for source in sources.flatten() {
+                for package in fs::read_dir(source.path())?.flatten() {
+                    let path = package.path();
+                    if !shared.contains(&path) {
+                        host::share_read_only(&path)?;
+                        shared.insert(path);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// After the build: the limit of its cgroup it ran into, if any.
@@ -355,6 +379,7 @@ mod tests {
             limits,
             tools: vec![],
             cgroups: None,
+            shared: Mutex::default(),
         }
     }
 
