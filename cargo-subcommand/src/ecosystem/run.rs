@@ -292,11 +292,13 @@ pub fn resource_error(stderr: &str) -> Option<String> {
         "failed to map segment from shared object",
         "Cannot allocate memory",
     ];
-    const LIMITS: [(&str, &str); 3] = [
+    const LIMITS: [(&str, &str); 4] = [
         (
             "Resource temporarily unavailable",
             "the process limit was hit",
         ),
+        // dash's words for EAGAIN from fork.
+        ("Cannot fork", "the process limit was hit"),
         ("File too large", "the file size limit was hit"),
         ("SIGXFSZ", "the file size limit was hit"),
     ];
@@ -385,6 +387,10 @@ mod tests {
         let oom = "memory allocation of 1048576 bytes failed\nerror: could not compile `x`\n";
         assert!(resource_error(oom).unwrap().starts_with("out of memory"));
         assert_eq!(resource_error(stderr), None);
+        assert_eq!(
+            resource_error("  /bin/sh: 0: Cannot fork\n").unwrap(),
+            "the process limit was hit: /bin/sh: 0: Cannot fork"
+        );
         let fork = "  thread 'main' panicked at build.rs:3:5:\n  fork-probe: cannot spawn: \
             Resource temporarily unavailable (os error 11)\n";
         assert_eq!(
