@@ -136,7 +136,11 @@ pub fn args(layout: &Layout<'_>, cwd: &Path) -> Vec<OsString> {
             "/dev",
             "--proc",
             "/proc",
-            // The root is a tmpfs of bwrap's: nobody writes there.
+            // The root and /dev are tmpfs of bwrap's, the build's own in a user namespace:
+            // read-only, so no memory-backed place (`/dev/shm`) escapes the disk limit. The
+            // device nodes stay writable.
+            "--remount-ro",
+            "/dev",
             "--remount-ro",
             "/",
             "--chdir",
