@@ -49,6 +49,26 @@ impl Cgroups {
             .ok()
     }
 
+    /// Remove the cgroups of earlier runs that were killed before they could (their builds
+    /// died with them, so the cgroups are empty).
+    fn remove_stale(dir: &Path) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("painter-")) else {
+                continue;
+            };
+            if Path::new("/proc").join(pid).exists() {
+                continue;
+            }
+            for build in fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+                if build.file_type().is_ok_and(|t| t.is_dir()) {
+                    let _ = fs::remove_dir(build.path());
+                }
+            }
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+
     fn create_v2(root: &Path, name: &str) -> io::Result<Cgroups> {
         let available = fs::read_to_string(root.join("cgroup.controllers"))?;
         if !available.split_whitespace().any(|c| c == "pids") {
@@ -59,6 +79,7 @@ impl Cgroups {
         // At the hierarchy's root, which may hold processes; a cgroup below it may not have
         // both processes and controllers for its children, so the builds' parent holds none.
         fs::write(root.join("cgroup.subtree_control"), enable)?;
+        Self::remove_stale(root);
         let parent = root.join(name);
         fs::create_dir_all(&parent)?;
         let cgroups = Cgroups {
@@ -81,7 +102,11 @@ impl Cgroups {
             })?;
             let path = line.splitn(3, ':').nth(2)?.trim_start_matches('/');
             let dir = root.join(controller).join(path);
-            dir.join("cgroup.procs").is_file().then(|| dir.join(name))
+            if !dir.join("cgroup.procs").is_file() {
+                return None;
+            }
+            Self::remove_stale(&dir);
+            Some(dir.join(name))
         };
         let pids = place("pids").ok_or_else(|| io::Error::other("no pids hierarchy"))?;
         fs::create_dir_all(&pids)?;
