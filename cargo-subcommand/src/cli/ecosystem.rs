@@ -38,6 +38,12 @@ pub struct EcosystemArgs {
     /// Address-space limit per build process (RLIMIT_AS), in MiB; 0 for none
     #[arg(long, value_name = "MIB", default_value_t = 8192)]
     pub memory_limit: u64,
+    /// Processes and threads per crate's build (cgroup pids.max, else RLIMIT_NPROC); 0 for none
+    #[arg(long, value_name = "N", default_value_t = 2048)]
+    pub max_procs: u64,
+    /// Disk one crate's build may add to its target directory and /tmp, in MiB; 0 for none
+    #[arg(long, value_name = "MIB", default_value_t = 10240)]
+    pub max_target_size: u64,
     /// Resolve and fetch only from what the cargo home already holds
     #[arg(long)]
     pub offline: bool,

@@ -39,9 +39,15 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let toolchain = toolchain::locate()?;
     let driver = driver::locate()?;
+    let mib = |n: u64| n.saturating_mul(1024 * 1024);
+    let limits = sandbox::LimitArgs {
+        memory: mib(args.memory_limit),
+        procs: args.max_procs,
+        target_size: mib(args.max_target_size),
+    };
     let sandbox = Sandbox::detect(
         args.no_sandbox,
-        args.memory_limit.saturating_mul(1024 * 1024),
+        limits,
         vec![toolchain.sysroot.clone(), driver.clone()],
     )?;
     if !sandbox.is_sandboxed() {

@@ -38,6 +38,8 @@ pub struct Layout {
     pub entries: PathBuf,
     /// `<out>/work/target/`: one `slot-<i>` target directory per worker.
     pub targets: PathBuf,
+    /// `<out>/work/tmp/`: one `slot-<i>` directory per worker, the sandbox's `/tmp`.
+    pub tmp: PathBuf,
     pub cargo_home: PathBuf,
     /// `<out>/work/home/`: HOME of unsandboxed builds.
     pub home: PathBuf,
@@ -52,6 +54,7 @@ impl Layout {
             crates: out.join("crates"),
             entries: work.join("entries"),
             targets: work.join("target"),
+            tmp: work.join("tmp"),
             cargo_home: cargo_home.unwrap_or_else(|| work.join("cargo-home")),
             home: work.join("home"),
             out,
@@ -65,6 +68,7 @@ impl Layout {
             &self.crates,
             &self.entries,
             &self.targets,
+            &self.tmp,
             &self.cargo_home,
             &self.home,
         ] {
@@ -184,6 +188,7 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
                 target_dir: layout.targets.join(format!("slot-{slot}")),
                 cargo_home: layout.cargo_home.clone(),
                 home: layout.home.clone(),
+                tmp_dir: layout.tmp.join(format!("slot-{slot}")),
             };
             let built = run::build(&cx.build, entry, &fetched, &mounts, &log)
                 .with_context(|| format!("building {}", entry.id()))?;
@@ -216,6 +221,7 @@ fn new_result(cx: &RunContext<'_>, entry: &Entry) -> CrateResult {
         units: Vec::new(),
         failed_units: Vec::new(),
         sandboxed: cx.build.sandbox.is_sandboxed(),
+        isolation: Some(cx.build.sandbox.isolation(cx.build.timeout)),
         log: format!("logs/{}.log", entry.slug()),
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use painter_query::figures::{self, DEFINITIONS, Figures, Share};
 
-use super::result::{CrateResult, Status};
+use super::result::{self, CrateResult, Status};
 
 /// Who the figures are about in an ecosystem run (the `crates` figure's population).
 const ANALYSED: &str = "list entries whose library compiled with the pinned toolchain (default \
@@ -57,6 +57,8 @@ struct EntryRow<'a> {
     failed_package: Option<&'a str>,
     fetch_ms: u64,
     build_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    isolation: Option<&'a result::Isolation>,
 }
 
 pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResult]) -> Result<()> {
@@ -73,6 +75,7 @@ pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResu
             failed_package: r.failed_package.as_deref(),
             fetch_ms: r.timings.fetch_ms,
             build_ms: r.timings.build_ms,
+            isolation: r.isolation.as_ref(),
         })
         .collect();
     let json = serde_json::json!({
@@ -91,6 +94,49 @@ pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResu
     write_bytes_atomic(&file, markdown(info, figures, results).as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
     Ok(())
+}
+
+/// How the entries were isolated, in one line: each distinct isolation with its limits and
+/// how many entries had it (a resumed run may mix them).
+fn isolation_line(results: &[CrateResult]) -> Option<String> {
+    use result::{IsolationKind, ProcsBy};
+    let mut kinds: Vec<(&result::Isolation, usize)> = Vec::new();
+    for isolation in results.iter().filter_map(|r| r.isolation.as_ref()) {
+        match kinds.iter_mut().find(|(i, _)| *i == isolation) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((isolation, 1)),
+        }
+    }
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(i, n)| {
+            let l = &i.limits;
+            let how = match (i.kind, i.uid) {
+                (IsolationKind::Bwrap, Some(uid)) => format!("bubblewrap as uid {uid}"),
+                (IsolationKind::Bwrap, None) => "bubblewrap".to_string(),
+                (IsolationKind::None, _) => "no sandbox".to_string(),
+            };
+            let by = |b: ProcsBy| match b {
+                ProcsBy::Cgroup => "cgroup",
+                ProcsBy::Rlimit => "RLIMIT_NPROC",
+                ProcsBy::None => "none",
+            };
+            let memory = l
+                .memory_cgroup_mib
+                .map(|m| format!(", memory {m} MiB (cgroup)"))
+                .unwrap_or_default();
+            format!(
+                "{n} entries in {how} (time {} s, address space {} MiB{memory}, {} processes \
+                 ({}), disk {} MiB; 0 is no limit)",
+                l.timeout_s,
+                l.address_space_mib,
+                l.procs,
+                by(l.procs_by),
+                l.disk_mib
+            )
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("Isolation: {}.", parts.join("; ")))
 }
 
 /// `report.md`.
@@ -114,6 +160,9 @@ pub fn markdown(info: &RunInfo, figures: &Figures, results: &[CrateResult]) -> S
             "none (--no-sandbox)"
         },
     );
+    if let Some(line) = isolation_line(results) {
+        let _ = writeln!(md, "{line}\n");
+    }
     let _ = writeln!(md, "## Entries\n\n| status | entries |\n|---|---:|");
     for (status, n) in entries_by_status(results) {
         let _ = writeln!(md, "| {status} | {n} |");

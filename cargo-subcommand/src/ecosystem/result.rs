@@ -18,21 +18,24 @@ pub enum Status {
     /// Cargo could not resolve or download it (no such crate or version, registry error).
     FetchFailed,
     /// `cargo check` failed (compile error, build script failure, missing system library,
-    /// no library target, memory limit).
+    /// no library target).
     BuildFailed,
     /// It compiled, but the driver's analysis of its library failed or left no graph.
     AnalysisFailed,
     /// Killed at the time limit.
     Timeout,
+    /// Stopped by a resource limit: memory, processes, or the disk it may fill.
+    ResourcesExceeded,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
+    pub const ALL: [Status; 6] = [
         Status::Ok,
         Status::FetchFailed,
         Status::BuildFailed,
         Status::AnalysisFailed,
         Status::Timeout,
+        Status::ResourcesExceeded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl Status {
             Status::BuildFailed => "build_failed",
             Status::AnalysisFailed => "analysis_failed",
             Status::Timeout => "timeout",
+            Status::ResourcesExceeded => "resources_exceeded",
         }
     }
 }
@@ -81,10 +85,59 @@ pub struct CrateResult {
     /// Units whose analysis failed: `(file name, error)`.
     #[serde(default)]
     pub failed_units: Vec<(String, String)>,
-    /// Whether the build ran in the sandbox.
+    /// Whether the build ran in the sandbox (kept beside `isolation` for readers of older
+    /// results).
     pub sandboxed: bool,
+    /// How the build was isolated and limited; absent from results of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isolation: Option<Isolation>,
     /// The log of the fetch and build (cargo's stderr), relative to the output directory.
     pub log: String,
+}
+
+/// The isolation of a build: `{"kind": "bwrap", "uid": 65534, "limits": {…}}`, or
+/// `{"kind": "none", "limits": {…}}` with `--no-sandbox`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Isolation {
+    pub kind: IsolationKind,
+    /// The user the build ran as inside the sandbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
+    pub limits: IsolationLimits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationKind {
+    Bwrap,
+    None,
+}
+
+/// The limits a build ran under (0: none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IsolationLimits {
+    pub timeout_s: u64,
+    /// RLIMIT_AS of each process.
+    pub address_space_mib: u64,
+    /// `memory.max` of the build's cgroup, when there was one with the memory controller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_cgroup_mib: Option<u64>,
+    /// Processes and threads.
+    pub procs: u64,
+    pub procs_by: ProcsBy,
+    /// What the build may add to its target directory and `/tmp`.
+    pub disk_mib: u64,
+}
+
+/// How the process limit is enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcsBy {
+    /// `pids.max` of the build's own cgroup: exactly the build's processes.
+    Cgroup,
+    /// RLIMIT_NPROC: every process of the build's uid (see docs/ecosystem.md).
+    Rlimit,
+    None,
 }
 
 pub fn path(results_dir: &Path, slug: &str) -> PathBuf {
@@ -132,12 +185,32 @@ mod tests {
             units: vec![],
             failed_units: vec![],
             sandboxed: true,
+            isolation: Some(Isolation {
+                kind: IsolationKind::Bwrap,
+                uid: Some(65534),
+                limits: IsolationLimits {
+                    timeout_s: 900,
+                    address_space_mib: 8192,
+                    memory_cgroup_mib: None,
+                    procs: 2048,
+                    procs_by: ProcsBy::Rlimit,
+                    disk_mib: 10240,
+                },
+            }),
             log: "logs/itoa@1.0.15.log".into(),
         };
         write(&file, &result).unwrap();
         assert_eq!(read(&file), Some(result));
         let text = fs::read_to_string(&file).unwrap();
         assert!(text.contains("\"status\": \"build_failed\""), "{text}");
+        assert!(text.contains("\"kind\": \"bwrap\""), "{text}");
+        assert!(text.contains("\"procs_by\": \"rlimit\""), "{text}");
+        // A result of an older version, without `isolation`, still reads.
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        old.as_object_mut().unwrap().remove("isolation");
+        fs::write(&file, old.to_string()).unwrap();
+        let read_old = read(&file).expect("an older result reads");
+        assert!(read_old.sandboxed && read_old.isolation.is_none());
         fs::write(&file, "{truncated").unwrap();
         assert!(read(&file).is_none());
         // No temporary files are left behind.

@@ -87,16 +87,20 @@ pub fn build(
         // The user's RUSTFLAGS would change every unit hash of the shared cache.
         user_env: &|_| None,
     });
-    fs::create_dir_all(&mounts.target_dir)?;
+    let prepared = cx.sandbox.prepare(mounts)?;
     let mut log_file = fs::OpenOptions::new().create(true).append(true).open(log)?;
     let log_start = log_file.seek(SeekFrom::End(0))?;
-    let mut cmd = cx.sandbox.command(mounts, &cargo, &ws);
+    let mut cmd = cx.sandbox.command(mounts, &cargo, &ws, &prepared);
     cmd.stdin(Stdio::null()).stderr(log_file);
     log::debug!("build: {cmd:?}");
 
     let start = Instant::now();
     let mut artifacts = Vec::new();
-    let finished = sandbox::run_limited(cmd, cx.timeout, |stdout| {
+    let watch = sandbox::Watch {
+        timeout: cx.timeout,
+        disk: prepared.disk.clone(),
+    };
+    let finished = sandbox::run_limited(cmd, watch, |stdout| {
         for message in Message::parse_stream(BufReader::new(stdout)).flatten() {
             if let Message::CompilerArtifact(a) = message {
                 artifacts.push(a);
@@ -116,6 +120,18 @@ pub fn build(
             "killed after the time limit of {}s",
             cx.timeout.as_secs()
         ));
+    } else if let Some(reason) = finished.exceeded {
+        built.status = Some(Status::ResourcesExceeded);
+        built.error = Some(reason);
+    } else if !finished.status.success()
+        && let Some(reason) = cx
+            .sandbox
+            .exceeded(&prepared)
+            .or_else(|| resource_error(&stderr))
+    {
+        built.status = Some(Status::ResourcesExceeded);
+        built.error = Some(reason);
+        built.failed_package = failed_package(&stderr);
     } else if !finished.status.success() {
         built.status = Some(Status::BuildFailed);
         built.error = Some(build_error(&stderr, &finished.status));
@@ -266,22 +282,42 @@ fn read_from(log: &Path, offset: u64) -> String {
     text
 }
 
-/// The first error of a failed build, one line: the compiler's or cargo's, or the allocation
-/// failure of a process that hit the memory limit.
-pub fn build_error(stderr: &str, status: &std::process::ExitStatus) -> String {
-    // How running out of address space shows: Rust's allocation-failure abort, the dynamic
-    // loader unable to map rustc's libraries, or an OS error from mmap.
+/// A failure that a resource limit explains, from the build's stderr: running out of address
+/// space (Rust's allocation-failure abort, the dynamic loader unable to map rustc's libraries,
+/// an OS error from mmap), a fork or thread refused at the process limit (EAGAIN), a file cut
+/// at the size limit.
+pub fn resource_error(stderr: &str) -> Option<String> {
     const OUT_OF_MEMORY: [&str; 3] = [
         "memory allocation of",
         "failed to map segment from shared object",
         "Cannot allocate memory",
     ];
-    if let Some(line) = stderr
-        .lines()
-        .find(|l| OUT_OF_MEMORY.iter().any(|m| l.contains(m)))
-    {
-        return format!("out of memory (the memory limit was hit): {}", line.trim());
+    const LIMITS: [(&str, &str); 4] = [
+        (
+            "Resource temporarily unavailable",
+            "the process limit was hit",
+        ),
+        // dash's words for EAGAIN from fork.
+        ("Cannot fork", "the process limit was hit"),
+        ("File too large", "the file size limit was hit"),
+        ("SIGXFSZ", "the file size limit was hit"),
+    ];
+    let find = |markers: &[&str]| {
+        stderr
+            .lines()
+            .find(|l| markers.iter().any(|m| l.contains(m)))
+            .map(str::trim)
+    };
+    if let Some(line) = find(&OUT_OF_MEMORY) {
+        return Some(format!("out of memory (the memory limit was hit): {line}"));
     }
+    LIMITS
+        .iter()
+        .find_map(|(marker, what)| find(&[marker]).map(|line| format!("{what}: {line}")))
+}
+
+/// The first error of a failed build, one line: the compiler's or cargo's.
+pub fn build_error(stderr: &str, status: &std::process::ExitStatus) -> String {
     let Some(first) = fetch::first_error(stderr) else {
         return format!("cargo check failed ({status})");
     };
@@ -349,12 +385,24 @@ mod tests {
             "cargo check failed (exit status: 101)"
         );
         let oom = "memory allocation of 1048576 bytes failed\nerror: could not compile `x`\n";
-        assert!(build_error(oom, &status).starts_with("out of memory"));
+        assert!(resource_error(oom).unwrap().starts_with("out of memory"));
+        assert_eq!(resource_error(stderr), None);
+        assert_eq!(
+            resource_error("  /bin/sh: 0: Cannot fork\n").unwrap(),
+            "the process limit was hit: /bin/sh: 0: Cannot fork"
+        );
+        let fork = "  thread 'main' panicked at build.rs:3:5:\n  fork-probe: cannot spawn: \
+            Resource temporarily unavailable (os error 11)\n";
+        assert_eq!(
+            resource_error(fork).unwrap(),
+            "the process limit was hit: fork-probe: cannot spawn: Resource temporarily \
+             unavailable (os error 11)"
+        );
         let loader = "error: process didn't exit successfully: `painter-driver rustc -vV`\n\
             --- stderr\npainter-driver: error while loading shared libraries: libLLVM.so: failed \
             to map segment from shared object\n";
         assert_eq!(
-            build_error(loader, &status),
+            resource_error(loader).unwrap(),
             "out of memory (the memory limit was hit): painter-driver: error while loading \
              shared libraries: libLLVM.so: failed to map segment from shared object"
         );
