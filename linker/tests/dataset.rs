@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use painter_linker::{link_graphs, link_graphs_with, to_json_bytes};
+use painter_linker::{LinkOptions, link, link_graphs, link_graphs_with, to_json_bytes};
 use painter_schema::dataset::{DatasetError, read_dataset, write_dataset};
 use painter_schema::*;
 
@@ -297,4 +297,35 @@ fn bad_datasets_are_errors_naming_the_file() {
         "{text}"
     );
     assert!(text.contains(&*functions.to_string_lossy()), "{text}");
+}
+
+/// Shards of a graph written as datasets link, like JSON shards, into the graph of all their
+/// crates; a dataset's bad file stops the link with its name, or is skipped with --keep-going.
+#[test]
+fn datasets_are_linker_inputs() {
+    let crates = data_graphs();
+    let whole = link_graphs(crates.clone());
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (left, right) = crates.split_at(crates.len() / 2);
+    write_dataset(&link_graphs(left.to_vec()), a.path()).unwrap();
+    write_dataset(&link_graphs(right.to_vec()), b.path()).unwrap();
+    let inputs = [a.path().to_path_buf(), b.path().to_path_buf()];
+    let linked = link(&inputs, &LinkOptions::default()).unwrap();
+    assert_eq!(to_json_bytes(&linked.graph), to_json_bytes(&whole));
+
+    std::fs::write(
+        b.path().join("manifest.json"),
+        "{\"format\": \"painter-dataset\"}",
+    )
+    .unwrap();
+    let err = link(&inputs, &LinkOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("manifest.json"), "{err}");
+    let kept = link(&inputs, &LinkOptions { keep_going: true }).unwrap();
+    assert_eq!(kept.skipped.len(), 1);
+    assert_eq!(
+        kept.graph.crates.len(),
+        link_graphs(left.to_vec()).crates.len()
+    );
 }

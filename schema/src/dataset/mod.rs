@@ -23,7 +23,10 @@ mod unsafety;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use arrow_array::RecordBatch;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
 
 use self::columns::Columns;
 pub use self::error::DatasetError;
@@ -71,8 +74,21 @@ fn table_path(dir: &Path, table: &str, stem: &str) -> PathBuf {
     dir.join(table).join(format!("{stem}.parquet"))
 }
 
-/// The batch of one unit table of `krate`, `None` when the unit has no row in it.
-fn unit_batch(table: &str, krate: &CrateGraph) -> RecordBatch {
+/// The batch of one unit table of `krate`, led by a `unit` column holding the crate's key on
+/// every row (dictionary-encoded, so nearly free), so that SQL over a whole table directory can
+/// group and join by unit without parsing file names. The reader does not need it.
+fn unit_batch(table: &str, key: &str, krate: &CrateGraph) -> RecordBatch {
+    let batch = record_batch(table, krate);
+    let mut fields = vec![Arc::new(Field::new("unit", DataType::Utf8, false))];
+    fields.extend(batch.schema().fields().iter().cloned());
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
+        std::iter::repeat_n(key, batch.num_rows()),
+    ))];
+    columns.extend(batch.columns().iter().cloned());
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("one unit value per row")
+}
+
+fn record_batch(table: &str, krate: &CrateGraph) -> RecordBatch {
     let ffi = &krate.ffi;
     match table {
         "functions" => functions::write_functions(&krate.functions),
@@ -111,7 +127,7 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
         let stem = stem(key);
         let mut rows = BTreeMap::new();
         for &table in UNIT_TABLES {
-            let batch = unit_batch(table, krate);
+            let batch = unit_batch(table, key, krate);
             rows.insert(table.to_owned(), batch.num_rows() as u64);
             if batch.num_rows() > 0 {
                 write_file(&table_path(dir, table, &stem), &batch)?;
