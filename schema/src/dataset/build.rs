@@ -11,6 +11,9 @@ use arrow_schema::{Field, Schema};
 use super::ids;
 use crate::{MacroOrigin, Span};
 
+/// One integer of a span (`line`, `col`, …).
+type SpanPart = fn(&Span) -> u32;
+
 /// The columns of one table being built from `rows`.
 pub struct TableBuilder<'a, T> {
     rows: &'a [T],
@@ -105,7 +108,7 @@ impl<'a, T> TableBuilder<'a, T> {
         let spans: Vec<Option<&Span>> = self.rows.iter().map(get).collect();
         let file: StringArray = spans.iter().map(|s| s.map(|s| s.file.as_str())).collect();
         self.push(&format!("{prefix}_file"), nullable, Arc::new(file));
-        let parts: [(&str, fn(&Span) -> u32); 4] = [
+        let parts: [(&str, SpanPart); 4] = [
             ("line", |s| s.line),
             ("col", |s| s.col),
             ("end_line", |s| s.end_line),

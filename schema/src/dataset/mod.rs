@@ -357,3 +357,36 @@ pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
         stats: manifest.stats,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{RecordBatch, UInt32Array};
+    use arrow_schema::{DataType, Field, Schema};
+
+    use super::*;
+
+    /// A column of another type than the table's is an error naming the file and the column.
+    #[test]
+    fn a_mistyped_column_names_file_and_column() {
+        let dir = std::env::temp_dir().join(format!("painter-dataset-{}", std::process::id()));
+        let path = dir.join("functions.parquet");
+        let schema = Schema::new(vec![Field::new("path", DataType::UInt32, false)]);
+        let batch =
+            RecordBatch::try_new(Arc::new(schema), vec![Arc::new(UInt32Array::from(vec![7]))])
+                .unwrap();
+        write_file(&path, &batch).unwrap();
+        let err = read_rows(&path, 1, |c| c.text("path").map(|_| vec![()])).unwrap_err();
+        let text = err.to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            matches!(&err, DatasetError::ColumnType { column, found, .. } if column == "path" && found == "UInt32"),
+            "{text}"
+        );
+        assert!(
+            text.contains("functions.parquet") && text.contains("expected Utf8"),
+            "{text}"
+        );
+    }
+}
