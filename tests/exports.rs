@@ -1,7 +1,8 @@
 //! Every export of the demo's linked graph loads in the real tool that reads it: GraphML in
 //! NetworkX, DOT through Graphviz `dot`, SQLite through `sqlite3` (running the example queries
 //! of docs/exports.md), SARIF against the 2.1.0 JSON schema, Neo4j CSV headers against the
-//! `neo4j-admin database import` format. `path` finds the demo's C calls.
+//! `neo4j-admin database import` format, the Parquet dataset through pyarrow and DuckDB.
+//! `path` finds the demo's C calls.
 //!
 //! A missing tool skips its test with a message locally; under `CI=true` it fails (.ci/run
 //! installs them).
@@ -570,4 +571,126 @@ fn link_prunes_to_what_main_reaches() {
     ]);
     assert_success(&paths);
     assert!(String::from_utf8_lossy(&paths.stdout).contains("demo_checksum"));
+}
+
+/// The SQL of docs/schema.md's "read it yourself" and a read of every table, in Python:
+/// pyarrow reads every table directory, DuckDB counts functions per unit and the calls whose
+/// callee is a function of the graph (a join on the two integer id columns).
+const PARQUET_CHECK: &str = r#"
+import json, os, sys
+import duckdb, pyarrow.parquet as pq
+d = sys.argv[1]
+manifest = json.load(open(os.path.join(d, "manifest.json")))
+rows = {}
+for table in sorted(os.listdir(d)):
+    if os.path.isdir(os.path.join(d, table)):
+        rows[table] = pq.read_table(os.path.join(d, table)).num_rows
+per_unit = dict(duckdb.sql(f"SELECT unit, count(*) FROM read_parquet('{d}/functions/*.parquet') GROUP BY unit").fetchall())
+linked = duckdb.sql(f"""
+    SELECT count(*) FROM read_parquet('{d}/calls/*.parquet') c
+    JOIN read_parquet('{d}/functions/*.parquet') f
+      ON c.callee_crate_id = f.crate_id AND c.callee_hash = f.hash""").fetchall()[0][0]
+print(json.dumps({"units": len(manifest["units"]), "rows": rows, "functions": per_unit, "linked_calls": linked}))
+"#;
+
+/// `export --format parquet` of the demo writes a dataset that every command reads like the
+/// JSON graph (`stats` prints the same figures, `path` finds the same paths, an export back to
+/// JSON is the same bytes), and that pyarrow and DuckDB read with the counts of the graph.
+#[test]
+fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("dataset");
+    export("parquet", &dataset, &[]);
+    let (graph, data) = (demo_graph().to_str().unwrap(), dataset.to_str().unwrap());
+    for args in [
+        &["stats", "--format", "json"][..],
+        &["path", "--from", "demo_app::main", "--to", "ffi"][..],
+    ] {
+        let from_json = painter(&[&[args[0], graph][..], &args[1..]].concat());
+        let from_dataset = painter(&[&[args[0], data][..], &args[1..]].concat());
+        assert_success(&from_json);
+        assert_success(&from_dataset);
+        assert_eq!(
+            String::from_utf8_lossy(&from_dataset.stdout),
+            String::from_utf8_lossy(&from_json.stdout),
+            "{args:?}"
+        );
+    }
+    let back = dir.path().join("back.json");
+    let back_str = back.to_str().unwrap();
+    assert_success(&painter(&[
+        "export", data, "--format", "json", "-o", back_str,
+    ]));
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        std::fs::read(demo_graph()).unwrap()
+    );
+    let relinked = dir.path().join("relinked.json");
+    assert_success(&painter(&["link", data, "-o", relinked.to_str().unwrap()]));
+    assert_eq!(
+        std::fs::read(&relinked).unwrap(),
+        std::fs::read(demo_graph()).unwrap()
+    );
+
+    if !have(
+        "python3",
+        &["-c", "import pyarrow, duckdb"],
+        "pip install pyarrow duckdb",
+    ) {
+        return;
+    }
+    let out = python(PARQUET_CHECK, &[data]);
+    assert_success(&out);
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let graph: painter_schema::LinkedGraph =
+        serde_json::from_slice(&std::fs::read(demo_graph()).unwrap()).unwrap();
+    assert_eq!(seen["units"], graph.crates.len());
+    let count =
+        |f: fn(&painter_schema::CrateGraph) -> usize| graph.crates.values().map(f).sum::<usize>();
+    let expected_rows = [
+        ("functions", count(|c| c.functions.len())),
+        ("calls", count(|c| c.calls.len())),
+        ("unsafe_ops", count(|c| c.unsafe_ops.len())),
+        ("unsafe_blocks", count(|c| c.unsafe_blocks.len())),
+        ("declarations", count(|c| c.declarations.len())),
+        ("ffi_imports", count(|c| c.ffi.imports.len())),
+        ("ffi_exports", count(|c| c.ffi.exports.len())),
+        ("native_libraries", count(|c| c.ffi.native_libraries.len())),
+        ("address_taken", count(|c| c.address_taken.len())),
+        ("units", graph.crates.len()),
+        ("candidate_sets", graph.candidate_sets.len()),
+        (
+            "candidate_targets",
+            graph.candidate_sets.iter().map(|s| s.targets.len()).sum(),
+        ),
+        ("external_functions", graph.external_functions.len()),
+    ];
+    for (table, rows) in expected_rows {
+        assert!(
+            rows > 0,
+            "the demo has no {table}: the check would prove nothing"
+        );
+        assert_eq!(seen["rows"][table], rows, "rows of {table}");
+    }
+    for (key, krate) in &graph.crates {
+        let n = krate.functions.len();
+        let got = seen["functions"]
+            .get(key.as_str())
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        assert_eq!(got, n as u64, "functions of {key}");
+    }
+    // The join counts a call once per function row with its callee's id.
+    let mut rows_of_id: std::collections::HashMap<&str, u64> = Default::default();
+    for f in graph.crates.values().flat_map(|c| &c.functions) {
+        *rows_of_id.entry(f.id.as_str()).or_default() += 1;
+    }
+    let linked_calls: u64 = graph
+        .crates
+        .values()
+        .flat_map(|c| &c.calls)
+        .filter_map(|call| rows_of_id.get(call.callee.as_deref()?))
+        .sum();
+    assert!(linked_calls > 0);
+    assert_eq!(seen["linked_calls"], linked_calls);
 }

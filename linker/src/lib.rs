@@ -61,7 +61,7 @@ pub struct LinkOutcome {
 }
 
 /// Load `inputs` (per-crate files, directories searched recursively for `*.json`, linked
-/// graphs) and link them. Fails on the first bad file unless `opts.keep_going`, and when the
+/// graphs, dataset directories) and link them. Fails on the first bad file unless `opts.keep_going`, and when the
 /// inputs contain no graph file at all.
 pub fn link(inputs: &[PathBuf], opts: &LinkOptions) -> Result<LinkOutcome, LinkError> {
     let start = Instant::now();

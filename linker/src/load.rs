@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use painter_schema::{
-    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, from_json_bytes,
+    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, dataset, from_json_bytes,
 };
 use rayon::prelude::*;
 
@@ -25,14 +25,15 @@ pub struct Loaded {
 
 /// Expand `inputs` into graph files and parse them all.
 ///
-/// A file given explicitly is loaded whatever its name; a directory contributes every `*.json`
-/// file below it. With `keep_going: false` the first failure in input order is returned, so the
+/// A file given explicitly is loaded whatever its name; a dataset directory (its
+/// `manifest.json` says `painter-dataset`) is read as the linked graph it holds; any other
+/// directory contributes every `*.json` file below it. With `keep_going: false` the first failure in input order is returned, so the
 /// error does not depend on which thread finished first.
 pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadError> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for input in inputs {
-        if input.is_dir() {
+        if input.is_dir() && !dataset::is_dataset(input) {
             if let Err(e) = collect_json_files(input, &mut files) {
                 if !keep_going {
                     return Err(e);
@@ -84,11 +85,14 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
     })
 }
 
-/// Read one graph file. The schema's reader parses a file twice (a header pass for the version
+/// Read one graph file, or a dataset directory. The schema's reader parses a file twice (a header pass for the version
 /// check, then the records); for the common case, a per-crate file of our version, one full
 /// parse suffices, so that is tried first. Anything else (a linked graph, another version, a
 /// bad file) goes through the schema's reader, which gives the precise error.
 fn read_file(path: &Path) -> Result<GraphFile, LoadError> {
+    if path.is_dir() {
+        return Ok(GraphFile::Linked(Box::new(dataset::read_dataset(path)?)));
+    }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,

@@ -8,6 +8,8 @@
 
 pub mod atomic;
 mod config;
+#[cfg(feature = "dataset")]
+pub mod dataset;
 mod graph;
 mod kinds;
 mod linked;

@@ -34,6 +34,10 @@ pub enum LoadError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    /// A dataset directory (docs/schema.md, "The dataset (Parquet)") that could not be read.
+    #[cfg(feature = "dataset")]
+    #[error(transparent)]
+    Dataset(#[from] crate::dataset::DatasetError),
 }
 
 /// Either kind of graph file.

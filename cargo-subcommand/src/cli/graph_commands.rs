@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 #[derive(Debug, Args)]
 pub struct LinkArgs {
-    /// Per-crate graph files, directories holding them, or linked graphs
+    /// Per-crate graph files, directories holding them, linked graphs or datasets (directories)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Where to write the linked graph
@@ -46,7 +46,7 @@ pub struct PruneArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// A linked graph (or a per-crate file)
+    /// A linked graph, a dataset directory (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
@@ -74,7 +74,7 @@ pub enum StatsCrates {
 
 #[derive(Debug, Args)]
 pub struct PathArgs {
-    /// A linked graph (or a per-crate file)
+    /// A linked graph, a dataset directory (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
     /// Start functions: an exact path, else every path containing PATTERN, or an id
@@ -104,12 +104,12 @@ pub enum PathFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// A linked graph (or a per-crate file)
+    /// A linked graph, a dataset directory (or a per-crate file)
     #[arg(value_name = "GRAPH")]
     pub graph: PathBuf,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// Output file (a directory for neo4j)
+    /// Output file (a directory for neo4j and parquet)
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: PathBuf,
     /// dot: draw only these functions and what they reach (see --to, --max-depth)
@@ -142,4 +142,6 @@ pub enum ExportFormat {
     Neo4j,
     Sqlite,
     Sarif,
+    /// The columnar dataset: a directory of Parquet tables and a manifest (docs/schema.md)
+    Parquet,
 }

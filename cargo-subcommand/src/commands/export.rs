@@ -41,6 +41,10 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         ExportFormat::Sarif => {
             painter_export::sarif::export(&graph, args.source_root.as_deref(), out)?
         }
+        // The dataset is a format of painter-schema (it reads it back, too), not a view.
+        ExportFormat::Parquet => {
+            painter_schema::dataset::write_dataset(&graph, out)?;
+        }
         ExportFormat::Dot => {
             let cg = call_graph_with(&graph, mode);
             let selection = match (&args.from, &args.to) {
@@ -86,5 +90,6 @@ fn format_name(format: ExportFormat) -> &'static str {
         ExportFormat::Neo4j => "neo4j",
         ExportFormat::Sqlite => "sqlite",
         ExportFormat::Sarif => "sarif",
+        ExportFormat::Parquet => "parquet",
     }
 }
