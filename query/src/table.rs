@@ -31,7 +31,7 @@ const SHORT_KIND: &[(UnsafeOpKind, &str)] = &[
 const MAX_LIBS_WIDTH: usize = 24;
 /// The width a table fits when the caller knows no better (no terminal): 100 columns.
 pub const DEFAULT_WIDTH: usize = 100;
-/// Narrowest the crate column is cut to when even the most telling columns do not fit.
+/// Narrowest the crate and by-kind columns are cut to before the by-kind column goes further.
 const MIN_KEY_WIDTH: usize = 24;
 
 const COLUMNS: usize = 12;
@@ -90,8 +90,13 @@ pub fn render_table(rows: &[CrateSummary], max_width: Option<usize>) -> String {
                 hidden += 1;
             }
         }
-        // Still too wide: shorten the two free-text columns, the crate key last.
-        for (col, floor) in [(7, HEADERS[7].len()), (0, MIN_KEY_WIDTH)] {
+        // Still too wide: shorten the two free-text columns in turns, so neither a long key
+        // nor a long list of kinds takes all the room.
+        for (col, floor) in [
+            (7, MIN_KEY_WIDTH),
+            (0, MIN_KEY_WIDTH),
+            (7, HEADERS[7].len()),
+        ] {
             let over = total(&widths, &shown).saturating_sub(max);
             widths[col] = widths[col]
                 .saturating_sub(over)
