@@ -1,0 +1,1 @@
+CREATE TABLE frontier AS SELECT id FROM seen

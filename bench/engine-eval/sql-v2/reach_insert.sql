@@ -1,0 +1,1 @@
+INSERT INTO seen SELECT id FROM next_frontier

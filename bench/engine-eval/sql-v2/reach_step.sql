@@ -1,0 +1,4 @@
+CREATE TABLE next_frontier AS
+SELECT x.id
+FROM (SELECT DISTINCT c.caller AS id FROM calls c JOIN frontier f ON c.callee = f.id) x
+WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.id = x.id)
