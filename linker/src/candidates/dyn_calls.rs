@@ -3,7 +3,9 @@
 
 use super::index::{Index, Vtable};
 use super::query::Target;
-use super::*;
+use std::collections::HashSet;
+
+use super::{REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_NO_COERCION};
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
 

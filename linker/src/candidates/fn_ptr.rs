@@ -1,9 +1,9 @@
 //! Candidates of `fn_ptr` calls: the functions whose address is taken as a pointer of a
 //! matching type.
 
+use super::REASON_SIGNATURE;
 use super::index::{Index, Signature};
 use super::query::Target;
-use super::*;
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
 

@@ -4,7 +4,7 @@
 use super::dyn_calls::object_fits;
 use super::index::{Impl, Index, Signature, method_key};
 use super::query::Target;
-use super::*;
+use super::{REASON_ANY_GENERIC_ARG, REASON_GENERIC_ARG, REASON_IMPL};
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
 

@@ -3,14 +3,14 @@
 //! signature, closures and fns passed as type arguments; and the dispatch of each question to
 //! its kind's answer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use painter_schema::{AddressTakenKind, CrateGraph, Function};
 use rayon::prelude::*;
 
+use super::REASON_CLOSURE;
 use super::dyn_calls::dyn_object;
 use super::query::{Query, Target};
-use super::*;
 use crate::resolve::{crate_prefix, stable_id_index};
 use crate::typematch::TypePattern;
 
