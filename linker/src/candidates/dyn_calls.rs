@@ -1,10 +1,10 @@
 //! Candidates of `dyn` calls: the impls of the called method for the types coerced to the
 //! object's trait (matching its arguments), and the closures and fns put behind that `dyn`.
 
-use super::index::{Index, Vtable};
-use super::query::Target;
 use std::collections::HashSet;
 
+use super::index::{Index, Vtable};
+use super::query::Target;
 use super::{REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_NO_COERCION};
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
