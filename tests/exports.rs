@@ -694,3 +694,55 @@ fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
     assert!(linked_calls > 0);
     assert_eq!(seen["linked_calls"], linked_calls);
 }
+
+/// Runs `query/sql/figures.sql` over the dataset's tables in DuckDB and prints the row as JSON.
+const FIGURES_SQL_RUNNER: &str = r#"
+import json, sys, duckdb
+dataset, sql = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+for t in ["units", "functions", "calls", "unsafe_ops", "unsafe_blocks", "declarations"]:
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{dataset}/{t}/*.parquet')")
+cur = con.execute(open(sql).read())
+names = [d[0] for d in cur.description]
+print(json.dumps(dict(zip(names, [int(v) for v in cur.fetchone()]))))
+"#;
+
+/// The figures as plain SQL (`query/sql/figures.sql`, documented in docs/figures.md), run by
+/// Python's duckdb on the demo's dataset, give exactly the numbers of `stats --format json`.
+#[test]
+fn the_documented_figures_sql_reproduces_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("dataset");
+    export("parquet", &dataset, &[]);
+    if !have("python3", &["-c", "import duckdb"], "pip install duckdb") {
+        return;
+    }
+    let sql = repo_root().join("query/sql/figures.sql");
+    let out = python(
+        FIGURES_SQL_RUNNER,
+        &[dataset.to_str().unwrap(), sql.to_str().unwrap()],
+    );
+    assert_success(&out);
+    let from_sql: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = painter(&["stats", demo_graph().to_str().unwrap(), "--format", "json"]);
+    assert_success(&stats);
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let figures = &stats["figures"];
+    for name in [
+        "crates",
+        "uses_unsafe",
+        "user_unsafe_blocks",
+        "has_unsafe_ops",
+        "calls_unsafe_crate",
+        "reaches_ffi",
+        "public_functions",
+        "public_functions_reaching_unsafe",
+    ] {
+        let expected = match &figures[name] {
+            serde_json::Value::Object(share) => share["crates"].clone(),
+            number => number.clone(),
+        };
+        assert!(expected.as_u64().is_some(), "stats has no figure {name}");
+        assert_eq!(from_sql[name], expected, "figure {name}: SQL {from_sql}");
+    }
+}
