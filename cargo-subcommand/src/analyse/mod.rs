@@ -9,7 +9,7 @@ use std::{
 };
 
 use anyhow::Result;
-use painter_schema::{Configuration, CrateGraph, DriverConfig};
+use painter_schema::{Configuration, CrateGraph, DriverConfig, names};
 
 mod collect;
 mod leftovers;
@@ -36,8 +36,8 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let driver = phase_driver()?;
     let ws = workspace::load(&toolchain, &args.cargo)?;
     let out = args.out.clone().unwrap_or_else(|| ws.painter_target_dir());
-    let crates_dir = out.join("crates");
-    let graph_file = out.join("graph.json");
+    let crates_dir = out.join(names::CRATES_DIR);
+    let graph_file = out.join(names::GRAPH_FILE);
 
     configurations::check_unique(&args.configurations)?;
     let preloader = Preloader::start();

@@ -16,8 +16,10 @@
 //! (The build-dir layout, cargo's default on the pinned nightly, puts every unit in
 //! `build/<package>/<hash>/out/` and gives build scripts no `-C extra-filename`.)
 
-use cargo_metadata::{Artifact, TargetKind, camino::Utf8Path};
 use std::path::PathBuf;
+
+use cargo_metadata::{Artifact, TargetKind, camino::Utf8Path};
+use painter_schema::names::CRATE_FILE_SUFFIX;
 
 /// Where a unit's graph file is, and the unit hash that names its copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +27,6 @@ pub struct UnitFile {
     pub painter_file: PathBuf,
     pub hash: String,
 }
-
-/// Extension the driver gives its per-crate files.
-pub const PAINTER_SUFFIX: &str = ".painter.json";
 
 pub fn for_artifact(artifact: &Artifact) -> Option<UnitFile> {
     let is_build_script = artifact.target.kind.contains(&TargetKind::CustomBuild);
@@ -66,7 +65,7 @@ pub fn painter_file(
         None => return None,
     };
     let painter_file = dir
-        .join(format!("{crate_name}{extra}{PAINTER_SUFFIX}"))
+        .join(format!("{crate_name}{extra}{CRATE_FILE_SUFFIX}"))
         .into_std_path_buf();
     Some(UnitFile { painter_file, hash })
 }

@@ -51,7 +51,7 @@ impl Layout {
         Layout {
             results: out.join("results"),
             logs: out.join("logs"),
-            crates: out.join("crates"),
+            crates: out.join(painter_schema::names::CRATES_DIR),
             entries: work.join("entries"),
             targets: work.join("target"),
             tmp: work.join("tmp"),
