@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use painter_schema::{
-    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, dataset, from_json_bytes,
+    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, from_json_bytes,
 };
 use rayon::prelude::*;
 
@@ -33,7 +33,7 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for input in inputs {
-        if input.is_dir() && !dataset::is_dataset(input) {
+        if input.is_dir() && !painter_dataset::is_dataset(input) {
             if let Err(e) = collect_json_files(input, &mut files) {
                 if !keep_going {
                     return Err(e);
@@ -91,7 +91,9 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
 /// bad file) goes through the schema's reader, which gives the precise error.
 fn read_file(path: &Path) -> Result<GraphFile, LoadError> {
     if path.is_dir() {
-        return Ok(GraphFile::Linked(Box::new(dataset::read_dataset(path)?)));
+        let graph =
+            painter_dataset::read_dataset(path).map_err(|e| LoadError::Dataset(Box::new(e)))?;
+        return Ok(GraphFile::Linked(Box::new(graph)));
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),

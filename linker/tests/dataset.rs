@@ -1,4 +1,4 @@
-//! The columnar dataset (painter_schema::dataset) written from linked graphs and read back:
+//! The columnar dataset (painter-dataset) written from linked graphs and read back:
 //! the JSON of the graph read back is byte for byte the JSON it was written from, the same
 //! graph gives the same files, and every bad dataset is an error naming the bad file.
 
@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
+use painter_dataset::{DatasetError, read_dataset, write_dataset};
 use painter_linker::{LinkOptions, link, link_graphs, link_graphs_with, to_json_bytes};
-use painter_schema::dataset::{DatasetError, read_dataset, write_dataset};
 use painter_schema::*;
 
 fn data_graphs() -> Vec<CrateGraph> {

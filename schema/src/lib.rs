@@ -8,8 +8,6 @@
 
 pub mod atomic;
 mod config;
-#[cfg(feature = "dataset")]
-pub mod dataset;
 mod graph;
 mod kinds;
 mod linked;

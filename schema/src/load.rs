@@ -34,10 +34,10 @@ pub enum LoadError {
         path: PathBuf,
         source: serde_json::Error,
     },
-    /// A dataset directory (docs/schema.md, "The dataset (Parquet)") that could not be read.
-    #[cfg(feature = "dataset")]
+    /// A dataset directory (docs/schema.md, "The dataset (Parquet)") that could not be read:
+    /// painter-dataset's error, which names the file. Boxed, as that crate builds on this one.
     #[error(transparent)]
-    Dataset(#[from] crate::dataset::DatasetError),
+    Dataset(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Either kind of graph file.

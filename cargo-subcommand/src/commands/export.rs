@@ -41,9 +41,9 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode> {
         ExportFormat::Sarif => {
             painter_export::sarif::export(&graph, args.source_root.as_deref(), out)?
         }
-        // The dataset is a format of painter-schema (it reads it back, too), not a view.
+        // The dataset is a file format (painter-dataset reads it back, too), not a view.
         ExportFormat::Parquet => {
-            painter_schema::dataset::write_dataset(&graph, out)?;
+            painter_dataset::write_dataset(&graph, out)?;
         }
         ExportFormat::Dot => {
             let cg = call_graph_with(&graph, mode);

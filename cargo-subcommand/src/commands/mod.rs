@@ -9,9 +9,10 @@ pub mod stats;
 use std::path::Path;
 
 use anyhow::Result;
+use painter_dataset as dataset;
 use painter_linker::link_graphs;
 use painter_query::{PruneOptions, Roots, prune};
-use painter_schema::{GraphFile, LinkedGraph, dataset, read_graph_file};
+use painter_schema::{GraphFile, LinkedGraph, read_graph_file};
 
 use crate::cli::PruneArgs;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Configuration, Counts, CrateInfo, LinkStats, Status};
+use painter_schema::{Configuration, Counts, CrateInfo, LinkStats, Status};
 
 /// `format` of a dataset manifest.
 pub const DATASET_FORMAT: &str = "painter-dataset";
@@ -19,7 +19,7 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub struct Manifest {
     /// Always [`DATASET_FORMAT`].
     pub format: String,
-    /// [`crate::SCHEMA_VERSION`]: the dataset is versioned with the JSON formats.
+    /// [`painter_schema::SCHEMA_VERSION`]: the dataset is versioned with the JSON formats.
     pub schema_version: u32,
     /// The linked graph's `painter_version` (the tool that linked it).
     pub painter_version: String,

@@ -32,7 +32,7 @@ use self::columns::Columns;
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;
-use crate::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
+use painter_schema::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
 
 /// The per-unit tables, in the order they are written and documented.
 pub const UNIT_TABLES: &[&str] = &[

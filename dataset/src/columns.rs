@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::DatasetError;
 use super::ids;
-use crate::{MacroOrigin, Span, Sym};
+use painter_schema::{MacroOrigin, Span, Sym};
 
 /// One batch of a table file, for typed column access.
 pub struct Columns<'a> {

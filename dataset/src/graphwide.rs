@@ -9,7 +9,7 @@ use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
 use super::manifest::Unit;
-use crate::{CandidateSet, CandidateTarget, ExternalFunction};
+use painter_schema::{CandidateSet, CandidateTarget, ExternalFunction};
 
 pub fn write_sets(sets: &[CandidateSet]) -> RecordBatch {
     let mut t = TableBuilder::new(sets);

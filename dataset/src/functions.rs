@@ -6,7 +6,7 @@ use arrow_array::RecordBatch;
 use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
-use crate::{Call, Function, Sym};
+use painter_schema::{Call, Function, Sym};
 
 pub fn write_functions(rows: &[Function]) -> RecordBatch {
     let mut t = TableBuilder::new(rows);

@@ -6,7 +6,7 @@ use arrow_array::RecordBatch;
 use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
-use crate::{FfiCallback, FfiExport, FfiImport, NativeLibrary};
+use painter_schema::{FfiCallback, FfiExport, FfiImport, NativeLibrary};
 
 pub fn write_imports(rows: &[FfiImport]) -> RecordBatch {
     let mut t = TableBuilder::new(rows);

@@ -6,7 +6,7 @@ use arrow_array::RecordBatch;
 use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
-use crate::{CalleeRef, Context, Declaration, UnsafeBlock, UnsafeOp};
+use painter_schema::{CalleeRef, Context, Declaration, UnsafeBlock, UnsafeOp};
 
 pub fn write_ops(rows: &[UnsafeOp]) -> RecordBatch {
     let mut t = TableBuilder::new(rows);

@@ -9,7 +9,7 @@ use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray, UInt32Array,
 use arrow_schema::{Field, Schema};
 
 use super::ids;
-use crate::{MacroOrigin, Span};
+use painter_schema::{MacroOrigin, Span};
 
 /// One integer of a span (`line`, `col`, …).
 type SpanPart = fn(&Span) -> u32;

@@ -5,7 +5,7 @@ use arrow_array::RecordBatch;
 use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
-use crate::{AddressTaken, AddressTakenKind};
+use painter_schema::{AddressTaken, AddressTakenKind};
 
 fn kind_str(kind: AddressTakenKind) -> &'static str {
     match kind {
