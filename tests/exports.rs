@@ -700,7 +700,7 @@ const FIGURES_SQL_RUNNER: &str = r#"
 import json, sys, duckdb
 dataset, sql = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
-for t in ["units", "functions", "calls", "unsafe_ops", "unsafe_blocks", "declarations"]:
+for t in ["units", "crate_ids", "functions", "calls", "unsafe_ops", "unsafe_blocks", "declarations"]:
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{dataset}/{t}/*.parquet')")
 cur = con.execute(open(sql).read())
 names = [d[0] for d in cur.description]

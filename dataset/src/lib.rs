@@ -16,6 +16,7 @@ mod ffi;
 mod functions;
 mod graphwide;
 pub mod ids;
+mod links;
 mod manifest;
 mod parquet_io;
 mod unsafety;
@@ -48,8 +49,14 @@ pub const UNIT_TABLES: &[&str] = &[
     "address_taken",
 ];
 
-/// The graph-wide tables, one `graph.parquet` file each.
-pub const GRAPH_TABLES: &[&str] = &["candidate_sets", "candidate_targets", "external_functions"];
+/// The graph-wide tables, one `graph.parquet` file each: the link's answers.
+pub const GRAPH_TABLES: &[&str] = &[
+    "crate_ids",
+    "call_candidates",
+    "candidate_sets",
+    "candidate_targets",
+    "external_functions",
+];
 
 /// The one-row-per-unit table (a copy of the manifest's units for SQL; not read back).
 pub const UNITS_TABLE: &str = "units";
@@ -155,6 +162,8 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
     let mut graph_rows = BTreeMap::new();
     for &table in GRAPH_TABLES {
         let batch = match table {
+            "crate_ids" => links::write_crate_ids(&links::crate_ids(graph)),
+            "call_candidates" => links::write_call_candidates(graph),
             "candidate_sets" => graphwide::write_sets(&graph.candidate_sets),
             "candidate_targets" => graphwide::write_targets(&graph.candidate_sets),
             _ => graphwide::write_externals(&graph.external_functions),
@@ -307,6 +316,22 @@ pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
     }
     let graph_rows = |table: &str| manifest.graph_rows.get(table).copied().unwrap_or(0);
     let graph_path = |table: &str| table_path(dir, table, GRAPH_STEM);
+    let crate_ids = read_rows(
+        &graph_path("crate_ids"),
+        graph_rows("crate_ids"),
+        links::read_crate_ids,
+    )?;
+    let call_candidates = read_rows(
+        &graph_path("call_candidates"),
+        graph_rows("call_candidates"),
+        links::read_call_candidates,
+    )?;
+    links::apply(
+        &mut crates,
+        &crate_ids,
+        &call_candidates,
+        &graph_path("call_candidates"),
+    )?;
     let mut candidate_sets = Vec::new();
     let sets = read_rows(
         &graph_path("candidate_sets"),

@@ -29,8 +29,8 @@ pub struct Manifest {
     pub units: Vec<Unit>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configurations: Vec<Configuration>,
-    /// Rows of the graph-wide tables (`candidate_sets`, `candidate_targets`,
-    /// `external_functions`); a table with 0 rows has no file.
+    /// Rows of each graph-wide table (`painter_dataset::GRAPH_TABLES`); a table with 0 rows
+    /// has no file.
     pub graph_rows: BTreeMap<String, u64>,
     pub stats: LinkStats,
 }
