@@ -77,6 +77,15 @@ pub fn is_dataset(dir: &Path) -> bool {
         .is_ok_and(|h| h.format.as_deref() == Some(DATASET_FORMAT))
 }
 
+/// Every directory a dataset in `dir` writes files into: `dir` (the manifest) and one per
+/// table. What a sweep for the temp files of a killed writer looks through.
+pub fn directories(dir: &Path) -> Vec<PathBuf> {
+    let tables = UNIT_TABLES.iter().chain(GRAPH_TABLES).chain([&UNITS_TABLE]);
+    std::iter::once(dir.to_path_buf())
+        .chain(tables.map(|table| dir.join(table)))
+        .collect()
+}
+
 fn table_path(dir: &Path, table: &str, stem: &str) -> PathBuf {
     dir.join(table).join(format!("{stem}.parquet"))
 }

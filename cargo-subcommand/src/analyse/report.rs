@@ -10,11 +10,11 @@ pub fn report(
     summary: &Summary,
     collected: &Collected,
     crates_dir: &Path,
-    graph_file: &Path,
+    graph_dir: &Path,
     wide: bool,
 ) {
     // A closed pipe (`cargo painter | head`) is the reader's choice, not an error.
-    let _ = print_table(summary, collected, crates_dir, graph_file, wide);
+    let _ = print_table(summary, collected, crates_dir, graph_dir, wide);
     for (crate_desc, expected) in &collected.missing {
         crate::diag::warning(format_args!(
             "no graph for {crate_desc}: painter-driver did not analyse it (expected {})",
@@ -30,7 +30,7 @@ fn print_table(
     summary: &Summary,
     collected: &Collected,
     crates_dir: &Path,
-    graph_file: &Path,
+    graph_dir: &Path,
     wide: bool,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -51,5 +51,5 @@ fn print_table(
     }
     let (dir, n) = (crates_dir.display(), collected.files.len());
     writeln!(out, "per-crate graphs: {dir} ({n} files)")?;
-    writeln!(out, "linked graph:     {}", graph_file.display())
+    writeln!(out, "linked graph:     {} (dataset)", graph_dir.display())
 }
