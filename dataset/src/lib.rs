@@ -13,6 +13,7 @@ mod build;
 mod columns;
 mod error;
 mod ffi;
+mod fingerprint;
 mod functions;
 mod graphwide;
 pub mod ids;
@@ -139,18 +140,28 @@ fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
 pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
     let mut keep: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut units = Vec::with_capacity(graph.crates.len());
+    // What the directory holds now: units whose facts did not change keep their files.
+    let previous = read_manifest(dir).ok();
+    let previous: BTreeMap<&str, &Unit> = previous
+        .iter()
+        .flat_map(|m| &m.units)
+        .map(|u| (u.key.as_str(), u))
+        .collect();
     for (key, krate) in &graph.crates {
         let stem = stem(key);
         let mut rows = BTreeMap::new();
+        let mut fingerprint = fingerprint::Fingerprint::new();
+        let mut batches = Vec::with_capacity(UNIT_TABLES.len());
         for &table in UNIT_TABLES {
             let batch = unit_batch(table, key, krate);
             rows.insert(table.to_owned(), batch.num_rows() as u64);
+            fingerprint.add(table, &batch);
             if batch.num_rows() > 0 {
-                write_file(&table_path(dir, table, &stem), &batch)?;
                 keep.entry(table).or_default().insert(stem.clone());
             }
+            batches.push((table, batch));
         }
-        let unit = Unit {
+        let mut unit = Unit {
             key: key.clone(),
             stem: stem.clone(),
             schema_version: krate.schema_version,
@@ -162,9 +173,25 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
             analysis_ms: krate.analysis_ms,
             counts: krate.counts.clone(),
             rows,
+            fingerprint: String::new(),
         };
-        let batch = graphwide::write_unit(&unit);
-        write_file(&table_path(dir, UNITS_TABLE, &stem), &batch)?;
+        let unit_row = graphwide::write_unit(&unit);
+        fingerprint.add(UNITS_TABLE, &unit_row);
+        unit.fingerprint = fingerprint.finish();
+        batches.push((UNITS_TABLE, unit_row));
+        let unchanged = previous.get(key.as_str()).is_some_and(|old| {
+            old.fingerprint == unit.fingerprint
+                && old.stem == stem
+                && batches
+                    .iter()
+                    .filter(|(_, b)| b.num_rows() > 0)
+                    .all(|(table, _)| table_path(dir, table, &stem).is_file())
+        });
+        if !unchanged {
+            for (table, batch) in batches.iter().filter(|(_, b)| b.num_rows() > 0) {
+                write_file(&table_path(dir, table, &stem), batch)?;
+            }
+        }
         keep.entry(UNITS_TABLE).or_default().insert(stem);
         units.push(unit);
     }

@@ -223,6 +223,24 @@ fn the_same_graph_gives_the_same_bytes_and_a_rewrite_drops_stale_files() {
     // No temp file is left, and no timestamp: a second write into the same dir is a no-op.
     write_dataset(&graph, a.path()).unwrap();
     assert_eq!(first, files(a.path()));
+    // A unit whose facts did not change is not encoded again, but a file of it that went
+    // missing is written again.
+    let (calls, _) = first.iter().find(|(p, _)| p.starts_with("calls/")).unwrap();
+    std::fs::remove_file(a.path().join(calls)).unwrap();
+    write_dataset(&graph, a.path()).unwrap();
+    assert_eq!(first, files(a.path()));
+    // A changed unit is written again, and reads back as changed.
+    let mut changed = graph.clone();
+    let krate = changed
+        .crates
+        .values_mut()
+        .find(|c| !c.calls.is_empty())
+        .unwrap();
+    krate.calls.pop();
+    write_dataset(&changed, a.path()).unwrap();
+    assert_eq!(read_dataset(a.path()).unwrap(), changed);
+    write_dataset(&graph, a.path()).unwrap();
+    assert_eq!(first, files(a.path()));
     // A smaller graph into the same directory: the units that are gone lose their files.
     let one = link_graphs(vec![graph.crates.values().next().unwrap().clone()]);
     write_dataset(&one, a.path()).unwrap();

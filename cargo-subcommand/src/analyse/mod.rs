@@ -178,6 +178,7 @@ fn phase_link(
     );
     // Unreadable files are left out with a warning: one bad file must not cost the user the
     // rest of the analysis.
+    let start = std::time::Instant::now();
     let linked = linking::link(LinkInputs {
         parsed,
         files: &rest,
@@ -186,10 +187,15 @@ fn phase_link(
         configurations,
     })?;
     let (graph, complete) = (linked.graph, linked.skipped.is_empty());
+    log::debug!("loaded and linked in {:.2?}", start.elapsed());
     summary::invalidate(graph_dir);
+    let start = std::time::Instant::now();
     linking::write(&graph, graph_dir)?;
+    log::debug!("wrote {} in {:.2?}", graph_dir.display(), start.elapsed());
     remove_json_graph(graph_dir);
+    let start = std::time::Instant::now();
     let summary = Summary::of(&graph);
+    log::debug!("summarised in {:.2?}", start.elapsed());
     // Not cached when files were left out, so their warnings come back on the next run. (Files
     // may be fewer than crates: one package built twice, e.g. for the host and the target,
     // is one crate of the graph.)
