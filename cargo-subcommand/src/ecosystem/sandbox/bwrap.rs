@@ -120,13 +120,20 @@ pub fn args(layout: &Layout<'_>, cwd: &Path) -> Vec<OsString> {
     let mut args = isolation_args(layout.as_root);
     let tools: Vec<&Path> = layout.tools.iter().map(PathBuf::as_path).collect();
     args.extend(system_args(&tools));
+    // bwrap mounts in argument order, a later mount hiding what an earlier one put below it:
+    // the entry's own /tmp first, then the tools, so that a tool installed under /tmp (a
+    // checkout built in /tmp, as CI may do) stays visible inside.
+    args.extend([
+        "--bind".into(),
+        mounts.tmp_dir.clone().into(),
+        "/tmp".into(),
+    ]);
     for tool in &tools {
         args.extend(["--ro-bind".into(), tool.into(), tool.into()]);
     }
     let mut push = |op: &str, from: &Path, to: &Path| {
         args.extend([op.into(), from.into(), to.into()]);
     };
-    push("--bind", &mounts.tmp_dir, Path::new("/tmp"));
     push("--ro-bind", &mounts.cargo_home, &inner.cargo_home);
     push("--ro-bind", &mounts.entry_dir, &inner.entry_dir);
     push("--bind", &mounts.target_dir, &inner.target_dir);

@@ -117,6 +117,35 @@ fn sandboxed_command_line_as_root() {
 }
 
 #[test]
+fn tools_under_tmp_are_mounted_over_the_private_tmp() {
+    let sandbox = Sandbox {
+        bwrap: Some("/usr/bin/bwrap".into()),
+        tools: vec!["/tmp/clone/target/debug/painter-driver".into()],
+        ..unsandboxed(LimitArgs {
+            memory: 1 << 30,
+            procs: 512,
+            target_size: 2 << 30,
+        })
+    };
+    let cargo = CargoCommand {
+        program: "/usr/bin/cargo".into(),
+        args: vec!["check".into()],
+        envs: vec![],
+        env_remove: vec![],
+    };
+    let prepared = Prepared {
+        cgroup: None,
+        disk: None,
+    };
+    let line = args(&sandbox.command(&mounts(), &cargo, Path::new("/tmp/w"), &prepared));
+    let tmp = line.find("--bind /out/work/tmp/slot-0 /tmp").expect(&line);
+    let tool = line
+        .find("--ro-bind /tmp/clone/target/debug/painter-driver /tmp/clone/target/debug/painter-driver")
+        .expect(&line);
+    assert!(tmp < tool, "the private /tmp would hide the driver: {line}");
+}
+
+#[test]
 fn unprivileged_runner_maps_itself_to_nobody() {
     let sandbox = Sandbox {
         bwrap: Some("/usr/bin/bwrap".into()),
