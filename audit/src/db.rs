@@ -74,7 +74,11 @@ mod tests {
         assert_eq!(db.iter().count(), 1);
         assert_eq!(db.iter().next().unwrap().title(), "Title");
 
-        std::fs::write(crate_dir.join("RUSTSEC-2099-0002.md"), "```toml\n[advisory\n```\n").unwrap();
+        std::fs::write(
+            crate_dir.join("RUSTSEC-2099-0002.md"),
+            "```toml\n[advisory\n```\n",
+        )
+        .unwrap();
         let e = open(dir.path()).unwrap_err().to_string();
         assert!(e.contains(&dir.path().display().to_string()), "{e}");
     }

@@ -94,7 +94,9 @@ pub fn find<'g>(
         }));
         return found;
     }
-    let found = matched(Rule::TraitImpl, &|f| self_form(f).is_some_and(|s| s == target));
+    let found = matched(Rule::TraitImpl, &|f| {
+        self_form(f).is_some_and(|s| s == target)
+    });
     if !found.is_empty() {
         return found;
     }
@@ -199,31 +201,63 @@ pub fn strip_generics(path: &str) -> String {
 }
 
 /// Why no function of the package matched `advisory_path`, from the package's sources when
-/// they are on this machine: the last segment is defined there as `fn NAME` (so this build
-/// leaves it out: a `cfg`, a feature, a target), or it is not (the path does not exist in this
-/// version: renamed, moved or added later).
+/// they are on this machine. The path's last segment must be defined as `fn NAME`, and its
+/// parent as a type (`struct`/`enum`/`trait`/`union`/`type`) when capitalised, else as a
+/// module (`mod NAME`) unless it is the crate. All there: this build leaves the function out
+/// (a `cfg`, a feature, a target) or has it where the rules do not look; something missing:
+/// the path does not exist in this version (renamed, moved or added later).
 pub fn diagnose_missing(graph: &LinkedGraph, crate_keys: &[String], advisory_path: &str) -> String {
-    let name = method_name(advisory_path);
-    let dir = crate_keys
+    let segments = segments(&strip_generics(advisory_path));
+    let name = segments.last().map_or("", String::as_str);
+    let parent = (segments.len() > 2).then(|| segments[segments.len() - 2].as_str());
+    let crates: Vec<_> = crate_keys
         .iter()
         .filter_map(|k| graph.crates.get(k))
+        .collect();
+    let dir = crates
+        .iter()
         .find_map(|k| k.krate.manifest_dir.as_deref())
         .and_then(resolve_dir);
-    let failed = crate_keys
+    let failed = crates
         .iter()
-        .filter_map(|k| graph.crates.get(k))
         .any(|k| k.status != painter_schema::Status::Ok);
-    let what = match dir.as_deref().map(|d| defines_fn(&d.join("src"), name)) {
-        Some(Some(true)) => format!(
-            "the package's sources define `fn {name}`, but this build has no function at that \
-             path: compiled out (cfg, feature or target) or at a path the rules do not find"
-        ),
-        Some(Some(false)) => format!(
-            "the package's sources have no `fn {name}`: the path does not exist in this version \
-             (renamed, moved or added later)"
-        ),
-        _ => "no function of the package matches (its sources are not on this machine to say \
-              why: renamed, compiled out or not in this version)"
+    let sources = dir.and_then(|d| read_sources(&d.join("src")));
+    let what = match sources {
+        Some(sources) => {
+            let mut missing = Vec::new();
+            if !defines(&sources, &["fn"], name) {
+                missing.push(format!("`fn {name}`"));
+            }
+            match parent {
+                Some(p) if p.starts_with(|c: char| c.is_uppercase()) => {
+                    if !defines(&sources, &["struct", "enum", "trait", "union", "type"], p) {
+                        missing.push(format!("type `{p}`"));
+                    }
+                }
+                Some(p) => {
+                    if !defines(&sources, &["mod"], p) {
+                        missing.push(format!("`mod {p}`"));
+                    }
+                }
+                None => {}
+            }
+            if missing.is_empty() {
+                let place = parent.map(|p| format!(" and `{p}`")).unwrap_or_default();
+                format!(
+                    "the package's sources define `fn {name}`{place}, but this build has no \
+                     function at that path: compiled out (cfg, feature or target) or at a path \
+                     the matching rules do not find"
+                )
+            } else {
+                format!(
+                    "the package's sources have no {}: the path does not exist in this version \
+                     (renamed, moved or added later)",
+                    missing.join(" and no ")
+                )
+            }
+        }
+        None => "no function of the package matches (its sources are not on this machine to \
+                 say why: renamed, compiled out or not in this version)"
             .to_string(),
     };
     if failed {
@@ -245,12 +279,11 @@ fn resolve_dir(dir: &str) -> Option<PathBuf> {
     dir.is_absolute().then_some(dir)
 }
 
-/// Whether a `.rs` file below `dir` has `fn NAME` followed by `(` or `<`; `None` when `dir`
-/// cannot be read.
-fn defines_fn(dir: &Path, name: &str) -> Option<bool> {
+/// The text of every `.rs` file below `dir`; `None` when `dir` cannot be read.
+fn read_sources(dir: &Path) -> Option<Vec<String>> {
+    let mut texts = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     let mut read_any = false;
-    let needle = format!("fn {name}");
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -262,16 +295,30 @@ fn defines_fn(dir: &Path, name: &str) -> Option<bool> {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs")
                 && let Ok(text) = std::fs::read_to_string(&path)
-                && text.match_indices(&needle).any(|(i, _)| {
-                    let after = text[i + needle.len()..].trim_start();
-                    after.starts_with('(') || after.starts_with('<')
-                })
             {
-                return Some(true);
+                texts.push(text);
             }
         }
     }
-    read_any.then_some(false)
+    read_any.then_some(texts)
+}
+
+/// Whether one of `sources` has `KEYWORD NAME` for one of `keywords`, followed by something
+/// that ends the name (`(`, `<`, `{`, `;`, `:`, `=`, whitespace).
+fn defines(sources: &[String], keywords: &[&str], name: &str) -> bool {
+    keywords.iter().any(|keyword| {
+        let needle = format!("{keyword} {name}");
+        sources.iter().any(|text| {
+            text.match_indices(&needle).any(|(i, _)| {
+                let before_ok = text[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                let after = text[i + needle.len()..].chars().next();
+                before_ok && after.is_none_or(|c| "(<{;:= \n\t\r".contains(c))
+            })
+        })
+    })
 }
 
 #[cfg(test)]
@@ -290,28 +337,51 @@ mod tests {
         );
         assert_eq!(strip_generics("a::B<T, Vec<U>>::f"), "a::B::f");
         assert_eq!(strip_generics("a::Call<F: Fn(u8) -> u8>::f"), "a::Call::f");
-        assert_eq!(strip_generics("crayon::ObjectPool<H,T>::free"), "crayon::ObjectPool::free");
+        assert_eq!(
+            strip_generics("crayon::ObjectPool<H,T>::free"),
+            "crayon::ObjectPool::free"
+        );
     }
 
     #[test]
     fn moved_paths_keep_the_advisory_segments_in_order() {
         let target = seg("lettre::smtp::SmtpTransport::send");
-        assert!(moved_match(&target, &seg("lettre::transport::smtp::SmtpTransport::send")));
-        assert!(!moved_match(&target, &seg("lettre::transport::SmtpTransport::send")));
+        assert!(moved_match(
+            &target,
+            &seg("lettre::transport::smtp::SmtpTransport::send")
+        ));
+        assert!(!moved_match(
+            &target,
+            &seg("lettre::transport::SmtpTransport::send")
+        ));
         assert!(!moved_match(&target, &seg("lettre::smtp::Other::send")));
-        assert!(!moved_match(&target, &seg("other::smtp::SmtpTransport::send")));
-        assert!(moved_match(&seg("image::Bgr::from_slice_mut"), &seg("image::color::Bgr::from_slice_mut")));
+        assert!(!moved_match(
+            &target,
+            &seg("other::smtp::SmtpTransport::send")
+        ));
+        assert!(moved_match(
+            &seg("image::Bgr::from_slice_mut"),
+            &seg("image::color::Bgr::from_slice_mut")
+        ));
         // A free function: the name and the crate.
         assert!(moved_match(&seg("time::now"), &seg("time::sys::now")));
     }
 
     #[test]
-    fn sources_say_whether_a_fn_is_defined() {
+    fn sources_say_whether_an_item_is_defined() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a")).unwrap();
-        std::fs::write(dir.path().join("a/m.rs"), "pub fn quote<'a>(s: &'a str) {}\nfn joined() {}").unwrap();
-        assert_eq!(defines_fn(dir.path(), "quote"), Some(true));
-        assert_eq!(defines_fn(dir.path(), "join"), Some(false));
-        assert_eq!(defines_fn(&dir.path().join("none"), "quote"), None);
+        std::fs::write(
+            dir.path().join("a/m.rs"),
+            "pub fn quote<'a>(s: &'a str) {}\nfn joined() {}\npub mod bytes;\nstruct Tm {",
+        )
+        .unwrap();
+        let sources = read_sources(dir.path()).unwrap();
+        assert!(defines(&sources, &["fn"], "quote"));
+        assert!(!defines(&sources, &["fn"], "join"));
+        assert!(defines(&sources, &["mod"], "bytes"));
+        assert!(defines(&sources, &["struct", "enum"], "Tm"));
+        assert!(!defines(&sources, &["struct", "enum"], "T"));
+        assert!(read_sources(&dir.path().join("none")).is_none());
     }
 }

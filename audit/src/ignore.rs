@@ -41,7 +41,9 @@ fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{id}` is not an advisory id (RUSTSEC-YYYY-NNNN, CVE-…, GHSA-…)"))
+        Err(format!(
+            "`{id}` is not an advisory id (RUSTSEC-YYYY-NNNN, CVE-…, GHSA-…)"
+        ))
     }
 }
 
@@ -81,7 +83,10 @@ pub fn read_file(path: &Path) -> Result<Vec<Ignore>, AuditError> {
         .into_iter()
         .map(|entry| {
             let (id, reason) = match entry {
-                Entry::Id(id) => (id, format!("ignored in {} (no reason given)", path.display())),
+                Entry::Id(id) => (
+                    id,
+                    format!("ignored in {} (no reason given)", path.display()),
+                ),
                 Entry::WithReason { id, reason } => (id, reason),
             };
             check_id(&id).map_err(bad)?;
@@ -97,8 +102,16 @@ mod tests {
     #[test]
     fn command_line_entries() {
         let i = parse_arg("RUSTSEC-2021-0003=only inline capacity used").unwrap();
-        assert_eq!((i.id.as_str(), i.reason.as_str()), ("RUSTSEC-2021-0003", "only inline capacity used"));
-        assert!(parse_arg("RUSTSEC-2021-0003").unwrap().reason.contains("no reason"));
+        assert_eq!(
+            (i.id.as_str(), i.reason.as_str()),
+            ("RUSTSEC-2021-0003", "only inline capacity used")
+        );
+        assert!(
+            parse_arg("RUSTSEC-2021-0003")
+                .unwrap()
+                .reason
+                .contains("no reason")
+        );
         assert!(parse_arg("smallvec").is_err());
     }
 

@@ -40,7 +40,10 @@ pub fn build_packages(graph: &LinkedGraph) -> Vec<Package> {
             continue;
         }
         let Ok(version) = Version::parse(&info.version) else {
-            log::warn!("{key}: version `{}` is not semver; not audited", info.version);
+            log::warn!(
+                "{key}: version `{}` is not semver; not audited",
+                info.version
+            );
             continue;
         };
         let package = packages
@@ -54,6 +57,20 @@ pub fn build_packages(graph: &LinkedGraph) -> Vec<Package> {
         package.crate_keys.push(key.clone());
     }
     packages.into_values().collect()
+}
+
+/// The lock file at `path`, or `None` when there is none (a workspace of path packages only).
+/// A lock file that does not parse is an error naming it.
+pub fn read_lock(path: &std::path::Path) -> Result<Option<Lockfile>, crate::AuditError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Lockfile::load(path)
+        .map(Some)
+        .map_err(|source| crate::AuditError::BadLockFile {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// The registry packages of `lock` that are not among `built` (not compiled in this build).

@@ -85,7 +85,10 @@ impl Deny {
         }
         match self {
             Deny::Reachable => {
-                matches!(finding.verdict, Verdict::Reachable | Verdict::NoFunctionData)
+                matches!(
+                    finding.verdict,
+                    Verdict::Reachable | Verdict::NoFunctionData
+                )
             }
             Deny::Candidates => matches!(
                 finding.verdict,

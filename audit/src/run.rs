@@ -12,12 +12,12 @@ use petgraph::graph::NodeIndex;
 use rustsec::advisory::Advisory;
 use rustsec::{Database, Lockfile};
 
+use crate::AuditError;
 use crate::functions::{self, Matched};
 use crate::ignore::Ignore;
 use crate::packages::{self, Package};
 use crate::report::{AdvisoryInfo, Finding, MatchedFunction, PathStep, Report, Verdict};
 use crate::verdict::{Reached, is_unresolved, search};
-use crate::AuditError;
 
 /// Where the searches start.
 #[derive(Debug, Clone, Default)]
@@ -76,13 +76,20 @@ pub fn audit(
         }
     }
     findings.sort_by(|a, b| {
-        (a.verdict, &a.advisory.id, &a.package, &a.version, &a.function).cmp(&(
-            b.verdict,
-            &b.advisory.id,
-            &b.package,
-            &b.version,
-            &b.function,
-        ))
+        (
+            a.verdict,
+            &a.advisory.id,
+            &a.package,
+            &a.version,
+            &a.function,
+        )
+            .cmp(&(
+                b.verdict,
+                &b.advisory.id,
+                &b.package,
+                &b.version,
+                &b.function,
+            ))
     });
     let mut counts = BTreeMap::new();
     for f in &findings {
@@ -148,7 +155,9 @@ fn roots(
                 }
                 let api = krate.functions.iter().filter(|f| {
                     f.public
-                        || (info.kind == "bin" && f.kind == FunctionKind::Fn && f.path.ends_with("::main"))
+                        || (info.kind == "bin"
+                            && f.kind == FunctionKind::Fn
+                            && f.path.ends_with("::main"))
                         || (info.kind == "bin" && f.path == "main")
                 });
                 nodes.extend(api.filter_map(|f| cg.by_id(&f.id)));
@@ -207,11 +216,7 @@ fn findings_for(
     }
     let functions = packages::functions_of(advisory, &package.version);
     if functions.is_empty() {
-        return vec![base(
-            None,
-            Verdict::NoFunctionData,
-            "the advisory names no function; every use of the package counts".into(),
-        )];
+        return vec![no_function_data(cg, graph, roots, package, base)];
     }
     let mut out = Vec::new();
     for (path, applies, reqs) in functions {
@@ -261,12 +266,19 @@ fn findings_for(
                     .filter(|s| s.unresolved)
                     .map(|s| {
                         let what = s.detail.as_deref().unwrap_or(&s.callee);
-                        format!("{} call `{what}` in `{}` at {}", s.kind, s.caller, s.span)
+                        format!(
+                            "{} call `{what}` in `{}` at {}:{}:{}",
+                            s.kind, s.caller, s.file, s.span.line, s.span.col
+                        )
                     })
                     .collect();
                 finding.detail = format!(
                     "only through {}: {} (matched by {rules})",
-                    if open.len() == 1 { "an unresolved call" } else { "unresolved calls" },
+                    if open.len() == 1 {
+                        "an unresolved call"
+                    } else {
+                        "unresolved calls"
+                    },
                     open.join("; ")
                 );
             }
@@ -274,7 +286,11 @@ fn findings_for(
                 finding.detail = format!(
                     "{} in the build (matched by {rules}); no path from {} roots, not even \
                      through candidates",
-                    if matched.len() == 1 { "the function is".to_string() } else { format!("{} functions are", matched.len()) },
+                    if matched.len() == 1 {
+                        "the function is".to_string()
+                    } else {
+                        format!("{} functions are", matched.len())
+                    },
                     roots.len()
                 );
             }
@@ -282,6 +298,44 @@ fn findings_for(
         out.push(finding);
     }
     out
+}
+
+/// An advisory without function data: the package counts as affected whatever the roots do
+/// (its code may also run at build time, in a build script or proc-macro), but the finding
+/// says whether the roots call into the package at all, with the shortest such path.
+fn no_function_data(
+    cg: &CallGraph<'_>,
+    graph: &LinkedGraph,
+    roots: &[NodeIndex],
+    package: &Package,
+    base: impl Fn(Option<String>, Verdict, String) -> Finding,
+) -> Finding {
+    let targets: Vec<NodeIndex> = package
+        .crate_keys
+        .iter()
+        .filter_map(|k| graph.crates.get(k))
+        .flat_map(|k| &k.functions)
+        .filter_map(|f| cg.by_id(&f.id))
+        .collect();
+    let mut finding = base(None, Verdict::NoFunctionData, String::new());
+    let (how, steps) = match search(cg, roots, &targets) {
+        Reached::Exact(steps) => ("the roots call into the package", Some(steps)),
+        Reached::Candidates(steps) => (
+            "the roots reach the package only through unresolved calls",
+            Some(steps),
+        ),
+        Reached::No => (
+            "no call from the roots reaches the package's code (it may still run at build \
+             time, or through code the graph does not show)",
+            None,
+        ),
+    };
+    finding.detail = format!("the advisory names no function; {how}");
+    if let Some(steps) = steps {
+        finding.root = Some(root_of(cg, &steps, roots, &targets));
+        finding.path = path_steps(cg, graph, &steps);
+    }
+    finding
 }
 
 fn advisory_info(advisory: &Advisory) -> AdvisoryInfo {
@@ -292,7 +346,11 @@ fn advisory_info(advisory: &Advisory) -> AdvisoryInfo {
         date: meta.date.as_str().to_string(),
         url: meta.url.as_ref().map(ToString::to_string),
         informational: meta.informational.as_ref().map(|i| i.as_str().to_string()),
-        aliases: meta.aliases.iter().map(|a| a.as_str().to_string()).collect(),
+        aliases: meta
+            .aliases
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
         patched: advisory
             .versions
             .patched()
@@ -327,7 +385,12 @@ fn describe_rules(matched: &[Matched<'_>]) -> String {
 }
 
 /// The path of the root a path starts at (the target itself for an empty path).
-fn root_of(cg: &CallGraph<'_>, steps: &[Step<'_>], roots: &[NodeIndex], targets: &[NodeIndex]) -> String {
+fn root_of(
+    cg: &CallGraph<'_>,
+    steps: &[Step<'_>],
+    roots: &[NodeIndex],
+    targets: &[NodeIndex],
+) -> String {
     let node = match steps.first() {
         Some(step) => step.from,
         None => *roots
@@ -347,7 +410,12 @@ fn path_steps(cg: &CallGraph<'_>, graph: &LinkedGraph, steps: &[Step<'_>]) -> Ve
             PathStep {
                 caller: cg.node(s.from).path.to_string(),
                 caller_crate: edge.caller_crate.to_string(),
-                callee: if callee.path.is_empty() { callee.id } else { callee.path }.to_string(),
+                callee: if callee.path.is_empty() {
+                    callee.id
+                } else {
+                    callee.path
+                }
+                .to_string(),
                 kind: s.call.kind,
                 span: s.call.span.clone(),
                 file: site_file(graph, edge.caller_crate, &s.call.span),
@@ -371,13 +439,17 @@ fn site_file(graph: &LinkedGraph, crate_key: &str, span: &Span) -> String {
     let dir = graph
         .crates
         .get(crate_key)
-        .and_then(|k| k.krate.manifest_dir.as_deref())
-        .filter(|d| Path::new(d).is_absolute());
+        .and_then(|k| k.krate.manifest_dir.as_deref());
     let full = match dir {
         Some(dir) if file.is_relative() && !span.file.starts_with('$') => Path::new(dir).join(file),
         _ => return span.file.to_string(),
     };
-    match workspace_root(graph).and_then(|root| full.strip_prefix(root).ok().map(Path::to_path_buf)) {
+    // A dependency's file keeps its portable name (`$CARGO_REGISTRY/…/src/lib.rs`).
+    if !full.is_absolute() {
+        return full.display().to_string();
+    }
+    match workspace_root(graph).and_then(|root| full.strip_prefix(root).ok().map(Path::to_path_buf))
+    {
         Some(relative) => relative.display().to_string(),
         None => full.display().to_string(),
     }

@@ -129,7 +129,9 @@ fn result(f: &Finding, rule_index: usize, root: Option<&Path>, lock: Option<&str
             .iter()
             .map(|s| {
                 let what = match &s.candidate {
-                    Some(reason) => format!("{} call of `{}` (candidate: {reason})", s.kind, s.callee),
+                    Some(reason) => {
+                        format!("{} call of `{}` (candidate: {reason})", s.kind, s.callee)
+                    }
                     None => format!("{} call of `{}`", s.kind, s.callee),
                 };
                 json!({"location": step_location(s, root, Some(what))})

@@ -42,7 +42,11 @@ pub fn render(report: &Report) -> String {
             out,
             "\n{} withdrawn advisor{} skipped",
             report.withdrawn_skipped,
-            if report.withdrawn_skipped == 1 { "y" } else { "ies" }
+            if report.withdrawn_skipped == 1 {
+                "y"
+            } else {
+                "ies"
+            }
         );
     }
     out

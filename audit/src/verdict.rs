@@ -24,7 +24,11 @@ pub enum Reached<'g> {
 /// A call whose target the types leave open: its edge (exact to the trait method, or to a
 /// candidate) is a possibility, not a proof.
 pub fn is_unresolved(step_kind: CallKind, candidate: bool) -> bool {
-    candidate || matches!(step_kind, CallKind::Dyn | CallKind::FnPtr | CallKind::TraitGeneric)
+    candidate
+        || matches!(
+            step_kind,
+            CallKind::Dyn | CallKind::FnPtr | CallKind::TraitGeneric
+        )
 }
 
 fn proven(edge: &Edge<'_>) -> bool {

@@ -2,6 +2,7 @@
 //! cargo flags it passes on, and the subcommands (docs/cli.md). Parsing only: each command's
 //! module does the work.
 
+mod audit;
 mod cargo_flags;
 pub mod configurations;
 mod ecosystem;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use painter_schema::Emit;
 
+pub use audit::{AuditArgs, AuditFormat};
 pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
 pub use ecosystem::EcosystemArgs;
@@ -49,6 +51,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Analyse a list of crates from crates.io in isolation
     Ecosystem(EcosystemArgs),
+    /// Check the project's packages against the RustSec advisories and say whether its code
+    /// reaches each vulnerable function
+    Audit(AuditArgs),
 }
 
 /// The default command: analyse the build and link the result.
