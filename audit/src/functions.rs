@@ -228,18 +228,19 @@ pub fn diagnose_missing(graph: &LinkedGraph, crate_keys: &[String], advisory_pat
             if !defines(&sources, &["fn"], name) {
                 missing.push(format!("`fn {name}`"));
             }
-            match parent {
-                Some(p) if p.starts_with(|c: char| c.is_uppercase()) => {
-                    if !defines(&sources, &["struct", "enum", "trait", "union", "type"], p) {
-                        missing.push(format!("type `{p}`"));
-                    }
+            // A capitalised parent is a type, another one a module.
+            if let Some(p) = parent {
+                let (keywords, what): (&[&str], String) = if p.starts_with(char::is_uppercase) {
+                    (
+                        &["struct", "enum", "trait", "union", "type"],
+                        format!("type `{p}`"),
+                    )
+                } else {
+                    (&["mod"], format!("`mod {p}`"))
+                };
+                if !defines(&sources, keywords, p) {
+                    missing.push(what);
                 }
-                Some(p) => {
-                    if !defines(&sources, &["mod"], p) {
-                        missing.push(format!("`mod {p}`"));
-                    }
-                }
-                None => {}
             }
             if missing.is_empty() {
                 let place = parent.map(|p| format!(" and `{p}`")).unwrap_or_default();
