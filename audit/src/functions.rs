@@ -10,7 +10,8 @@
 //! 3. `moved`: a public function whose path ends like the advisory path and contains its
 //!    other segments in order (re-exports, modules moved between versions:
 //!    `lettre::smtp::SmtpTransport::send` → `lettre::transport::smtp::SmtpTransport::send`);
-//! 4. `type_methods`: the path names a type, not a function: every method of the type.
+//! 4. `type_methods`: the path names a type, not a function: every method of the type (at the
+//!    type's path, or at a path rule 3 would accept).
 //!
 //! A path that matches nothing is diagnosed from the crate's sources ([`diagnose_missing`]).
 
@@ -106,10 +107,15 @@ pub fn find<'g>(
     if !found.is_empty() {
         return found;
     }
+    // The type itself may have moved too (`lock_api::MappedMutexGuard` is defined in
+    // `lock_api::mutex`): its methods' paths without the method name match like rule 3.
     matched(Rule::TypeMethods, &|f| {
-        forms(f)
-            .iter()
-            .any(|form| form.len() == target.len() + 1 && form.starts_with(&target))
+        forms(f).iter().any(|form| {
+            let Some((_, owner)) = form.split_last() else {
+                return false;
+            };
+            owner == target.as_slice() || (f.public && moved_match(&target, owner))
+        })
     })
 }
 
