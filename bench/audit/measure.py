@@ -22,7 +22,7 @@ import sys
 
 # (crate, version, {dependency: version to pin})
 PROJECTS = [
-    ("parking_lot", "0.11.0", {"lock_api": "0.4.1", "smallvec": "1.4.0"}),
+    ("parking_lot", "0.11.0", {"lock_api": "0.4.1", "parking_lot_core": "0.8.0", "smallvec": "1.4.0"}),
     ("rand", "0.8.3", {"rand_core": "0.6.1"}),
     ("futures-executor", "0.3.5", {
         "futures-util": "0.3.5", "futures-task": "0.3.5", "futures-core": "0.3.5",
