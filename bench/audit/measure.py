@@ -29,7 +29,11 @@ PROJECTS = [
         "futures-channel": "0.3.5", "futures-io": "0.3.5", "futures-sink": "0.3.5",
         "futures-macro": "0.3.5"}),
     ("chrono", "0.4.19", {"time": "0.1.43"}),
-    ("tokio-util", "0.6.7", {"tokio": "1.8.0"}),
+    ("tokio-util", "0.6.7", {"tokio-stream": "0.1.7", "tokio": "1.8.0"}),
+    ("rand_xorshift", "0.3.0", {"rand_core": "0.6.1"}),
+    ("rand_isaac", "0.3.0", {"rand_core": "0.6.1"}),
+    ("rand_hc", "0.3.0", {"rand_core": "0.6.1"}),
+    ("syslog", "4.0.1", {"time": "0.1.42"}),
     ("futures-util", "0.3.31", {"slab": "0.4.10"}),
 ]
 
