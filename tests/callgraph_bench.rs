@@ -34,7 +34,7 @@ fn analyse(dir: &Path) -> LinkedGraph {
         args.extend(["--configuration", spec.as_str()]);
     }
     assert_success(&cargo_painter(dir, &args));
-    linked_graph(&dir.join("target/painter/graph.json"))
+    linked_graph(&dir.join("target/painter/graph"))
 }
 
 /// Expected edges of one configuration: those of every configuration plus its own.

@@ -38,7 +38,7 @@ fn configurations_are_merged_and_tagged() {
     );
 
     let out = dir.path().join("target/painter");
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     let described: Vec<(&str, Vec<&str>)> = graph
         .configurations
         .iter()
@@ -125,7 +125,7 @@ fn configurations_are_merged_and_tagged() {
 
     // A run of one configuration afterwards leaves no tags and no stale files behind.
     assert_success(&cargo_painter(dir.path(), &[]));
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     assert!(graph.configurations.is_empty());
     assert_eq!(graph.crates.len(), 1);
     assert!(
@@ -157,6 +157,6 @@ fn bad_configurations_are_refused_before_building() {
         assert!(!output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
-        assert!(!dir.path().join("target/painter/graph.json").exists());
+        assert!(!dir.path().join("target/painter/graph").exists());
     }
 }

@@ -82,7 +82,7 @@ fn demo_shows_every_kind_of_fact() {
     assert!(core.ffi.exports.iter().any(|e| e.symbol == "demo_ring_len"));
 
     // Every call kind a reader of the README looks for, somewhere in the two members.
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     let members = graph.crates.values().filter(|g| g.krate.primary);
     let call_kinds: BTreeSet<CallKind> = members.flat_map(|g| &g.calls).map(|c| c.kind).collect();
     for kind in [
@@ -118,7 +118,7 @@ fn demo_shows_every_kind_of_fact() {
     // library its build script links; libc's declarations, of which a few are used.
     let stats = std::process::Command::new(&painter_tests::binaries().cargo_painter)
         .args(["painter", "stats"])
-        .arg(out.join("graph.json"))
+        .arg(out.join("graph"))
         .output()
         .unwrap();
     assert_success(&stats);

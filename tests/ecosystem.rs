@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use painter_tests::{assert_success, binaries, cargo_painter, linked_graph, repo_root};
+use painter_tests::{assert_success, binaries, cargo_painter, graph_json, linked_graph, repo_root};
 use serde_json::Value;
 
 fn bwrap_available() -> bool {
@@ -139,7 +139,7 @@ fn statuses_are_classified_and_reruns_resume() {
     assert!(log.contains("net-probe: network unreachable"), "{log}");
     assert!(log.contains("net-probe: cannot write its sources"), "{log}");
 
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     for key in ["itoa@1.0.15", "cfg-if@1.0.0", "net-probe@0.1.0"] {
         assert!(graph.crates.contains_key(key), "{key} not in the graph");
     }
@@ -162,7 +162,7 @@ fn statuses_are_classified_and_reruns_resume() {
         dir.path(),
         &[
             "stats",
-            "out/graph.json",
+            "out/graph",
             "--format",
             "json",
             "--crates",
@@ -345,13 +345,14 @@ fn two_shards_link_to_the_unsharded_graph() {
         ],
     );
     assert_success(&link);
-    let unsharded = std::fs::read(dir.path().join("all/graph.json")).unwrap();
-    let sharded = std::fs::read(&merged).unwrap();
+    // The unsharded run wrote a dataset; `-o merged.json` asked for the JSON document.
+    let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap();
+    let unsharded = parse(&graph_json(&dir.path().join("all/graph")));
+    let sharded = parse(&std::fs::read(&merged).unwrap());
     if sharded != unsharded {
-        let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap();
         panic!(
             "the shards' merged graph differs from the unsharded one: {}",
-            json_difference(&parse(&sharded), &parse(&unsharded), "")
+            json_difference(&sharded, &unsharded, "")
         );
     }
     let graph = linked_graph(&merged);

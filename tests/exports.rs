@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use painter_tests::{assert_success, binaries, cargo_painter, copy_dir, repo_root};
 
-/// The demo analysed once for all tests of this file: (temp dir, graph.json).
+/// The demo analysed once for all tests of this file: (temp dir, its dataset).
 fn demo_graph() -> &'static Path {
     static GRAPH: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &GRAPH
@@ -22,7 +22,7 @@ fn demo_graph() -> &'static Path {
             let dir = tempfile::tempdir().unwrap();
             copy_dir(&repo_root().join("examples/demo"), dir.path());
             assert_success(&cargo_painter(dir.path(), &["--locked"]));
-            let graph = dir.path().join("target/painter/graph.json");
+            let graph = dir.path().join("target/painter/graph");
             (dir, graph)
         })
         .1
@@ -599,21 +599,48 @@ print(json.dumps({"units": len(manifest["units"]), "rows": rows, "functions": pe
 #[test]
 fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
     let dir = tempfile::tempdir().unwrap();
+    // The JSON-era graph: what `cargo painter` wrote before the dataset, now an export.
+    let json = dir.path().join("graph.json");
+    export("json", &json, &[]);
     let dataset = dir.path().join("dataset");
     export("parquet", &dataset, &[]);
-    let (graph, data) = (demo_graph().to_str().unwrap(), dataset.to_str().unwrap());
+    let (graph, data) = (json.to_str().unwrap(), dataset.to_str().unwrap());
+    let run = demo_graph().to_str().unwrap();
     for args in [
         &["stats", "--format", "json"][..],
+        &["stats", "--wide"][..],
         &["path", "--from", "demo_app::main", "--to", "ffi"][..],
+        &[
+            "path",
+            "--from",
+            "demo_app::main",
+            "--to",
+            "unsafe",
+            "--candidates",
+        ][..],
     ] {
         let from_json = painter(&[&[args[0], graph][..], &args[1..]].concat());
-        let from_dataset = painter(&[&[args[0], data][..], &args[1..]].concat());
         assert_success(&from_json);
-        assert_success(&from_dataset);
+        for dataset in [data, run] {
+            let from_dataset = painter(&[&[args[0], dataset][..], &args[1..]].concat());
+            assert_success(&from_dataset);
+            assert_eq!(
+                String::from_utf8_lossy(&from_dataset.stdout),
+                String::from_utf8_lossy(&from_json.stdout),
+                "{args:?} on {dataset}"
+            );
+        }
+    }
+    // The run's dataset and its export hold the same tables, file for file.
+    let run_files = painter_tests::files_ending_with(demo_graph(), ".parquet");
+    let export_files = painter_tests::files_ending_with(&dataset, ".parquet");
+    assert_eq!(run_files.len(), export_files.len());
+    for (a, b) in run_files.iter().zip(&export_files) {
         assert_eq!(
-            String::from_utf8_lossy(&from_dataset.stdout),
-            String::from_utf8_lossy(&from_json.stdout),
-            "{args:?}"
+            std::fs::read(a).unwrap(),
+            std::fs::read(b).unwrap(),
+            "{}",
+            a.display()
         );
     }
     let back = dir.path().join("back.json");
@@ -621,15 +648,12 @@ fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
     assert_success(&painter(&[
         "export", data, "--format", "json", "-o", back_str,
     ]));
-    assert_eq!(
-        std::fs::read(&back).unwrap(),
-        std::fs::read(demo_graph()).unwrap()
-    );
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&json).unwrap());
     let relinked = dir.path().join("relinked.json");
     assert_success(&painter(&["link", data, "-o", relinked.to_str().unwrap()]));
     assert_eq!(
         std::fs::read(&relinked).unwrap(),
-        std::fs::read(demo_graph()).unwrap()
+        std::fs::read(&json).unwrap()
     );
 
     if !have(
@@ -643,7 +667,7 @@ fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
     assert_success(&out);
     let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let graph: painter_schema::LinkedGraph =
-        serde_json::from_slice(&std::fs::read(demo_graph()).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(seen["units"], graph.crates.len());
     let count =
         |f: fn(&painter_schema::CrateGraph) -> usize| graph.crates.values().map(f).sum::<usize>();
@@ -664,6 +688,24 @@ fn parquet_dataset_reads_back_in_painter_pyarrow_and_duckdb() {
             graph.candidate_sets.iter().map(|s| s.targets.len()).sum(),
         ),
         ("external_functions", graph.external_functions.len()),
+        (
+            "call_candidates",
+            count(|c| c.calls.iter().filter(|x| x.candidates.is_some()).count()),
+        ),
+        ("crate_ids", {
+            let own = graph.crates.values().map(|c| c.krate.stable_id.as_str());
+            let landed = graph
+                .crates
+                .values()
+                .flat_map(|c| &c.calls)
+                .filter_map(|x| {
+                    x.target_crate.as_ref()?;
+                    Some(painter_schema::crate_prefix(x.callee.as_deref()?))
+                });
+            own.chain(landed)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        }),
     ];
     for (table, rows) in expected_rows {
         assert!(
@@ -700,7 +742,7 @@ const FIGURES_SQL_RUNNER: &str = r#"
 import json, sys, duckdb
 dataset, sql = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
-for t in ["units", "functions", "calls", "unsafe_ops", "unsafe_blocks", "declarations"]:
+for t in ["units", "crate_ids", "functions", "calls", "unsafe_ops", "unsafe_blocks", "declarations"]:
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{dataset}/{t}/*.parquet')")
 cur = con.execute(open(sql).read())
 names = [d[0] for d in cur.description]

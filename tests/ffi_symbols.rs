@@ -45,7 +45,7 @@ const CHECKED: &[&str] = &[
 fn undefined_c_symbols_of_compiled_crates_are_ffi_imports() {
     let dir = scratch_fixture("sys-crates");
     assert_success(&cargo_painter(dir.path(), &[]));
-    let graph = linked_graph(&dir.path().join("target/painter/graph.json"));
+    let graph = linked_graph(&dir.path().join("target/painter/graph"));
     let rlibs = build_rlibs(dir.path());
     let nm = llvm_nm();
 

@@ -4,7 +4,7 @@
 
 use painter_schema::{CallKind, Status, UnsafeOpKind};
 use painter_tests::{
-    assert_success, cargo_painter, crate_graphs, find, linked_graph, scratch_fixture,
+    assert_success, cargo_painter, crate_graphs, find, graph_json, linked_graph, scratch_fixture,
 };
 
 fn out_dir(dir: &std::path::Path) -> std::path::PathBuf {
@@ -76,7 +76,7 @@ fn two_members_link_across_crates() {
     let graphs = crate_graphs(&out_dir(dir.path()));
     let alpha = find(&graphs, "alpha", "lib");
     assert!(alpha.krate.primary && !alpha.unsafe_ops.is_empty());
-    let graph = linked_graph(&out_dir(dir.path()).join("graph.json"));
+    let graph = linked_graph(&out_dir(dir.path()).join("graph"));
     let (beta_key, beta) = graph
         .crates
         .iter()
@@ -108,7 +108,7 @@ fn two_members_link_across_crates() {
 fn two_versions_stay_apart() {
     let dir = scratch_fixture("two-versions");
     assert_success(&cargo_painter(dir.path(), &[]));
-    let graph = linked_graph(&out_dir(dir.path()).join("graph.json"));
+    let graph = linked_graph(&out_dir(dir.path()).join("graph"));
     let itoas: Vec<&String> = graph
         .crates
         .keys()
@@ -137,7 +137,7 @@ fn two_versions_stay_apart() {
 fn renamed_dependency_resolves_to_its_package() {
     let dir = scratch_fixture("renamed-dep");
     assert_success(&cargo_painter(dir.path(), &[]));
-    let graph = linked_graph(&out_dir(dir.path()).join("graph.json"));
+    let graph = linked_graph(&out_dir(dir.path()).join("graph"));
     let user = graph
         .crates
         .values()
@@ -217,13 +217,16 @@ fn two_cold_analyses_give_the_same_bytes() {
             .unwrap()
             .map(|e| e.unwrap().path())
             .collect();
-        files.push(out.join("graph.json"));
+        files.push(out.join("graph"));
         files.sort();
         files
             .iter()
             .map(|path| {
-                let mut value: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+                let bytes = match path.is_dir() {
+                    true => graph_json(path),
+                    false => std::fs::read(path).unwrap(),
+                };
+                let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 zero_timings(&mut value);
                 (
                     path.file_name().unwrap().to_string_lossy().into_owned(),
@@ -261,7 +264,7 @@ fn zero_timings(value: &mut serde_json::Value) {
 fn indirect_calls_get_candidates_across_crates() {
     let dir = scratch_fixture("cross-crate-calls");
     assert_success(&cargo_painter(dir.path(), &["--locked"]));
-    let graph = linked_graph(&out_dir(dir.path()).join("graph.json"));
+    let graph = linked_graph(&out_dir(dir.path()).join("graph"));
     let shapes = graph
         .crates
         .values()

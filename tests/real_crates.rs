@@ -89,7 +89,7 @@ fn real_dependency_tree() {
             > 100
     );
     // flate2 calls into its deflate backend (miniz_oxide by default): resolved edges across crates.
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     let flate2 = graph
         .crates
         .values()
@@ -159,7 +159,7 @@ fn real_dependency_tree() {
     }
     assert!(cross > 500, "{cross} cross-crate calls");
 
-    paths_into_dependencies(&out.join("graph.json"));
+    paths_into_dependencies(&out.join("graph"));
 }
 
 /// `cargo painter path` on the real tree: from the binary's `main` to a raw-pointer

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use painter_schema::{Status, UnsafeOpKind};
 use painter_tests::{
     assert_success, binaries, bytes_without_timings, cargo_painter, crate_graphs,
-    files_ending_with, find, linked_graph, scratch_fixture,
+    files_ending_with, find, graph_json, linked_graph, scratch_fixture,
 };
 
 fn painter_dir(dir: &Path) -> PathBuf {
@@ -69,28 +69,30 @@ fn wide_workspace(members: usize) -> tempfile::TempDir {
     dir
 }
 
-/// Name → bytes (timings zeroed) of every per-crate file and of `graph.json`.
+/// Name → bytes (timings zeroed) of every per-crate file and of the linked graph (as JSON).
 fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = files_ending_with(&out.join("crates"), ".json");
-    files.push(out.join("graph.json"));
-    files
+    let files = files_ending_with(&out.join("crates"), ".json");
+    let mut snapshot: BTreeMap<String, Vec<u8>> = files
         .into_iter()
         .map(|path| {
             let bytes = std::fs::read(&path).unwrap();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             (name, bytes_without_timings(&bytes))
         })
-        .collect()
+        .collect();
+    let graph = bytes_without_timings(&graph_json(&out.join("graph")));
+    snapshot.insert("graph".into(), graph);
+    snapshot
 }
 
-/// Every file in `crates/` and `graph.json` parse, and no temp file is left anywhere below
+/// Every file in `crates/` and the dataset `graph/` parse, and no temp file is left anywhere below
 /// `<target>/painter` (neither the driver's nor `collect`'s nor the linker's).
 fn assert_whole(out: &Path, units: usize) {
     let graphs = crate_graphs(out);
     assert_eq!(graphs.len(), units, "one file per unit");
     // One crate of the graph per key: a package built twice (host and target) is one crate.
     let keys: std::collections::BTreeSet<String> = graphs.iter().map(|g| g.krate.key()).collect();
-    let graph = linked_graph(&out.join("graph.json"));
+    let graph = linked_graph(&out.join("graph"));
     assert_eq!(
         graph
             .crates
@@ -224,7 +226,7 @@ fn a_killed_build_rerun_links_only_this_configuration() {
     let graphs = crate_graphs(&out);
     let base = find(&graphs, "base", "lib");
     assert_eq!(base.krate.features, ["small"]);
-    let linked = linked_graph(&out.join("graph.json"));
+    let linked = linked_graph(&out.join("graph"));
     for (key, krate) in &linked.crates {
         assert!(
             !krate.krate.features.iter().any(|f| f == "fast"),
@@ -259,7 +261,7 @@ fn a_killed_build_rerun_links_only_this_configuration() {
         &["--locked", "--features", "fast"],
     ));
     assert_whole(&out, 5);
-    let linked = linked_graph(&out.join("graph.json"));
+    let linked = linked_graph(&out.join("graph"));
     assert!(
         linked
             .crates
@@ -325,8 +327,9 @@ fn temp_files_of_a_killed_run_are_gone_after_the_next() {
     assert_success(&cargo_painter(dir.path(), &[]));
     let units = crate_graphs(&out).len();
     // What a run killed at the worst moments leaves: the driver's temp file beside alpha's
-    // graph (killed while writing it), `collect`'s in crates/ and the linker's beside graph.json
-    // (killed between write and rename; the pid is above Linux's largest, so surely dead).
+    // graph (killed while writing it), `collect`'s in crates/ and the dataset writer's in graph/
+    // and its table directories (killed between write and rename; the pid is above Linux's
+    // largest, so surely dead).
     let alpha = files_ending_with(&out, ".painter.json")
         .into_iter()
         .find(|f| {
@@ -343,7 +346,8 @@ fn temp_files_of_a_killed_run_are_gone_after_the_next() {
     let planted = [
         driver_temp,
         out.join("crates/.alpha-0.1.0-0011223344556677.json.4194305.tmp"),
-        out.join(".graph.json.4194305.0.tmp"),
+        out.join("graph/.manifest.json.4194305.0.tmp"),
+        out.join("graph/calls/.alpha@0.1.0.parquet.4194305.1.tmp"),
     ];
     for file in &planted {
         std::fs::write(file, b"{\"schema_version\": 1, \"crate\": {\"na").unwrap();

@@ -1,6 +1,6 @@
 //! The one link step of cargo painter, used by the analyse command, `link` and the ecosystem
 //! runner alike: load what is not in memory yet, set aside (and say) what cannot be read, link
-//! everything, write the graph atomically.
+//! everything, write the graph (a dataset, or JSON on request) atomically.
 
 use std::path::{Path, PathBuf};
 
@@ -54,7 +54,14 @@ pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
     })
 }
 
-/// Write `graph` to `file` (canonical, atomic).
-pub fn write(graph: &LinkedGraph, file: &Path) -> Result<()> {
-    write_graph(graph, file).context("cannot write the linked graph")
+/// Write `graph` to `path`: a dataset directory, or the JSON document when `path` ends in
+/// `.json`. Either way every file is replaced whole (atomic), and a dataset rewrite leaves the
+/// files of unchanged units untouched.
+pub fn write(graph: &LinkedGraph, path: &Path) -> Result<()> {
+    if path.extension().is_some_and(|e| e == "json") {
+        return write_graph(graph, path).context("cannot write the linked graph");
+    }
+    painter_dataset::write_dataset(graph, path)
+        .with_context(|| format!("cannot write the dataset {}", path.display()))?;
+    Ok(())
 }

@@ -51,11 +51,6 @@ impl<'a, T> TableBuilder<'a, T> {
         self.push(name, false, Arc::new(array));
     }
 
-    pub fn opt_u32(&mut self, name: &str, get: impl Fn(&'a T) -> Option<u32>) {
-        let array: UInt32Array = self.rows.iter().map(get).collect();
-        self.push(name, true, Arc::new(array));
-    }
-
     /// The row's position in its list (`UInt32`, from 0).
     pub fn index(&mut self, name: &str) {
         let array = UInt32Array::from_iter_values(0..self.rows.len() as u32);

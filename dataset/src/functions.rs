@@ -1,5 +1,8 @@
 //! The `functions` table (one row per `functions` record of a unit) and the `calls` table (one
-//! row per call site, in the unit's `calls` order, with its position as `call_index`).
+//! row per call site, in the unit's `calls` order, with its position as `call_index`). A call
+//! row holds the unit's own facts only: where it lands (`target_crate`, `external`,
+//! `candidates`) is the link's answer, kept in the graph-wide tables (`crate_ids`,
+//! `call_candidates`), so a unit's files do not change when another unit does.
 
 use arrow_array::RecordBatch;
 
@@ -70,9 +73,6 @@ pub fn write_calls(rows: &[Call]) -> RecordBatch {
     t.id("trait_method", |c| c.trait_method.as_deref());
     t.opt_text("detail", |c| c.detail.as_deref());
     t.macro_origin(|c| c.from_macro.as_deref());
-    t.opt_text("target_crate", |c| c.target_crate.as_deref());
-    t.bool("external", |c| c.external);
-    t.opt_u32("candidates", |c| c.candidates);
     t.list("configs", |c| &c.configs);
     t.finish()
 }
@@ -82,8 +82,7 @@ pub fn read_calls(c: &Columns) -> Result<Vec<Call>, DatasetError> {
     let (callee_crate, kind, span) = (c.text("callee_crate")?, c.text("kind")?, c.span("span")?);
     let (trait_method, detail, from_macro) =
         (c.id("trait_method")?, c.text("detail")?, c.macro_origin()?);
-    let (target_crate, external) = (c.text("target_crate")?, c.bool("external")?);
-    let (candidates, configs) = (c.u32("candidates")?, c.list("configs")?);
+    let configs = c.list("configs")?;
     (0..c.rows())
         .map(|i| {
             Ok(Call {
@@ -96,9 +95,10 @@ pub fn read_calls(c: &Columns) -> Result<Vec<Call>, DatasetError> {
                 trait_method: trait_method.opt_sym(i),
                 detail: detail.opt(i).map(Sym::intern),
                 from_macro: from_macro.get(i)?,
-                target_crate: target_crate.opt(i).map(Sym::intern),
-                external: external.get(i)?,
-                candidates: candidates.opt(i),
+                // Filled in from the link tables (`crate::links`).
+                target_crate: None,
+                external: false,
+                candidates: None,
                 configs: configs.get(i),
             })
         })

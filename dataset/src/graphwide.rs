@@ -104,9 +104,7 @@ pub fn write_unit(unit: &Unit) -> RecordBatch {
     t.text("version", |u| &u.krate.version);
     t.text("kind", |u| &u.krate.kind);
     // The stable crate id as the integer the id columns of the other tables hold.
-    t.opt_u64("crate_id", |u| {
-        super::ids::parse(&format!("{}:{}", u.krate.stable_id, "0".repeat(16))).map(|p| p.0)
-    });
+    t.opt_u64("crate_id", |u| super::ids::parse_crate(&u.krate.stable_id));
     t.text("stable_id", |u| &u.krate.stable_id);
     t.text("target", |u| &u.krate.target);
     t.text("source", |u| &u.krate.source);

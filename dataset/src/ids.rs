@@ -9,12 +9,14 @@
 /// (uppercase or short hex would not give the same text again, so it goes to `id_text`).
 pub fn parse(id: &str) -> Option<(u64, u64)> {
     let (krate, hash) = id.split_once(':')?;
-    let half = |s: &str| {
-        (s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| u64::from_str_radix(s, 16).ok())
-            .flatten()
-    };
-    Some((half(krate)?, half(hash)?))
+    Some((parse_crate(krate)?, parse_crate(hash)?))
+}
+
+/// One half of a canonical id (a stable crate id on its own): exactly 16 lowercase hex digits.
+pub fn parse_crate(half: &str) -> Option<u64> {
+    (half.len() == 16 && half.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .then(|| u64::from_str_radix(half, 16).ok())
+        .flatten()
 }
 
 /// The id text of two integers: the inverse of [`parse`].

@@ -13,9 +13,11 @@ mod build;
 mod columns;
 mod error;
 mod ffi;
+mod fingerprint;
 mod functions;
 mod graphwide;
 pub mod ids;
+mod links;
 mod manifest;
 mod parquet_io;
 mod unsafety;
@@ -48,8 +50,14 @@ pub const UNIT_TABLES: &[&str] = &[
     "address_taken",
 ];
 
-/// The graph-wide tables, one `graph.parquet` file each.
-pub const GRAPH_TABLES: &[&str] = &["candidate_sets", "candidate_targets", "external_functions"];
+/// The graph-wide tables, one `graph.parquet` file each: the link's answers.
+pub const GRAPH_TABLES: &[&str] = &[
+    "crate_ids",
+    "call_candidates",
+    "candidate_sets",
+    "candidate_targets",
+    "external_functions",
+];
 
 /// The one-row-per-unit table (a copy of the manifest's units for SQL; not read back).
 pub const UNITS_TABLE: &str = "units";
@@ -68,6 +76,15 @@ pub fn is_dataset(dir: &Path) -> bool {
     }
     serde_json::from_slice::<Header>(&bytes)
         .is_ok_and(|h| h.format.as_deref() == Some(DATASET_FORMAT))
+}
+
+/// Every directory a dataset in `dir` writes files into: `dir` (the manifest) and one per
+/// table. What a sweep for the temp files of a killed writer looks through.
+pub fn directories(dir: &Path) -> Vec<PathBuf> {
+    let tables = UNIT_TABLES.iter().chain(GRAPH_TABLES).chain([&UNITS_TABLE]);
+    std::iter::once(dir.to_path_buf())
+        .chain(tables.map(|table| dir.join(table)))
+        .collect()
 }
 
 fn table_path(dir: &Path, table: &str, stem: &str) -> PathBuf {
@@ -123,18 +140,28 @@ fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
 pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
     let mut keep: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut units = Vec::with_capacity(graph.crates.len());
+    // What the directory holds now: units whose facts did not change keep their files.
+    let previous = read_manifest(dir).ok();
+    let previous: BTreeMap<&str, &Unit> = previous
+        .iter()
+        .flat_map(|m| &m.units)
+        .map(|u| (u.key.as_str(), u))
+        .collect();
     for (key, krate) in &graph.crates {
         let stem = stem(key);
         let mut rows = BTreeMap::new();
+        let mut fingerprint = fingerprint::Fingerprint::new();
+        let mut batches = Vec::with_capacity(UNIT_TABLES.len());
         for &table in UNIT_TABLES {
             let batch = unit_batch(table, key, krate);
             rows.insert(table.to_owned(), batch.num_rows() as u64);
+            fingerprint.add(table, &batch);
             if batch.num_rows() > 0 {
-                write_file(&table_path(dir, table, &stem), &batch)?;
                 keep.entry(table).or_default().insert(stem.clone());
             }
+            batches.push((table, batch));
         }
-        let unit = Unit {
+        let mut unit = Unit {
             key: key.clone(),
             stem: stem.clone(),
             schema_version: krate.schema_version,
@@ -146,15 +173,33 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
             analysis_ms: krate.analysis_ms,
             counts: krate.counts.clone(),
             rows,
+            fingerprint: String::new(),
         };
-        let batch = graphwide::write_unit(&unit);
-        write_file(&table_path(dir, UNITS_TABLE, &stem), &batch)?;
+        let unit_row = graphwide::write_unit(&unit);
+        fingerprint.add(UNITS_TABLE, &unit_row);
+        unit.fingerprint = fingerprint.finish();
+        batches.push((UNITS_TABLE, unit_row));
+        let unchanged = previous.get(key.as_str()).is_some_and(|old| {
+            old.fingerprint == unit.fingerprint
+                && old.stem == stem
+                && batches
+                    .iter()
+                    .filter(|(_, b)| b.num_rows() > 0)
+                    .all(|(table, _)| table_path(dir, table, &stem).is_file())
+        });
+        if !unchanged {
+            for (table, batch) in batches.iter().filter(|(_, b)| b.num_rows() > 0) {
+                write_file(&table_path(dir, table, &stem), batch)?;
+            }
+        }
         keep.entry(UNITS_TABLE).or_default().insert(stem);
         units.push(unit);
     }
     let mut graph_rows = BTreeMap::new();
     for &table in GRAPH_TABLES {
         let batch = match table {
+            "crate_ids" => links::write_crate_ids(&links::crate_ids(graph)),
+            "call_candidates" => links::write_call_candidates(graph),
             "candidate_sets" => graphwide::write_sets(&graph.candidate_sets),
             "candidate_targets" => graphwide::write_targets(&graph.candidate_sets),
             _ => graphwide::write_externals(&graph.external_functions),
@@ -307,6 +352,22 @@ pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
     }
     let graph_rows = |table: &str| manifest.graph_rows.get(table).copied().unwrap_or(0);
     let graph_path = |table: &str| table_path(dir, table, GRAPH_STEM);
+    let crate_ids = read_rows(
+        &graph_path("crate_ids"),
+        graph_rows("crate_ids"),
+        links::read_crate_ids,
+    )?;
+    let call_candidates = read_rows(
+        &graph_path("call_candidates"),
+        graph_rows("call_candidates"),
+        links::read_call_candidates,
+    )?;
+    links::apply(
+        &mut crates,
+        &crate_ids,
+        &call_candidates,
+        &graph_path("call_candidates"),
+    )?;
     let mut candidate_sets = Vec::new();
     let sets = read_rows(
         &graph_path("candidate_sets"),

@@ -29,8 +29,8 @@ pub struct Manifest {
     pub units: Vec<Unit>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configurations: Vec<Configuration>,
-    /// Rows of the graph-wide tables (`candidate_sets`, `candidate_targets`,
-    /// `external_functions`); a table with 0 rows has no file.
+    /// Rows of each graph-wide table (`painter_dataset::GRAPH_TABLES`); a table with 0 rows
+    /// has no file.
     pub graph_rows: BTreeMap<String, u64>,
     pub stats: LinkStats,
 }
@@ -54,6 +54,11 @@ pub struct Unit {
     pub counts: Counts,
     /// Rows of each of this unit's tables; a table with 0 rows has no file for the unit.
     pub rows: BTreeMap<String, u64>,
+    /// xxh3-64 of the Arrow columns of all the unit's tables (16 hex digits): a rewrite whose
+    /// unit has the same fingerprint and still has its files skips encoding them. Empty when
+    /// unknown (then the unit is always encoded).
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 impl Unit {

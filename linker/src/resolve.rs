@@ -4,13 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use painter_schema::crate_prefix;
 use painter_schema::{CrateGraph, ExternalFunction, Sym};
 use rayon::prelude::*;
-
-/// The crate part of a function id (`<stable_id>:<hash>`); the whole id if it has no `:`.
-pub fn crate_prefix(id: &str) -> &str {
-    id.split_once(':').map_or(id, |(prefix, _)| prefix)
-}
 
 /// Which crate key each stable crate id belongs to.
 ///

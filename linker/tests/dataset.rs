@@ -223,12 +223,71 @@ fn the_same_graph_gives_the_same_bytes_and_a_rewrite_drops_stale_files() {
     // No temp file is left, and no timestamp: a second write into the same dir is a no-op.
     write_dataset(&graph, a.path()).unwrap();
     assert_eq!(first, files(a.path()));
+    // A unit whose facts did not change is not encoded again, but a file of it that went
+    // missing is written again.
+    let (calls, _) = first.iter().find(|(p, _)| p.starts_with("calls/")).unwrap();
+    std::fs::remove_file(a.path().join(calls)).unwrap();
+    write_dataset(&graph, a.path()).unwrap();
+    assert_eq!(first, files(a.path()));
+    // A changed unit is written again, and reads back as changed.
+    let mut changed = graph.clone();
+    let krate = changed
+        .crates
+        .values_mut()
+        .find(|c| !c.calls.is_empty())
+        .unwrap();
+    krate.calls.pop();
+    write_dataset(&changed, a.path()).unwrap();
+    assert_eq!(read_dataset(a.path()).unwrap(), changed);
+    write_dataset(&graph, a.path()).unwrap();
+    assert_eq!(first, files(a.path()));
     // A smaller graph into the same directory: the units that are gone lose their files.
     let one = link_graphs(vec![graph.crates.values().next().unwrap().clone()]);
     write_dataset(&one, a.path()).unwrap();
     assert_eq!(read_dataset(a.path()).unwrap(), one);
     let units = std::fs::read_dir(a.path().join("units")).unwrap().count();
     assert_eq!(units, 1);
+}
+
+/// A unit's files hold its own facts only: linking it with or without the crate its calls land
+/// in, or with that crate changed, gives its files the same bytes. The link's answers (where
+/// calls land, candidate sets) are in the graph-wide tables and still read back.
+#[test]
+fn a_units_files_do_not_depend_on_other_units() {
+    let unit_files = |graph: &LinkedGraph| {
+        let dir = tempfile::tempdir().unwrap();
+        write_dataset(graph, dir.path()).unwrap();
+        let app = files(dir.path())
+            .into_iter()
+            .filter(|(p, _)| p.contains("app@") && !p.starts_with("manifest"))
+            .collect::<Vec<_>>();
+        assert_eq!(&read_dataset(dir.path()).unwrap(), graph);
+        app
+    };
+    let both = link_graphs(vec![crate_app(), crate_b()]);
+    let app_calls = &both
+        .crates
+        .values()
+        .find(|c| c.krate.package == "app")
+        .unwrap()
+        .calls;
+    assert!(
+        app_calls
+            .iter()
+            .any(|c| c.target_crate.is_some() && !c.external)
+    );
+    let alone = link_graphs(vec![crate_app()]);
+    let mut b = crate_b();
+    b.functions
+        .push(function("bbbb:new", "lib_b::new_fn", FunctionKind::Fn, 90));
+    let changed = link_graphs(vec![crate_app(), b]);
+    let first = unit_files(&both);
+    assert!(
+        first.iter().any(|(p, _)| p.starts_with("calls/")),
+        "{first:?}"
+    );
+    assert_eq!(first, unit_files(&alone));
+    assert_eq!(first, unit_files(&changed));
 }
 
 fn error_of(dir: &Path) -> (DatasetError, String) {

@@ -1,7 +1,7 @@
 -- The figures of docs/figures.md over every crate of a dataset, as plain SQL (DuckDB dialect,
 -- standard SQL apart from `read_parquet` in the views the caller creates). Expects the views
--- `units`, `functions`, `calls`, `unsafe_ops`, `unsafe_blocks` and `declarations` over the
--- dataset's tables, e.g. `CREATE VIEW calls AS SELECT * FROM read_parquet('DIR/calls/*.parquet')`.
+-- `units`, `crate_ids`, `functions`, `calls`, `unsafe_ops`, `unsafe_blocks` and `declarations`
+-- over the dataset's tables, e.g. `CREATE VIEW calls AS SELECT * FROM read_parquet('DIR/calls/*.parquet')`.
 -- `tests/exports.rs` runs this file with Python's duckdb on the demo's dataset and requires the
 -- numbers of `cargo painter stats --format json`; painter_query::figures is the reference.
 --
@@ -27,6 +27,14 @@ boundary AS (
     UNION
     SELECT coalesce(callee_id_text, CAST(callee_crate_id AS VARCHAR) || ':' || CAST(callee_hash AS VARCHAR))
     FROM calls WHERE kind = 'ffi' AND (callee_crate_id IS NOT NULL OR callee_id_text IS NOT NULL)
+),
+-- Where calls land: the unit named by the crate part of the callee id (the link's `crate_ids`).
+call_targets AS (
+    SELECT c.unit, c.kind, t.unit AS target_crate
+    FROM calls c JOIN crate_ids t ON c.callee_crate_id = t.crate_id
+    UNION ALL
+    SELECT c.unit, c.kind, t.unit AS target_crate
+    FROM calls c JOIN crate_ids t ON split_part(c.callee_id_text, ':', 1) = t.stable_id
 ),
 -- Functions that reach the boundary through at least one call.
 reaches_ffi(node) AS (
@@ -66,9 +74,9 @@ per_crate AS (
            u.key IN (SELECT unit FROM uses_unsafe) AS uses_unsafe,
            coalesce((SELECT n FROM own_blocks o WHERE o.unit = u.key), 0) AS user_unsafe_blocks,
            (SELECT count(*) FROM unsafe_ops o WHERE o.unit = u.key) AS unsafe_ops,
-           EXISTS (SELECT 1 FROM calls c
+           EXISTS (SELECT 1 FROM call_targets c
                    WHERE c.unit = u.key AND c.kind NOT IN ('dyn', 'fn_ptr', 'trait_generic')
-                     AND c.target_crate IS NOT NULL AND c.target_crate <> u.key
+                     AND c.target_crate <> u.key
                      AND c.target_crate IN (SELECT unit FROM uses_unsafe)) AS calls_unsafe_crate,
            EXISTS (SELECT 1 FROM fn_nodes f JOIN reaches_ffi r ON r.node = f.node
                    WHERE f.unit = u.key AND f.node NOT IN (SELECT node FROM boundary)) AS reaches_ffi,

@@ -182,6 +182,12 @@ impl CrateInfo {
     }
 }
 
+/// The crate part of a function id (`<stable crate id>:<def path hash>`): what names the crate
+/// a call lands in. The whole id if it has no `:`.
+pub fn crate_prefix(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(prefix, _)| prefix)
+}
+
 /// A body or item of this crate (or a foreign item declared in it).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Function {

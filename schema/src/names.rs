@@ -8,5 +8,10 @@ pub const CRATE_FILE_SUFFIX: &str = ".painter.json";
 /// The per-crate files of a run, under its output directory.
 pub const CRATES_DIR: &str = "crates";
 
-/// The linked graph, under a run's output directory.
+/// The linked graph, under a run's output directory: a dataset directory (Parquet tables and
+/// a manifest; docs/schema.md, "The dataset (Parquet)").
+pub const GRAPH_DIR: &str = "graph";
+
+/// The linked graph as one JSON document: what `export --format json` writes, and what runs
+/// before the dataset wrote under their output directory (removed there when found).
 pub const GRAPH_FILE: &str = "graph.json";

@@ -168,11 +168,22 @@ pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
     graphs
 }
 
+/// The linked graph in `path`: a dataset directory (what `cargo painter` writes) or a JSON graph.
 pub fn linked_graph(path: &Path) -> LinkedGraph {
+    if path.is_dir() {
+        return painter_dataset::read_dataset(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
     match painter_schema::read_graph_file(path).unwrap() {
         GraphFile::Linked(graph) => *graph,
         GraphFile::Crate(_) => panic!("{} is a per-crate file", path.display()),
     }
+}
+
+/// The linked graph in the dataset (or JSON graph) `path` as one JSON document, for tests that
+/// compare or search a run's graph as text (the dataset's Parquet pages are compressed).
+pub fn graph_json(path: &Path) -> Vec<u8> {
+    serde_json::to_vec(&linked_graph(path)).unwrap()
 }
 
 /// The one crate graph of package `package` with kind `kind`.

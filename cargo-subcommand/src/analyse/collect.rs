@@ -10,7 +10,7 @@ use std::{
 
 use anyhow::{Context, Result};
 use cargo_metadata::{Artifact, TargetKind};
-use painter_schema::{CrateGraph, GraphFile, atomic, read_graph_file};
+use painter_schema::{CrateGraph, GraphFile, atomic, names, read_graph_file};
 
 use crate::cargo::{artifact, workspace::Workspace};
 
@@ -66,9 +66,17 @@ pub fn collect(
                 .extend(build.configuration.map(String::from));
         }
     }
-    // A run killed while placing a file (here) or writing `graph.json` (in the parent, `<out>`)
-    // left its temp file behind.
-    for dir in std::iter::once(crates_dir).chain(crates_dir.parent()) {
+    // A run killed while placing a file (here), writing the summary cache (`<out>`) or the
+    // dataset (`<out>/graph/` and its table directories) left its temp file behind.
+    let out = crates_dir.parent().map(Path::to_path_buf);
+    let dataset = out
+        .iter()
+        .flat_map(|out| painter_dataset::directories(&out.join(names::GRAPH_DIR)));
+    for dir in std::iter::once(crates_dir.to_path_buf())
+        .chain(out.clone())
+        .chain(dataset)
+    {
+        let dir = dir.as_path();
         if let Err(e) = super::leftovers::remove_dead_temps(dir) {
             crate::diag::warning(format_args!("cannot clean up {}: {e}", dir.display()));
         }

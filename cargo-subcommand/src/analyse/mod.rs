@@ -61,7 +61,7 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     let ws = workspace::load(&toolchain, &args.cargo)?;
     let out = args.out.clone().unwrap_or_else(|| ws.painter_target_dir());
     let crates_dir = out.join(names::CRATES_DIR);
-    let graph_file = out.join(names::GRAPH_FILE);
+    let graph_dir = out.join(names::GRAPH_DIR);
 
     configurations::check_unique(&args.configurations)?;
     let preloader = Preloader::start();
@@ -87,17 +87,17 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     let mut preloaded = preloader.finish();
     let mut collected = phase_collect(&builds, &ws, &crates_dir, &mut preloaded)?;
     let known: Vec<Configuration> = args.configurations.iter().map(|c| c.describe()).collect();
-    let summary = phase_link(&mut collected, &graph_file, preloaded, &known)?;
+    let summary = phase_link(&mut collected, &graph_dir, preloaded, &known)?;
     report::report(
         &summary,
         &collected,
         &crates_dir,
-        &graph_file,
+        &graph_dir,
         args.wide,
         report_table,
     );
     Ok(Analysed::Linked(Output {
-        graph: graph_file,
+        graph: graph_dir,
         workspace_root: ws.root.clone(),
     }))
 }
@@ -179,15 +179,16 @@ fn phase_collect(
     collect::collect(&builds, ws, crates_dir, &mut take)
 }
 
-/// Phase 5: link them into `<out>/graph.json`, unless nothing changed since the last run.
+/// Phase 5: link them into the dataset `<out>/graph/`, unless nothing changed since the last
+/// run.
 fn phase_link(
     collected: &mut Collected,
-    graph_file: &Path,
+    graph_dir: &Path,
     mut preloaded: HashMap<FileId, CrateGraph>,
     configurations: &[Configuration],
 ) -> Result<Summary> {
-    if let Some(summary) = summary::lookup(&collected.files, graph_file) {
-        log::debug!("inputs unchanged: {} is up to date", graph_file.display());
+    if let Some(summary) = summary::lookup(&collected.files, graph_dir) {
+        log::debug!("inputs unchanged: {} is up to date", graph_dir.display());
         return Ok(summary);
     }
     log::debug!("linking {} files", collected.files.len());
@@ -211,6 +212,7 @@ fn phase_link(
     );
     // Unreadable files are left out with a warning: one bad file must not cost the user the
     // rest of the analysis.
+    let start = std::time::Instant::now();
     let linked = linking::link(LinkInputs {
         parsed,
         files: &rest,
@@ -219,16 +221,34 @@ fn phase_link(
         configurations,
     })?;
     let (graph, complete) = (linked.graph, linked.skipped.is_empty());
-    summary::invalidate(graph_file);
-    linking::write(&graph, graph_file)?;
+    log::debug!("loaded and linked in {:.2?}", start.elapsed());
+    summary::invalidate(graph_dir);
+    let start = std::time::Instant::now();
+    linking::write(&graph, graph_dir)?;
+    log::debug!("wrote {} in {:.2?}", graph_dir.display(), start.elapsed());
+    remove_json_graph(graph_dir);
+    let start = std::time::Instant::now();
     let summary = Summary::of(&graph);
+    log::debug!("summarised in {:.2?}", start.elapsed());
     // Not cached when files were left out, so their warnings come back on the next run. (Files
     // may be fewer than crates: one package built twice, e.g. for the host and the target,
     // is one crate of the graph.)
     if complete {
-        summary::store(&collected.files, graph_file, &summary);
+        summary::store(&collected.files, graph_dir, &summary);
     }
     Ok(summary)
+}
+
+/// Runs before the dataset wrote `<out>/graph.json`; left there it would be an outdated copy
+/// of the graph that scripts might still read.
+fn remove_json_graph(graph_dir: &Path) {
+    let old = graph_dir.with_file_name(names::GRAPH_FILE);
+    if std::fs::remove_file(&old).is_ok() {
+        log::debug!(
+            "removed the JSON graph of an earlier version: {}",
+            old.display()
+        );
+    }
 }
 
 #[cfg(test)]

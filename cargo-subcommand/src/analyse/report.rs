@@ -11,13 +11,13 @@ pub fn report(
     summary: &Summary,
     collected: &Collected,
     crates_dir: &Path,
-    graph_file: &Path,
+    graph_dir: &Path,
     wide: bool,
     table: bool,
 ) {
     // A closed pipe (`cargo painter | head`) is the reader's choice, not an error.
     if table {
-        let _ = print_table(summary, collected, crates_dir, graph_file, wide);
+        let _ = print_table(summary, collected, crates_dir, graph_dir, wide);
     }
     for (crate_desc, expected) in &collected.missing {
         crate::diag::warning(format_args!(
@@ -34,7 +34,7 @@ fn print_table(
     summary: &Summary,
     collected: &Collected,
     crates_dir: &Path,
-    graph_file: &Path,
+    graph_dir: &Path,
     wide: bool,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -55,5 +55,5 @@ fn print_table(
     }
     let (dir, n) = (crates_dir.display(), collected.files.len());
     writeln!(out, "per-crate graphs: {dir} ({n} files)")?;
-    writeln!(out, "linked graph:     {}", graph_file.display())
+    writeln!(out, "linked graph:     {} (dataset)", graph_dir.display())
 }

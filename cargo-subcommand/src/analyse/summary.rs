@@ -1,5 +1,5 @@
 //! What the report prints about a linked graph, and a cache of it: when neither the per-crate
-//! files, nor `graph.json`, nor this binary changed since the last run, the link is skipped
+//! files, nor the dataset's manifest, nor this binary changed since the last run, the link is skipped
 //! and the cached summary printed. Linking parses every per-crate file, which on a real tree
 //! costs more than a whole no-op `cargo check` (the budget allows 5% on top of one:
 //! docs/benchmarks.md).
@@ -14,7 +14,7 @@ use painter_query::summary::{CrateSummary, summary_rows};
 use painter_schema::{LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
-/// The cache file, beside `graph.json`.
+/// The cache file, beside the dataset directory.
 pub const CACHE_FILE: &str = ".summary-cache.json";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +155,8 @@ struct Cached {
     summary: Summary,
 }
 
-fn key(inputs: &[PathBuf], graph_file: &Path) -> Option<Key> {
+/// `graph` stamps the dataset's manifest: it is written last, so a new one means a new dataset.
+fn key(inputs: &[PathBuf], graph_dir: &Path) -> Option<Key> {
     let exe = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
     let inputs = inputs
         .iter()
@@ -164,22 +165,22 @@ fn key(inputs: &[PathBuf], graph_file: &Path) -> Option<Key> {
     Some(Key {
         exe,
         inputs,
-        graph: stamp(graph_file)?,
+        graph: stamp(&graph_dir.join(painter_dataset::MANIFEST_FILE))?,
     })
 }
 
-/// The cached summary, if it was made from exactly these inputs and this `graph.json`.
-pub fn lookup(inputs: &[PathBuf], graph_file: &Path) -> Option<Summary> {
-    let cache = graph_file.with_file_name(CACHE_FILE);
+/// The cached summary, if it was made from exactly these inputs and this dataset.
+pub fn lookup(inputs: &[PathBuf], graph_dir: &Path) -> Option<Summary> {
+    let cache = graph_dir.with_file_name(CACHE_FILE);
     let cached: Cached = serde_json::from_slice(&fs::read(cache).ok()?).ok()?;
-    (cached.key == key(inputs, graph_file)?).then_some(cached.summary)
+    (cached.key == key(inputs, graph_dir)?).then_some(cached.summary)
 }
 
-/// Remember `summary` for these inputs and the `graph.json` just written. Best effort: a
-/// failure only costs the next run a link.
-pub fn store(inputs: &[PathBuf], graph_file: &Path, summary: &Summary) {
-    let cache = graph_file.with_file_name(CACHE_FILE);
-    let Some(key) = key(inputs, graph_file) else {
+/// Remember `summary` for these inputs and the dataset just written. Best effort: a failure
+/// only costs the next run a link.
+pub fn store(inputs: &[PathBuf], graph_dir: &Path, summary: &Summary) {
+    let cache = graph_dir.with_file_name(CACHE_FILE);
+    let Some(key) = key(inputs, graph_dir) else {
         return;
     };
     let cached = Cached {
@@ -194,9 +195,9 @@ pub fn store(inputs: &[PathBuf], graph_file: &Path, summary: &Summary) {
     }
 }
 
-/// Forget the cached summary (before `graph.json` is rewritten).
-pub fn invalidate(graph_file: &Path) {
-    let _ = fs::remove_file(graph_file.with_file_name(CACHE_FILE));
+/// Forget the cached summary (before the dataset is rewritten).
+pub fn invalidate(graph_dir: &Path) {
+    let _ = fs::remove_file(graph_dir.with_file_name(CACHE_FILE));
 }
 
 #[cfg(test)]
@@ -208,9 +209,10 @@ mod tests {
     fn reused_only_for_the_same_files() {
         let dir = TempDir::new("summary");
         let input = dir.path().join("a.json");
-        let graph = dir.path().join("graph.json");
+        let graph = dir.path().join("graph");
         fs::write(&input, "{}").unwrap();
-        fs::write(&graph, "{}").unwrap();
+        fs::create_dir(&graph).unwrap();
+        fs::write(graph.join(painter_dataset::MANIFEST_FILE), "{}").unwrap();
         let inputs = vec![input.clone()];
         let summary = Summary {
             rows: vec![],

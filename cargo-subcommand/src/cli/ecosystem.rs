@@ -15,7 +15,7 @@ pub struct EcosystemArgs {
     /// File listing the crates to analyse
     #[arg(long, value_name = "FILE")]
     pub crates: PathBuf,
-    /// Output directory: results/, logs/, crates/, graph.json, report.md, report.json
+    /// Output directory: results/, logs/, crates/, graph/ (dataset), report.md, report.json
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Crates analysed in parallel [default: 1]

@@ -10,7 +10,8 @@ pub struct LinkArgs {
     /// Per-crate graph files, directories holding them, linked graphs or datasets (directories)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Where to write the linked graph
+    /// Where to write the linked graph: a dataset directory, or one JSON document when the
+    /// name ends in `.json`
     #[arg(short = 'o', long = "output", value_name = "GRAPH")]
     pub output: PathBuf,
     /// Link the readable inputs and list the others instead of stopping at the first bad one

@@ -29,7 +29,7 @@ pub use graph_commands::*;
     long_about = None,
     args_conflicts_with_subcommands = true,
     after_help = "Without a subcommand, runs `cargo check` through painter-driver, collects one \
-                  graph file per crate into <out>/crates/, links them into <out>/graph.json and \
+                  graph file per crate into <out>/crates/, links them into the dataset <out>/graph/ and \
                   prints a summary."
 )]
 pub struct Cli {
@@ -61,7 +61,7 @@ pub enum Command {
 pub struct AnalyseArgs {
     #[command(flatten)]
     pub cargo: CargoFlags,
-    /// Directory for crates/ and graph.json [default: <target-dir>/painter]
+    /// Directory for crates/ and the graph/ dataset [default: <target-dir>/painter]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Also report these facts as compiler notes at their spans

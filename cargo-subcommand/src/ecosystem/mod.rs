@@ -7,7 +7,7 @@
 //! 2. [`list`]: read the list, keep this shard's entries, skip those with a result;
 //! 3. [`pool`]: per entry, [`fetch`] (online, no crate code runs) then [`run`] (offline, in
 //!    the [`sandbox`]), writing [`result`]s as they finish;
-//! 4. link `<out>/crates/` into `<out>/graph.json` (the one link step, [`crate::linking`]);
+//! 4. link `<out>/crates/` into the dataset `<out>/graph/` (the one link step, [`crate::linking`]);
 //!    an entry whose unit files cannot be read is not `ok`;
 //! 5. the figures of the `ok` entries ([`painter_query::figures`]) and the [`report`].
 
@@ -171,7 +171,7 @@ fn resume(
     (todo, done)
 }
 
-/// Link every unit graph of the cache into `<out>/graph.json`; the unit files that could not
+/// Link every unit graph of the cache into the dataset `<out>/graph/`; the unit files that could not
 /// be read, with why.
 fn link_cache(layout: &Layout) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
     let mut files = Vec::new();
@@ -181,7 +181,7 @@ fn link_cache(layout: &Layout) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>
         keep_going: true,
         ..LinkInputs::default()
     })?;
-    linking::write(&linked.graph, &layout.out.join(names::GRAPH_FILE))?;
+    linking::write(&linked.graph, &layout.out.join(names::GRAPH_DIR))?;
     Ok((linked.graph, linked.skipped))
 }
 

@@ -319,7 +319,7 @@ pub fn print_summary(figures: &Figures, results: &[CrateResult], out: &Path) {
     let _ = writeln!(
         text,
         "graph:  {}",
-        out.join(painter_schema::names::GRAPH_FILE).display()
+        out.join(painter_schema::names::GRAPH_DIR).display()
     );
     // A closed pipe is the reader's choice, not an error.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
