@@ -155,6 +155,13 @@ fn direct_calls_are_reachable_with_the_call_site() {
         assert!(path.iter().all(|s| s["unresolved"] == false));
         assert_eq!(f["matched"][0]["rule"], "def_path");
     }
+    // Every registry package of Cargo.lock is audited, built (6) or not (winapi, wasi, …):
+    // with --graph too, from the lock file of the graph's workspace.
+    let lock = std::fs::read_to_string(fixture().dir.join("Cargo.lock")).unwrap();
+    let registry = lock.matches("source = \"registry+").count();
+    assert!(registry > 6, "{lock}");
+    assert_eq!(report["packages_audited"], registry);
+    assert_eq!(fixture().first["packages_audited"], registry);
     // The analysing run (no --graph, default roots: every workspace function) agrees.
     let first = &fixture().first;
     for (id, function) in CALLED {

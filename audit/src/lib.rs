@@ -32,7 +32,7 @@ use std::path::PathBuf;
 
 pub use ignore::Ignore;
 pub use report::{Finding, Report, Verdict};
-pub use run::{AuditOptions, Roots, audit};
+pub use run::{AuditOptions, Roots, audit, workspace_root};
 
 /// Why an audit could not be made; each variant names what it is about.
 #[derive(Debug, thiserror::Error)]

@@ -47,7 +47,7 @@ pub struct AuditArgs {
     #[arg(long = "ignore", value_name = "ID[=REASON]", value_parser = parse_ignore)]
     pub ignore: Vec<Ignore>,
     /// A cargo-audit config file whose `[advisories] ignore` list to apply [default:
-    /// <workspace>/.cargo/audit.toml when it exists]
+    /// <workspace root>/.cargo/audit.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = AuditFormat::Table)]

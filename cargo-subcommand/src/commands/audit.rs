@@ -37,6 +37,9 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         }
     };
     let graph = load_graph(&graph_file)?;
+    // A graph given by path still names its workspace (the directory holding the workspace
+    // crates): its lock file and ignore file are used when they are on this machine.
+    let workspace_root = workspace_root.or_else(|| painter_audit::workspace_root(&graph));
 
     let mut ignore_list = args.ignore.clone();
     let default_ignore_file = workspace_root
