@@ -160,3 +160,86 @@ pub fn functions_of<'d>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The real advisories the end-to-end tests use (tests/fixtures/audit-db).
+    fn fixture_db() -> Database {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/audit-db");
+        crate::db::open(&dir).unwrap()
+    }
+
+    fn package(name: &str, version: &str, target: &str) -> Package {
+        Package {
+            name: name.into(),
+            version: Version::parse(version).unwrap(),
+            crate_keys: vec![format!("{name}@{version}")],
+            target: target.into(),
+        }
+    }
+
+    fn ids(advisories: &[&Advisory]) -> Vec<String> {
+        advisories.iter().map(|a| a.id().to_string()).collect()
+    }
+
+    #[test]
+    fn versions_platforms_and_function_ranges() {
+        let db = fixture_db();
+        // time 0.2.10 is affected by RUSTSEC-2020-0071, but its `time::at` entry (`^0.1`)
+        // leaves 0.2 out while `time::UtcOffset::local_offset_at` (`< 0.2.23`) holds it.
+        let time = package("time", "0.2.10", "x86_64-unknown-linux-gnu");
+        let (found, withdrawn) = advisories_for(&db, &time);
+        assert_eq!(
+            (ids(&found), withdrawn),
+            (vec!["RUSTSEC-2020-0071".to_string()], 0)
+        );
+        let functions = functions_of(found[0], &time.version);
+        let applies = |name: &str| {
+            functions
+                .iter()
+                .find(|(path, ..)| path.to_string() == name)
+                .unwrap()
+                .1
+        };
+        assert!(!applies("time::at"));
+        assert!(applies("time::UtcOffset::local_offset_at"));
+        // The versions 0.2.0 to 0.2.6 are listed as unaffected.
+        assert!(
+            advisories_for(&db, &package("time", "0.2.6", ""))
+                .0
+                .is_empty()
+        );
+        // smallvec 1.6.1 is patched.
+        let (found, _) = advisories_for(&db, &package("smallvec", "1.6.1", ""));
+        assert!(found.is_empty(), "{:?}", ids(&found));
+
+        // atty 0.2.14: the unsound read is windows-only.
+        let (found, _) = advisories_for(&db, &package("atty", "0.2.14", ""));
+        let windows_only = found
+            .iter()
+            .find(|a| a.id().as_str() == "RUSTSEC-2021-0145")
+            .unwrap();
+        let why = platform_mismatch(windows_only, "x86_64-unknown-linux-gnu").unwrap();
+        assert!(
+            why.contains("os windows") && why.contains("(os linux)"),
+            "{why}"
+        );
+        assert_eq!(
+            platform_mismatch(windows_only, "x86_64-pc-windows-msvc"),
+            None
+        );
+        // An advisory without os/arch applies everywhere; an unknown triple is not dismissed.
+        let unmaintained = found
+            .iter()
+            .find(|a| a.id().as_str() == "RUSTSEC-2024-0375")
+            .unwrap();
+        assert_eq!(
+            platform_mismatch(unmaintained, "aarch64-apple-darwin"),
+            None
+        );
+        assert_eq!(platform_mismatch(windows_only, "no-such-triple"), None);
+    }
+}
