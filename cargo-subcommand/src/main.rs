@@ -52,5 +52,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Path(args)) => commands::path::run(args),
         Some(Command::Export(args)) => commands::export::run(args),
         Some(Command::Ecosystem(args)) => ecosystem::run(args),
+        Some(Command::Audit(args)) => commands::audit::run(args),
     }
 }

@@ -226,7 +226,7 @@ fn location(krate: &CrateGraph, root: Option<&Path>, span: &Span) -> Value {
 }
 
 /// The deepest directory containing every workspace crate's package root.
-fn common_root(primary: &[&CrateGraph]) -> Option<PathBuf> {
+pub fn common_root(primary: &[&CrateGraph]) -> Option<PathBuf> {
     let mut dirs = primary.iter().filter_map(|k| k.krate.manifest_dir.as_ref());
     let mut root = PathBuf::from(dirs.next()?);
     for dir in dirs {
@@ -240,7 +240,7 @@ fn common_root(primary: &[&CrateGraph]) -> Option<PathBuf> {
 }
 
 /// A path as a URI path: `/` separators, characters outside the unreserved set percent-encoded.
-fn uri_path(path: &Path) -> String {
+pub fn uri_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
@@ -253,7 +253,7 @@ fn uri_path(path: &Path) -> String {
     out
 }
 
-fn dir_uri(dir: &Path) -> String {
+pub fn dir_uri(dir: &Path) -> String {
     let mut uri = format!("file://{}", uri_path(dir));
     if !uri.ends_with('/') {
         uri.push('/');

@@ -32,6 +32,30 @@ use crate::cli::{AnalyseArgs, CargoFlags, ConfigSpec, configurations};
 use crate::linking::{self, LinkInputs};
 
 pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
+    Ok(match analyse(args, true)? {
+        Analysed::Linked(_) => ExitCode::SUCCESS,
+        Analysed::BuildFailed(code) => code,
+    })
+}
+
+/// What an analysis left: the linked graph, or the exit code of a build that failed (cargo
+/// has shown its errors).
+pub enum Analysed {
+    Linked(Output),
+    BuildFailed(ExitCode),
+}
+
+/// Where an analysis wrote its results.
+pub struct Output {
+    /// The linked graph (read it with `commands::load_graph`, whatever its format).
+    pub graph: PathBuf,
+    /// The analysed workspace's root directory.
+    pub workspace_root: PathBuf,
+}
+
+/// Run every phase; print the summary table on stdout when `report_table` (commands that
+/// print their own answer, like `audit`, only keep the warnings on stderr).
+pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     let toolchain = phase_toolchain()?;
     let driver = phase_driver()?;
     let ws = workspace::load(&toolchain, &args.cargo)?;
@@ -54,9 +78,9 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
             if let Some(c) = configuration {
                 crate::diag::warning(format_args!("configuration `{}` does not build", c.name));
             }
-            return Ok(ExitCode::from(
+            return Ok(Analysed::BuildFailed(ExitCode::from(
                 cargo.status.code().unwrap_or(101).clamp(1, 255) as u8,
-            ));
+            )));
         }
         builds.push((configuration, cargo.artifacts));
     }
@@ -64,8 +88,18 @@ pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     let mut collected = phase_collect(&builds, &ws, &crates_dir, &mut preloaded)?;
     let known: Vec<Configuration> = args.configurations.iter().map(|c| c.describe()).collect();
     let summary = phase_link(&mut collected, &graph_dir, preloaded, &known)?;
-    report::report(&summary, &collected, &crates_dir, &graph_dir, args.wide);
-    Ok(ExitCode::SUCCESS)
+    report::report(
+        &summary,
+        &collected,
+        &crates_dir,
+        &graph_dir,
+        args.wide,
+        report_table,
+    );
+    Ok(Analysed::Linked(Output {
+        graph: graph_dir,
+        workspace_root: ws.root.clone(),
+    }))
 }
 
 /// The builds of this run: one per `--configuration`, or one unnamed.

@@ -1,5 +1,6 @@
-//! Phase 6 (`report`): the summary table on stdout, where the files are, and warnings on
-//! stderr for every crate painter could not analyse.
+//! Phase 6 (`report`): the summary table on stdout, where the files are (unless a command
+//! prints its own answer there), and warnings on stderr for every crate painter could not
+//! analyse.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,9 +13,12 @@ pub fn report(
     crates_dir: &Path,
     graph_dir: &Path,
     wide: bool,
+    table: bool,
 ) {
     // A closed pipe (`cargo painter | head`) is the reader's choice, not an error.
-    let _ = print_table(summary, collected, crates_dir, graph_dir, wide);
+    if table {
+        let _ = print_table(summary, collected, crates_dir, graph_dir, wide);
+    }
     for (crate_desc, expected) in &collected.missing {
         crate::diag::warning(format_args!(
             "no graph for {crate_desc}: painter-driver did not analyse it (expected {})",

@@ -15,6 +15,8 @@ use crate::cli::CargoFlags;
 
 #[derive(Debug, Default)]
 pub struct Workspace {
+    /// The workspace root (where `Cargo.lock` is).
+    pub root: PathBuf,
     /// The user's target directory; painter builds in `<target_dir>/painter`.
     pub target_dir: PathBuf,
     /// The user configured a `build.build-dir` of its own, which `--target-dir` does not move.
@@ -66,12 +68,14 @@ pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
         .build_directory
         .as_ref()
         .is_some_and(|b| *b != metadata.target_directory);
+    let root = metadata.workspace_root.clone().into_std_path_buf();
     let members = metadata
         .packages
         .into_iter()
         .map(|p| (p.id, (p.name.to_string(), p.version.to_string())))
         .collect();
     Ok(Workspace {
+        root,
         target_dir,
         separate_build_dir,
         members,

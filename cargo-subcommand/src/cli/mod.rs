@@ -2,6 +2,7 @@
 //! cargo flags it passes on, and the subcommands (docs/cli.md). Parsing only: each command's
 //! module does the work.
 
+mod audit;
 mod cargo_flags;
 pub mod configurations;
 mod ecosystem;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use painter_schema::Emit;
 
+pub use audit::{AuditArgs, AuditFormat};
 pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
 pub use ecosystem::EcosystemArgs;
@@ -49,6 +51,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Analyse a list of crates from crates.io in isolation
     Ecosystem(EcosystemArgs),
+    /// Check the project's packages against the RustSec advisories and say whether its code
+    /// reaches each vulnerable function
+    Audit(Box<AuditArgs>),
 }
 
 /// The default command: analyse the build and link the result.
@@ -223,6 +228,57 @@ mod tests {
             "ffi",
         ];
         assert!(Cli::try_parse_from(args).is_err());
+    }
+
+    #[test]
+    fn audit_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "painter",
+            "audit",
+            "--locked",
+            "-p",
+            "a",
+            "--db",
+            "db",
+            "--root",
+            "a::f",
+            "--deny",
+            "candidates",
+            "--ignore",
+            "RUSTSEC-2021-0003=checked",
+            "--format",
+            "sarif",
+        ]);
+        let Some(Command::Audit(audit)) = cli.command else {
+            panic!()
+        };
+        assert!(audit.cargo.locked && audit.cargo.packages == ["a"]);
+        assert_eq!(audit.roots, ["a::f"]);
+        assert_eq!(audit.deny, audit::DenyArg::Candidates);
+        assert_eq!(audit.ignore[0].reason, "checked");
+        assert_eq!(audit.format, AuditFormat::Sarif);
+        assert!(audit.root_public_api.is_none() && audit.graph.is_none());
+        // `--root-public-api` alone: every workspace crate; `=CRATE`: that one.
+        let cli = parse(&["cargo-painter", "audit", "--root-public-api"]);
+        let Some(Command::Audit(audit)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(audit.root_public_api.as_deref(), Some(&[String::new()][..]));
+        assert_eq!(audit.deny, audit::DenyArg::Reachable);
+        let cli = parse(&["cargo-painter", "audit", "--root-public-api=m-a"]);
+        let Some(Command::Audit(audit)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            audit.root_public_api.as_deref(),
+            Some(&["m-a".to_string()][..])
+        );
+        // Roots are patterns or the public API, not both; ids are checked.
+        let both = ["cargo-painter", "audit", "--root", "x", "--root-public-api"];
+        assert!(Cli::try_parse_from(both).is_err());
+        let bad = ["cargo-painter", "audit", "--ignore", "smallvec"];
+        assert!(Cli::try_parse_from(bad).is_err());
     }
 
     #[test]

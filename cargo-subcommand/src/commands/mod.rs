@@ -1,6 +1,8 @@
-//! The subcommands that work on graph files: `link`, `stats`, `path`, `export` (the ecosystem
-//! runner has its own module tree). Each reads a graph, asks painter-query, prints or writes.
+//! The subcommands that work on graph files: `link`, `stats`, `path`, `export`, and `audit`
+//! (which analyses the project first unless given a graph; the ecosystem runner has its own
+//! module tree). Each reads a graph, asks painter-query (or painter-audit), prints or writes.
 
+pub mod audit;
 pub mod export;
 pub mod link;
 pub mod path;
