@@ -475,6 +475,7 @@ fn a_missing_database_is_one_error_naming_it() {
             fixture().graph.to_str().unwrap(),
             "--db",
             missing.to_str().unwrap(),
+            "--no-fetch",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -482,4 +483,60 @@ fn a_missing_database_is_one_error_naming_it() {
     assert!(stderr.starts_with("error: advisory database"), "{stderr}");
     assert!(stderr.contains(missing.to_str().unwrap()), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+/// The database is fetched as cargo-audit does (here from a local git repository holding the
+/// fixture advisories): cloned when missing, then audited against; when the remote cannot be
+/// reached, a database already there is used with a warning, and none is an error.
+#[test]
+fn the_database_is_fetched_when_missing_and_used_offline_when_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    copy_dir(&db(), &origin);
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&origin)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "--quiet"]);
+    git(&["add", "-A"]);
+    git(&["commit", "--quiet", "-m", "fixture advisories"]);
+    let url = format!("file://{}", origin.display());
+    let fetched = dir.path().join("cargo-home/advisory-db");
+    let graph = fixture().graph.to_str().unwrap();
+    let run = |url: &str, extra: &[&str]| {
+        let mut args = vec!["audit", "--graph", graph, "--format", "json"];
+        args.extend(["--db", fetched.to_str().unwrap(), "--db-url", url]);
+        args.extend(extra);
+        cargo_painter(&fixture().dir, &args)
+    };
+    let out = run(&url, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Fetched advisory database"), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (expected, _) = audit_json(&[]);
+    assert_eq!(report["findings"], expected["findings"]);
+
+    let gone = format!("file://{}/gone", dir.path().display());
+    let out = run(&gone, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning:") && stderr.contains("cannot fetch"),
+        "{stderr}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"], expected["findings"]);
+
+    std::fs::remove_dir_all(&fetched).unwrap();
+    let out = run(&gone, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: advisory database"), "{stderr}");
+    assert!(stderr.contains(&gone), "{stderr}");
 }

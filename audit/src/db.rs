@@ -1,7 +1,6 @@
 //! The RustSec advisory database on disk: where it is (`--db`, else cargo-audit's default
-//! `$CARGO_HOME/advisory-db`) and reading it with the `rustsec` crate. Fetching is not done
-//! here: rustsec's fetch is its `git` feature (gix and an HTTP stack), and cargo painter does
-//! not go to the network on its own (docs/audit.md, "The database").
+//! `$CARGO_HOME/advisory-db`) and reading it with the `rustsec` crate. Keeping it current is
+//! [`crate::fetch`].
 
 use std::path::{Path, PathBuf};
 

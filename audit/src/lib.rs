@@ -18,6 +18,7 @@
 //! ```
 
 pub mod db;
+pub mod fetch;
 pub mod functions;
 pub mod ignore;
 pub mod packages;
@@ -45,6 +46,12 @@ pub enum AuditError {
     BrokenDatabase {
         path: PathBuf,
         source: rustsec::Error,
+    },
+    #[error("advisory database {}: cannot fetch {url}: {reason}", path.display())]
+    FetchFailed {
+        path: PathBuf,
+        url: String,
+        reason: String,
     },
     #[error("no function of the graph matches the root `{0}`")]
     NoSuchRoot(String),

@@ -22,6 +22,12 @@ pub struct AuditArgs {
     /// $CARGO_HOME/advisory-db, cargo-audit's]
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Where to fetch the database from (cloned when missing, else brought to its head)
+    #[arg(long, value_name = "URL", default_value = painter_audit::fetch::DEFAULT_URL)]
+    pub db_url: String,
+    /// Use the database as it is, without fetching (also with --offline/--frozen)
+    #[arg(long)]
+    pub no_fetch: bool,
     /// Start the searches from these functions (path, path pattern or id; repeatable) instead
     /// of every function of the workspace
     #[arg(

@@ -7,11 +7,32 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use painter_audit::fetch::{self, Fetched};
 use painter_audit::{AuditOptions, Roots, db, ignore, packages, report::Deny};
 
 use super::load_graph;
 use crate::analyse::{self, Analysed};
 use crate::cli::{AnalyseArgs, AuditArgs, AuditFormat};
+
+/// Fetch the database as cargo-audit does. Offline with a database already there, the audit
+/// goes on against it with a warning; without one there is nothing to audit against.
+fn fetch_database(path: &Path, url: &str) -> Result<()> {
+    match fetch::fetch(path, url) {
+        Ok(Fetched::Cloned) => eprintln!(
+            "     Fetched advisory database {url} into {}",
+            path.display()
+        ),
+        Ok(Fetched::Updated) => eprintln!("     Updated advisory database {}", path.display()),
+        Ok(Fetched::NotACheckout) => {
+            log::debug!("{} is not a git checkout: used as it is", path.display())
+        }
+        Err(e) if path.join("crates").is_dir() => {
+            crate::diag::warning(format_args!("{e}; auditing against the database as it is"))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
 
 pub fn run(args: &AuditArgs) -> Result<ExitCode> {
     // The database first: a missing one should not cost a whole analysis.
@@ -21,6 +42,9 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
             db::default_path().context("no --db given, and neither CARGO_HOME nor HOME is set")?
         }
     };
+    if !(args.no_fetch || args.cargo.offline || args.cargo.frozen) {
+        fetch_database(&db_path, &args.db_url)?;
+    }
     let database = db::open(&db_path)?;
 
     let (graph_file, workspace_root) = match &args.graph {
