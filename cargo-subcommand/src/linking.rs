@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use painter_linker::{LoadError, Loaded, check_usable, link_graphs_with, load_inputs, write_graph};
+use painter_linker::{
+    LoadError, Loaded, check_usable, link_units, load_inputs, merge_units, write_graph,
+};
 use painter_schema::{Configuration, CrateGraph, LinkedGraph};
 
 /// What to link.
@@ -28,6 +30,8 @@ pub struct LinkInputs<'a> {
 pub struct Linked {
     pub graph: LinkedGraph,
     pub skipped: Vec<(PathBuf, LoadError)>,
+    /// Crate ids renamed to join copies of a package (`painter_linker::Units::renamed_ids`).
+    pub renamed_ids: usize,
 }
 
 /// Load, check and link `inputs`.
@@ -48,9 +52,11 @@ pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
     known.extend(loaded.configurations);
     let mut crates = inputs.parsed;
     crates.extend(loaded.crates);
+    let units = merge_units(crates);
     Ok(Linked {
-        graph: link_graphs_with(crates, &known),
+        graph: link_units(units.units, &known),
         skipped: loaded.skipped,
+        renamed_ids: units.renamed_ids,
     })
 }
 

@@ -48,6 +48,12 @@ pub enum DatasetError {
         row: usize,
         reason: String,
     },
+    #[error(
+        "{}: the link of this dataset is pending (some units were updated on their own); \
+         cargo painter commands link it when they read it",
+        path.display()
+    )]
+    NotLinked { path: PathBuf },
     #[error("{}: the manifest says {expected} rows, the file has {found}", path.display())]
     RowCount {
         path: PathBuf,

@@ -21,6 +21,7 @@ mod links;
 mod manifest;
 mod parquet_io;
 mod unsafety;
+mod update;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ use self::columns::Columns;
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;
+pub use self::update::update_units;
 use painter_schema::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
 
 /// The per-unit tables, in the order they are written and documented.
@@ -138,7 +140,7 @@ fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
 /// Write `graph` as a dataset in `dir` (created if needed). Table files of an earlier dataset
 /// in `dir` that this graph does not have are removed; the manifest is written last.
 pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
-    let mut keep: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut units = Vec::with_capacity(graph.crates.len());
     // What the directory holds now: units whose facts did not change keep their files.
     let previous = read_manifest(dir).ok();
@@ -148,52 +150,8 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
         .map(|u| (u.key.as_str(), u))
         .collect();
     for (key, krate) in &graph.crates {
-        let stem = stem(key);
-        let mut rows = BTreeMap::new();
-        let mut fingerprint = fingerprint::Fingerprint::new();
-        let mut batches = Vec::with_capacity(UNIT_TABLES.len());
-        for &table in UNIT_TABLES {
-            let batch = unit_batch(table, key, krate);
-            rows.insert(table.to_owned(), batch.num_rows() as u64);
-            fingerprint.add(table, &batch);
-            if batch.num_rows() > 0 {
-                keep.entry(table).or_default().insert(stem.clone());
-            }
-            batches.push((table, batch));
-        }
-        let mut unit = Unit {
-            key: key.clone(),
-            stem: stem.clone(),
-            schema_version: krate.schema_version,
-            painter_version: krate.painter_version.clone(),
-            toolchain: krate.toolchain.clone(),
-            krate: krate.krate.clone(),
-            status: krate.status,
-            error: krate.error.clone(),
-            analysis_ms: krate.analysis_ms,
-            counts: krate.counts.clone(),
-            rows,
-            fingerprint: String::new(),
-        };
-        let unit_row = graphwide::write_unit(&unit);
-        fingerprint.add(UNITS_TABLE, &unit_row);
-        unit.fingerprint = fingerprint.finish();
-        batches.push((UNITS_TABLE, unit_row));
-        let unchanged = previous.get(key.as_str()).is_some_and(|old| {
-            old.fingerprint == unit.fingerprint
-                && old.stem == stem
-                && batches
-                    .iter()
-                    .filter(|(_, b)| b.num_rows() > 0)
-                    .all(|(table, _)| table_path(dir, table, &stem).is_file())
-        });
-        if !unchanged {
-            for (table, batch) in batches.iter().filter(|(_, b)| b.num_rows() > 0) {
-                write_file(&table_path(dir, table, &stem), batch)?;
-            }
-        }
-        keep.entry(UNITS_TABLE).or_default().insert(stem);
-        units.push(unit);
+        let previous = previous.get(key.as_str()).copied();
+        units.push(write_unit(dir, key, krate, previous, &mut keep)?);
     }
     let mut graph_rows = BTreeMap::new();
     for &table in GRAPH_TABLES {
@@ -216,17 +174,76 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
         schema_version: SCHEMA_VERSION,
         painter_version: graph.painter_version.clone(),
         graph_format: graph.format.clone(),
+        linked: true,
         units,
         configurations: graph.configurations.clone(),
         graph_rows,
         stats: graph.stats.clone(),
     };
-    let path = dir.join(MANIFEST_FILE);
-    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("the manifest serialises");
-    bytes.push(b'\n');
-    atomic::write_bytes_atomic(&path, &bytes)
-        .map_err(|source| DatasetError::Io { path, source })?;
+    write_manifest(dir, &manifest)?;
     Ok(manifest)
+}
+
+/// Write one unit's table files (unless `previous`, its entry in the dataset being
+/// replaced, has the same fingerprint and its files are there) and return its manifest entry.
+/// The files it has are added to `keep`.
+fn write_unit(
+    dir: &Path,
+    key: &str,
+    krate: &CrateGraph,
+    previous: Option<&Unit>,
+    keep: &mut BTreeMap<&'static str, BTreeSet<String>>,
+) -> Result<Unit, DatasetError> {
+    let stem = stem(key);
+    let mut rows = BTreeMap::new();
+    let mut fingerprint = fingerprint::Fingerprint::new();
+    let mut batches = Vec::with_capacity(UNIT_TABLES.len() + 1);
+    for &table in UNIT_TABLES {
+        let batch = unit_batch(table, key, krate);
+        rows.insert(table.to_owned(), batch.num_rows() as u64);
+        fingerprint.add(table, &batch);
+        batches.push((table, batch));
+    }
+    let mut unit = Unit {
+        key: key.to_owned(),
+        stem: stem.clone(),
+        schema_version: krate.schema_version,
+        painter_version: krate.painter_version.clone(),
+        toolchain: krate.toolchain.clone(),
+        krate: krate.krate.clone(),
+        status: krate.status,
+        error: krate.error.clone(),
+        analysis_ms: krate.analysis_ms,
+        counts: krate.counts.clone(),
+        rows,
+        fingerprint: String::new(),
+    };
+    let unit_row = graphwide::write_unit(&unit);
+    fingerprint.add(UNITS_TABLE, &unit_row);
+    unit.fingerprint = fingerprint.finish();
+    batches.push((UNITS_TABLE, unit_row));
+    let written: Vec<_> = batches.iter().filter(|(_, b)| b.num_rows() > 0).collect();
+    let unchanged = previous.is_some_and(|old| {
+        old.fingerprint == unit.fingerprint
+            && old.stem == stem
+            && written
+                .iter()
+                .all(|(table, _)| table_path(dir, table, &stem).is_file())
+    });
+    for (table, batch) in written {
+        if !unchanged {
+            write_file(&table_path(dir, table, &stem), batch)?;
+        }
+        keep.entry(*table).or_default().insert(stem.clone());
+    }
+    Ok(unit)
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {
+    let path = dir.join(MANIFEST_FILE);
+    let mut bytes = serde_json::to_vec_pretty(manifest).expect("the manifest serialises");
+    bytes.push(b'\n');
+    atomic::write_bytes_atomic(&path, &bytes).map_err(|source| DatasetError::Io { path, source })
 }
 
 /// Remove the `*.parquet` files of our tables that the new dataset does not have (units gone,
@@ -314,11 +331,34 @@ fn read_rows<T>(
     Ok(rows)
 }
 
-/// Rebuild the linked graph a dataset was written from, every field of every record.
+/// Rebuild the linked graph a dataset was written from, every field of every record. A
+/// dataset whose link is pending ([`Manifest::linked`]) is an error: read its units with
+/// [`read_units`] and link them.
 pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
     let manifest = read_manifest(dir)?;
+    if !manifest.linked {
+        return Err(DatasetError::NotLinked {
+            path: dir.join(MANIFEST_FILE),
+        });
+    }
+    let crates = read_unit_tables(dir, &manifest)?;
+    read_link_tables(dir, manifest, crates)
+}
+
+/// The units of a dataset, each with its own facts only (calls not resolved, no candidate
+/// sets), and its manifest. Works whether or not the link is pending.
+pub fn read_units(dir: &Path) -> Result<(Manifest, BTreeMap<String, CrateGraph>), DatasetError> {
+    let manifest = read_manifest(dir)?;
+    let crates = read_unit_tables(dir, &manifest)?;
+    Ok((manifest, crates))
+}
+
+fn read_unit_tables(
+    dir: &Path,
+    manifest: &Manifest,
+) -> Result<BTreeMap<String, CrateGraph>, DatasetError> {
     let mut crates = BTreeMap::new();
-    for unit in manifest.units {
+    for unit in &manifest.units {
         let rows = |table: &str| unit.rows.get(table).copied().unwrap_or(0);
         let path = |table: &str| table_path(dir, table, &unit.stem);
         macro_rules! table {
@@ -328,11 +368,11 @@ pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
         }
         let krate = CrateGraph {
             schema_version: unit.schema_version,
-            painter_version: unit.painter_version,
-            toolchain: unit.toolchain,
-            krate: unit.krate,
+            painter_version: unit.painter_version.clone(),
+            toolchain: unit.toolchain.clone(),
+            krate: unit.krate.clone(),
             status: unit.status,
-            error: unit.error,
+            error: unit.error.clone(),
             analysis_ms: unit.analysis_ms,
             functions: table!("functions", functions::read_functions),
             unsafe_ops: table!("unsafe_ops", unsafety::read_ops),
@@ -346,10 +386,19 @@ pub fn read_dataset(dir: &Path) -> Result<LinkedGraph, DatasetError> {
             },
             declarations: table!("declarations", unsafety::read_declarations),
             address_taken: table!("address_taken", address::read),
-            counts: unit.counts,
+            counts: unit.counts.clone(),
         };
-        crates.insert(unit.key, krate);
+        crates.insert(unit.key.clone(), krate);
     }
+    Ok(crates)
+}
+
+/// Continued from [`read_dataset`]: the graph-wide tables.
+fn read_link_tables(
+    dir: &Path,
+    manifest: Manifest,
+    mut crates: BTreeMap<String, CrateGraph>,
+) -> Result<LinkedGraph, DatasetError> {
     let graph_rows = |table: &str| manifest.graph_rows.get(table).copied().unwrap_or(0);
     let graph_path = |table: &str| table_path(dir, table, GRAPH_STEM);
     let crate_ids = read_rows(

@@ -15,6 +15,27 @@ pub const DATASET_FORMAT: &str = "painter-dataset";
 /// The manifest's file name in a dataset directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
+impl Manifest {
+    /// A digest of which units the dataset holds and of their facts (keys and fingerprints):
+    /// what caches of a dataset's units are keyed on. Writing the link's answers back does not
+    /// change it.
+    pub fn units_digest(&self) -> String {
+        use std::hash::Hasher;
+        let mut hasher = twox_hash::XxHash3_64::with_seed(0);
+        for unit in &self.units {
+            hasher.write(unit.key.as_bytes());
+            hasher.write_u8(0);
+            hasher.write(unit.fingerprint.as_bytes());
+            hasher.write_u8(0);
+        }
+        format!("{:016x}", hasher.finish())
+    }
+}
+
+fn linked_by_default() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Always [`DATASET_FORMAT`].
@@ -25,6 +46,12 @@ pub struct Manifest {
     pub painter_version: String,
     /// The linked graph's `format` (`"linked"`).
     pub graph_format: String,
+    /// Whether the graph-wide tables (the link's answers) and `stats` are there. `false` after
+    /// an incremental update of some units (`painter_dataset::update_units`): the per-unit
+    /// files are complete, and a reader links them (`painter_linker::read_graph` does, and
+    /// writes the answers back).
+    #[serde(default = "linked_by_default")]
+    pub linked: bool,
     /// One per crate of the linked graph, in key order.
     pub units: Vec<Unit>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

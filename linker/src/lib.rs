@@ -30,6 +30,7 @@ mod stats;
 mod typematch;
 mod write;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,7 +40,7 @@ use painter_schema::{
 use rayon::prelude::*;
 
 pub use error::{LinkError, LoadError};
-pub use load::{Loaded, collect_json_files, load_inputs};
+pub use load::{Loaded, collect_json_files, load_inputs, read_graph, read_input};
 pub use resolve::crate_prefix;
 pub use stats::link_stats;
 pub use write::{to_json_bytes, write_graph};
@@ -104,15 +105,37 @@ pub fn link_graphs(crates: Vec<CrateGraph>) -> LinkedGraph {
 /// [`link_graphs`], with descriptions of the configurations the crates name (from the run
 /// that analysed them, or from linked inputs); the first description of a name wins.
 pub fn link_graphs_with(crates: Vec<CrateGraph>, known: &[Configuration]) -> LinkedGraph {
+    link_units(merge_units(crates).units, known)
+}
+
+/// Crates merged into units (one per key), each with its own facts only: what a dataset's
+/// per-unit files hold.
+pub struct Units {
+    pub units: BTreeMap<String, CrateGraph>,
+    /// How many crate ids were renamed to join copies of one package: such a renaming rewrites
+    /// ids in every unit, so units merged on their own are only valid when it is 0.
+    pub renamed_ids: usize,
+}
+
+/// The first half of a link, unit by unit: group the crates by key, merge each group, recount.
+pub fn merge_units(crates: Vec<CrateGraph>) -> Units {
     let start = Instant::now();
-    let mut crates = merge::merge_crates(crates);
+    let (mut units, renamed_ids) = merge::merge_crates(crates);
     log::debug!("merged in {:.2?}", start.elapsed());
+    // Counts are derivable from the records; recomputing them keeps summaries truthful even
+    // for files written by an older or buggy driver.
+    units.par_iter_mut().for_each(|(_, krate)| krate.recount());
+    Units { units, renamed_ids }
+}
+
+/// The second half, across units: resolve calls, find candidates, describe configurations.
+pub fn link_units(
+    mut crates: BTreeMap<String, CrateGraph>,
+    known: &[Configuration],
+) -> LinkedGraph {
     let start = Instant::now();
     let external_functions = resolve::resolve_calls(&mut crates);
     log::debug!("resolved in {:.2?}", start.elapsed());
-    // Counts are derivable from the records; recomputing them keeps summaries truthful even
-    // for files written by an older or buggy driver.
-    crates.par_iter_mut().for_each(|(_, krate)| krate.recount());
     // Always recomputed from the crates: a re-linked graph's old candidates are not inputs.
     let start = Instant::now();
     let candidate_sets = candidates::assign_candidates(&mut crates);

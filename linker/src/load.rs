@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use painter_schema::{
-    Configuration, CrateGraph, GraphFile, LoadError, SCHEMA_VERSION, from_json_bytes,
+    Configuration, CrateGraph, GraphFile, LinkedGraph, LoadError, SCHEMA_VERSION, from_json_bytes,
 };
 use rayon::prelude::*;
 
@@ -48,7 +48,7 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
     let parsed: Vec<Result<GraphFile, LoadError>> = files
         .par_iter()
         .map(|path| {
-            let mut file = read_file(path)?;
+            let mut file = read_input(path)?;
             match &mut file {
                 GraphFile::Crate(krate) => crate::merge::prepare(krate),
                 GraphFile::Linked(linked) => {
@@ -89,11 +89,21 @@ pub fn load_inputs(inputs: &[PathBuf], keep_going: bool) -> Result<Loaded, LoadE
 /// check, then the records); for the common case, a per-crate file of our version, one full
 /// parse suffices, so that is tried first. Anything else (a linked graph, another version, a
 /// bad file) goes through the schema's reader, which gives the precise error.
-fn read_file(path: &Path) -> Result<GraphFile, LoadError> {
+pub fn read_input(path: &Path) -> Result<GraphFile, LoadError> {
     if path.is_dir() {
-        let graph =
-            painter_dataset::read_dataset(path).map_err(|e| LoadError::Dataset(Box::new(e)))?;
-        return Ok(GraphFile::Linked(Box::new(graph)));
+        // Its units are inputs again, so the link tables are not needed (nor read): a
+        // dataset whose link is pending is as good an input as a linked one.
+        let (manifest, crates) = painter_dataset::read_units(path).map_err(dataset_error)?;
+        return Ok(GraphFile::Linked(Box::new(LinkedGraph {
+            schema_version: manifest.schema_version,
+            painter_version: manifest.painter_version,
+            format: manifest.graph_format,
+            crates,
+            external_functions: Vec::new(),
+            candidate_sets: Vec::new(),
+            configurations: manifest.configurations,
+            stats: Default::default(),
+        })));
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
@@ -112,6 +122,34 @@ fn read_file(path: &Path) -> Result<GraphFile, LoadError> {
         }
     }
     from_json_bytes(path, &bytes)
+}
+
+fn dataset_error(e: painter_dataset::DatasetError) -> LoadError {
+    LoadError::Dataset(Box::new(e))
+}
+
+/// The linked graph in `path`: a dataset directory, a linked JSON graph, or a per-crate file
+/// (linked on its own). A dataset whose link is pending (`painter_dataset::update_units` left
+/// it so) is linked now, and the link's tables are written back into it when the directory
+/// is writable, so the next reader (or a SQL engine) finds them.
+pub fn read_graph(path: &Path) -> Result<LinkedGraph, LoadError> {
+    if path.is_dir() {
+        return match painter_dataset::read_dataset(path) {
+            Err(painter_dataset::DatasetError::NotLinked { .. }) => {
+                let (manifest, units) = painter_dataset::read_units(path).map_err(dataset_error)?;
+                let graph = crate::link_units(units, &manifest.configurations);
+                if let Err(e) = painter_dataset::write_dataset(&graph, path) {
+                    log::debug!("cannot write the link back into {}: {e}", path.display());
+                }
+                Ok(graph)
+            }
+            other => other.map_err(dataset_error),
+        };
+    }
+    Ok(match painter_schema::read_graph_file(path)? {
+        GraphFile::Linked(graph) => *graph,
+        GraphFile::Crate(krate) => crate::link_graphs(vec![*krate]),
+    })
 }
 
 /// Every `*.json` file below `dir`, in sorted order so that loading is deterministic.

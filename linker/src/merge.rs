@@ -14,7 +14,9 @@ use crate::{alias, configs};
 
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
 /// canonical order, with the resolution fields of its calls cleared (they are recomputed).
-pub fn merge_crates(mut crates: Vec<CrateGraph>) -> BTreeMap<String, CrateGraph> {
+/// Also says how many crate ids were renamed: a renaming rewrites ids in every crate, so a
+/// caller merging only some crates must know whether it happened.
+pub fn merge_crates(mut crates: Vec<CrateGraph>) -> (BTreeMap<String, CrateGraph>, usize) {
     // Crates from `load` are prepared already; sorting sorted lists is a linear check.
     crates.par_iter_mut().for_each(prepare);
     let mut groups: BTreeMap<String, Vec<CrateGraph>> = BTreeMap::new();
@@ -32,10 +34,11 @@ pub fn merge_crates(mut crates: Vec<CrateGraph>) -> BTreeMap<String, CrateGraph>
             }
         });
     }
-    groups
+    let merged = groups
         .into_iter()
         .map(|(key, group)| (key, merge_group(group)))
-        .collect()
+        .collect();
+    (merged, aliases.len())
 }
 
 /// Clear the resolution fields and put the records in canonical order: what every crate

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use painter_schema::{LinkedGraph, Status};
+use painter_schema::{CrateGraph, LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
 /// One crate's row in the summary table (and in `stats --format json`).
@@ -36,41 +36,44 @@ pub fn summary_rows(graph: &LinkedGraph) -> Vec<CrateSummary> {
     let mut rows: Vec<CrateSummary> = graph
         .crates
         .iter()
-        .map(|(key, krate)| {
-            let c = &krate.counts;
-            let mut native_libraries: Vec<String> = krate
-                .ffi
-                .native_libraries
-                .iter()
-                .map(|l| l.name.clone())
-                .collect();
-            native_libraries.sort_unstable();
-            native_libraries.dedup();
-            CrateSummary {
-                key: key.clone(),
-                primary: krate.krate.primary,
-                status: krate.status,
-                functions: c.functions,
-                unsafe_ops_by_kind: c
-                    .unsafe_ops_by_kind
-                    .iter()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(k, n)| (k.clone(), *n))
-                    .collect(),
-                unsafe_ops_by_context: c.unsafe_ops_by_context.clone(),
-                unsafe_ops: c.unsafe_ops,
-                unsafe_blocks_user: c.unsafe_blocks_user,
-                unsafe_blocks_generated: c.unsafe_blocks_generated,
-                unsafe_fns: c.unsafe_fns,
-                unsafe_impls: c.unsafe_impls,
-                unsafe_traits: c.unsafe_traits,
-                calls: c.calls,
-                ffi_calls: c.ffi_calls,
-                native_libraries,
-            }
-        })
+        .map(|(key, krate)| crate_row(key, krate))
         .collect();
     // `crates` is a BTreeMap, so a stable sort on `!primary` keeps key order within groups.
     rows.sort_by_key(|row| !row.primary);
     rows
+}
+
+/// One unit's row: its own counts only, nothing that depends on other units.
+pub fn crate_row(key: &str, krate: &CrateGraph) -> CrateSummary {
+    let c = &krate.counts;
+    let mut native_libraries: Vec<String> = krate
+        .ffi
+        .native_libraries
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
+    native_libraries.sort_unstable();
+    native_libraries.dedup();
+    CrateSummary {
+        key: key.to_owned(),
+        primary: krate.krate.primary,
+        status: krate.status,
+        functions: c.functions,
+        unsafe_ops_by_kind: c
+            .unsafe_ops_by_kind
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect(),
+        unsafe_ops_by_context: c.unsafe_ops_by_context.clone(),
+        unsafe_ops: c.unsafe_ops,
+        unsafe_blocks_user: c.unsafe_blocks_user,
+        unsafe_blocks_generated: c.unsafe_blocks_generated,
+        unsafe_fns: c.unsafe_fns,
+        unsafe_impls: c.unsafe_impls,
+        unsafe_traits: c.unsafe_traits,
+        calls: c.calls,
+        ffi_calls: c.ffi_calls,
+        native_libraries,
+    }
 }

@@ -168,10 +168,11 @@ pub fn crate_graphs(out: &Path) -> Vec<CrateGraph> {
     graphs
 }
 
-/// The linked graph in `path`: a dataset directory (what `cargo painter` writes) or a JSON graph.
+/// The linked graph in `path`: a dataset directory (what `cargo painter` writes; linked now
+/// when a run left its link pending, as every command does) or a JSON graph.
 pub fn linked_graph(path: &Path) -> LinkedGraph {
     if path.is_dir() {
-        return painter_dataset::read_dataset(path)
+        return painter_linker::read_graph(path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
     match painter_schema::read_graph_file(path).unwrap() {

@@ -12,9 +12,12 @@ use anyhow::Result;
 use painter_schema::{Configuration, CrateGraph, DriverConfig, names};
 
 mod collect;
+mod incremental;
 mod leftovers;
+mod link;
 mod preload;
 mod report;
+mod stamp;
 mod summary;
 
 use collect::Collected;
@@ -29,7 +32,6 @@ use crate::cargo::{
     workspace::{self, Workspace},
 };
 use crate::cli::{AnalyseArgs, CargoFlags, ConfigSpec, configurations};
-use crate::linking::{self, LinkInputs};
 
 pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     Ok(match analyse(args, true)? {
@@ -179,76 +181,14 @@ fn phase_collect(
     collect::collect(&builds, ws, crates_dir, &mut take)
 }
 
-/// Phase 5: link them into the dataset `<out>/graph/`, unless nothing changed since the last
-/// run.
+/// Phase 5: link them into the dataset `<out>/graph/` ([`link`]).
 fn phase_link(
     collected: &mut Collected,
     graph_dir: &Path,
-    mut preloaded: HashMap<FileId, CrateGraph>,
+    preloaded: HashMap<FileId, CrateGraph>,
     configurations: &[Configuration],
 ) -> Result<Summary> {
-    if let Some(summary) = summary::lookup(&collected.files, graph_dir) {
-        log::debug!("inputs unchanged: {} is up to date", graph_dir.display());
-        return Ok(summary);
-    }
-    log::debug!("linking {} files", collected.files.len());
-    let mut stamped: HashMap<PathBuf, CrateGraph> =
-        std::mem::take(&mut collected.stamped).into_iter().collect();
-    let mut parsed = Vec::with_capacity(collected.files.len());
-    let mut rest = Vec::new();
-    for file in &collected.files {
-        let graph = stamped
-            .remove(file)
-            .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)));
-        match graph {
-            Some(graph) => parsed.push(graph),
-            None => rest.push(file.clone()),
-        }
-    }
-    log::debug!(
-        "{} files parsed during the build, {} now",
-        parsed.len(),
-        rest.len()
-    );
-    // Unreadable files are left out with a warning: one bad file must not cost the user the
-    // rest of the analysis.
-    let start = std::time::Instant::now();
-    let linked = linking::link(LinkInputs {
-        parsed,
-        files: &rest,
-        keep_going: true,
-        require_usable: false,
-        configurations,
-    })?;
-    let (graph, complete) = (linked.graph, linked.skipped.is_empty());
-    log::debug!("loaded and linked in {:.2?}", start.elapsed());
-    summary::invalidate(graph_dir);
-    let start = std::time::Instant::now();
-    linking::write(&graph, graph_dir)?;
-    log::debug!("wrote {} in {:.2?}", graph_dir.display(), start.elapsed());
-    remove_json_graph(graph_dir);
-    let start = std::time::Instant::now();
-    let summary = Summary::of(&graph);
-    log::debug!("summarised in {:.2?}", start.elapsed());
-    // Not cached when files were left out, so their warnings come back on the next run. (Files
-    // may be fewer than crates: one package built twice, e.g. for the host and the target,
-    // is one crate of the graph.)
-    if complete {
-        summary::store(&collected.files, graph_dir, &summary);
-    }
-    Ok(summary)
-}
-
-/// Runs before the dataset wrote `<out>/graph.json`; left there it would be an outdated copy
-/// of the graph that scripts might still read.
-fn remove_json_graph(graph_dir: &Path) {
-    let old = graph_dir.with_file_name(names::GRAPH_FILE);
-    if std::fs::remove_file(&old).is_ok() {
-        log::debug!(
-            "removed the JSON graph of an earlier version: {}",
-            old.display()
-        );
-    }
+    link::link(collected, graph_dir, preloaded, configurations)
 }
 
 #[cfg(test)]

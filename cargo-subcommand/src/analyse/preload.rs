@@ -47,6 +47,41 @@ impl Preloader {
     }
 }
 
+/// Parse `files` on as many threads as there are cores: the graphs of the per-crate files
+/// that read, and the files that do not (the link step names them).
+pub fn parse_all(files: &[PathBuf]) -> (Vec<(PathBuf, CrateGraph)>, Vec<PathBuf>) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results: Vec<(PathBuf, Option<CrateGraph>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| match painter_linker::read_input(path) {
+                            Ok(GraphFile::Crate(graph)) => (path.clone(), Some(*graph)),
+                            _ => (path.clone(), None),
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut unreadable = Vec::new();
+    for (path, graph) in results {
+        match graph {
+            Some(graph) => parsed.push((path, graph)),
+            None => unreadable.push(path),
+        }
+    }
+    (parsed, unreadable)
+}
+
 #[cfg(unix)]
 pub fn file_id(path: &Path) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;

@@ -7,12 +7,15 @@
 use std::{
     fs,
     path::{Path, PathBuf},
-    time::UNIX_EPOCH,
 };
 
-use painter_query::summary::{CrateSummary, summary_rows};
-use painter_schema::{LinkedGraph, Status};
+use std::collections::{BTreeMap, BTreeSet};
+
+use painter_query::summary::{CrateSummary, crate_row, summary_rows};
+use painter_schema::{CrateGraph, LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
+
+use super::stamp::{Stamp, stamp};
 
 /// The cache file, beside the dataset directory.
 pub const CACHE_FILE: &str = ".summary-cache.json";
@@ -26,6 +29,17 @@ pub struct Summary {
     /// In a multi-configuration run: what each configuration holds.
     #[serde(default)]
     pub configurations: Vec<ConfigFigures>,
+}
+
+/// `(key, error)` of a unit whose analysis failed.
+fn failure((key, krate): (&String, &CrateGraph)) -> Option<(String, String)> {
+    (krate.status == Status::Failed).then(|| {
+        let error = krate.error.clone();
+        (
+            key.clone(),
+            error.unwrap_or_else(|| "no reason given".into()),
+        )
+    })
 }
 
 /// Per configuration: the crates analysed in it and the records that hold in it.
@@ -97,21 +111,41 @@ pub fn render_configurations(figures: &[ConfigFigures]) -> String {
 }
 
 impl Summary {
-    pub fn of(graph: &LinkedGraph) -> Summary {
-        let failed = graph
-            .crates
+    /// This summary with the rows of `changed` units replaced (or added) and of `removed`
+    /// ones dropped: every row is one unit's own, so the others stay true. Only for runs of
+    /// one configuration (the per-configuration figures are not updated).
+    pub fn updated(
+        &self,
+        changed: &BTreeMap<String, CrateGraph>,
+        removed: &BTreeSet<String>,
+    ) -> Summary {
+        let gone = |key: &str| changed.contains_key(key) || removed.contains(key);
+        let mut rows: Vec<CrateSummary> = self
+            .rows
             .iter()
-            .filter(|(_, krate)| krate.status == Status::Failed)
-            .map(|(key, krate)| {
-                (
-                    key.clone(),
-                    krate
-                        .error
-                        .clone()
-                        .unwrap_or_else(|| "no reason given".into()),
-                )
-            })
+            .filter(|r| !gone(&r.key))
+            .cloned()
             .collect();
+        rows.extend(changed.iter().map(|(key, krate)| crate_row(key, krate)));
+        // The order of `summary_rows`: workspace crates first, then by key.
+        rows.sort_by(|a, b| (!a.primary, &a.key).cmp(&(!b.primary, &b.key)));
+        let mut failed: Vec<(String, String)> = self
+            .failed
+            .iter()
+            .filter(|(k, _)| !gone(k))
+            .cloned()
+            .collect();
+        failed.extend(changed.iter().filter_map(failure));
+        failed.sort();
+        Summary {
+            rows,
+            failed,
+            configurations: self.configurations.clone(),
+        }
+    }
+
+    pub fn of(graph: &LinkedGraph) -> Summary {
+        let failed = graph.crates.iter().filter_map(failure).collect();
         Summary {
             rows: summary_rows(graph),
             failed,
@@ -120,33 +154,13 @@ impl Summary {
     }
 }
 
-/// Size and modification time of a file: enough to notice a replaced file (the driver and
-/// `collect` replace files by rename, so a new version is a new file with a new mtime).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    len: u64,
-    mtime_ns: u128,
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = fs::metadata(path).ok()?;
-    let mtime_ns = meta
-        .modified()
-        .ok()?
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_nanos();
-    Some(Stamp {
-        len: meta.len(),
-        mtime_ns,
-    })
-}
-
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Key {
     exe: Option<Stamp>,
     inputs: Vec<(PathBuf, Stamp)>,
-    graph: Stamp,
+    /// The dataset's units (`Manifest::units_digest`): another writer's dataset misses, the
+    /// link's answers written back by a reader do not.
+    graph: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -155,9 +169,8 @@ struct Cached {
     summary: Summary,
 }
 
-/// `graph` stamps the dataset's manifest: it is written last, so a new one means a new dataset.
 fn key(inputs: &[PathBuf], graph_dir: &Path) -> Option<Key> {
-    let exe = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
+    let exe = super::stamp::exe();
     let inputs = inputs
         .iter()
         .map(|p| Some((p.clone(), stamp(p)?)))
@@ -165,7 +178,9 @@ fn key(inputs: &[PathBuf], graph_dir: &Path) -> Option<Key> {
     Some(Key {
         exe,
         inputs,
-        graph: stamp(&graph_dir.join(painter_dataset::MANIFEST_FILE))?,
+        graph: painter_dataset::read_manifest(graph_dir)
+            .ok()?
+            .units_digest(),
     })
 }
 
@@ -195,6 +210,14 @@ pub fn store(inputs: &[PathBuf], graph_dir: &Path, summary: &Summary) {
     }
 }
 
+/// The summary of the last run, whatever its inputs: the rows of the units an incremental run
+/// did not touch are still true.
+pub fn previous(graph_dir: &Path) -> Option<Summary> {
+    let cache = graph_dir.with_file_name(CACHE_FILE);
+    let cached: Cached = serde_json::from_slice(&fs::read(cache).ok()?).ok()?;
+    Some(cached.summary)
+}
+
 /// Forget the cached summary (before the dataset is rewritten).
 pub fn invalidate(graph_dir: &Path) {
     let _ = fs::remove_file(graph_dir.with_file_name(CACHE_FILE));
@@ -211,8 +234,8 @@ mod tests {
         let input = dir.path().join("a.json");
         let graph = dir.path().join("graph");
         fs::write(&input, "{}").unwrap();
-        fs::create_dir(&graph).unwrap();
-        fs::write(graph.join(painter_dataset::MANIFEST_FILE), "{}").unwrap();
+        let empty = painter_linker::link_graphs(vec![]);
+        painter_dataset::write_dataset(&empty, &graph).unwrap();
         let inputs = vec![input.clone()];
         let summary = Summary {
             rows: vec![],

@@ -11,23 +11,16 @@ pub mod stats;
 use std::path::Path;
 
 use anyhow::Result;
-use painter_dataset as dataset;
-use painter_linker::link_graphs;
 use painter_query::{PruneOptions, Roots, prune};
-use painter_schema::{GraphFile, LinkedGraph, read_graph_file};
+use painter_schema::LinkedGraph;
 
 use crate::cli::PruneArgs;
 
-/// Read a linked graph: a `graph.json`, a dataset directory (docs/schema.md, "The dataset
-/// (Parquet)"), or a per-crate file (linked on its own).
+/// Read a linked graph: a dataset directory (docs/schema.md, "The dataset (Parquet)"; linked
+/// now if an incremental run left its link pending), a `graph.json`, or a per-crate file
+/// (linked on its own).
 pub fn load_graph(path: &Path) -> Result<LinkedGraph> {
-    if path.is_dir() && dataset::is_dataset(path) {
-        return Ok(dataset::read_dataset(path)?);
-    }
-    Ok(match read_graph_file(path)? {
-        GraphFile::Linked(graph) => *graph,
-        GraphFile::Crate(krate) => link_graphs(vec![*krate]),
-    })
+    Ok(painter_linker::read_graph(path)?)
 }
 
 /// The graph with the pruning the options ask for (unchanged when they ask for none).

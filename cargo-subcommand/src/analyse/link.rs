@@ -1,0 +1,184 @@
+//! Phase 5 (`link`): the per-crate files into the dataset `<out>/graph/`. Three ways, cheapest
+//! first: nothing changed (the cached summary); a few files changed in a single-configuration
+//! run (only their units are read and written, [`super::incremental`]); otherwise every file
+//! is read and everything linked.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use painter_schema::{Configuration, CrateGraph, names};
+
+use super::collect::Collected;
+use super::incremental;
+use super::preload::{self, FileId};
+use super::summary::{self, Summary};
+use crate::linking::{self, LinkInputs};
+
+pub fn link(
+    collected: &mut Collected,
+    graph_dir: &Path,
+    mut preloaded: HashMap<FileId, CrateGraph>,
+    configurations: &[Configuration],
+) -> Result<Summary> {
+    if let Some(summary) = summary::lookup(&collected.files, graph_dir) {
+        log::debug!("inputs unchanged: {} is up to date", graph_dir.display());
+        return Ok(summary);
+    }
+    let mut stamped: HashMap<PathBuf, CrateGraph> =
+        std::mem::take(&mut collected.stamped).into_iter().collect();
+    // What is in memory already: parsed while cargo was building, or while collecting.
+    let mut take = |file: &Path| {
+        stamped
+            .remove(file)
+            .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)))
+    };
+    if configurations.is_empty()
+        && let Some(plan) = incremental::plan(&collected.files, graph_dir)
+    {
+        let start = Instant::now();
+        match link_some(&plan, collected, graph_dir, &mut take)? {
+            Some(summary) => {
+                log::debug!("updated the changed units in {:.2?}", start.elapsed());
+                return Ok(summary);
+            }
+            None => log::debug!("cannot update units on their own: linking everything"),
+        }
+    }
+    link_all(collected, graph_dir, &mut take, configurations)
+}
+
+/// Every file read (what is not in memory yet, now), everything linked and written.
+fn link_all(
+    collected: &Collected,
+    graph_dir: &Path,
+    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+    configurations: &[Configuration],
+) -> Result<Summary> {
+    log::debug!("linking {} files", collected.files.len());
+    let start = Instant::now();
+    let (mut parsed, unreadable) = read(&collected.files, take);
+    let keys: Vec<(PathBuf, String)> = parsed
+        .iter()
+        .map(|(path, graph)| (path.clone(), graph.krate.key()))
+        .collect();
+    // Unreadable files are left out with a warning (by the link step): one bad file must not
+    // cost the user the rest of the analysis.
+    let linked = linking::link(LinkInputs {
+        parsed: parsed.drain(..).map(|(_, graph)| graph).collect(),
+        files: &unreadable,
+        keep_going: true,
+        require_usable: false,
+        configurations,
+    })?;
+    let (graph, complete, renamed_ids) =
+        (linked.graph, linked.skipped.is_empty(), linked.renamed_ids);
+    log::debug!("loaded and linked in {:.2?}", start.elapsed());
+    summary::invalidate(graph_dir);
+    incremental::forget(graph_dir);
+    let start = Instant::now();
+    linking::write(&graph, graph_dir)?;
+    log::debug!("wrote {} in {:.2?}", graph_dir.display(), start.elapsed());
+    remove_json_graph(graph_dir);
+    let summary = Summary::of(&graph);
+    // Not cached when files were left out, so their warnings come back on the next run. (Files
+    // may be fewer than crates: one package built twice, e.g. for the host and the target,
+    // is one crate of the graph.)
+    if complete {
+        summary::store(&collected.files, graph_dir, &summary);
+        // Renaming rewrites ids in every unit: such a graph is always linked whole.
+        if renamed_ids == 0 {
+            incremental::store(graph_dir, &keys);
+        }
+    }
+    Ok(summary)
+}
+
+/// Only the units of the changed files read, merged and written; `None` when that cannot be
+/// done soundly (a file does not read, copies of a package were joined by renaming ids, no
+/// summary to update), and nothing was written then.
+fn link_some(
+    plan: &incremental::Plan,
+    collected: &Collected,
+    graph_dir: &Path,
+    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+) -> Result<Option<Summary>> {
+    let Some(previous) = summary::previous(graph_dir) else {
+        return Ok(None);
+    };
+    let (mut parsed, unreadable) = read(&plan.changed, take);
+    let mut keys: BTreeSet<String> = parsed.iter().map(|(_, g)| g.krate.key()).collect();
+    keys.extend(plan.shrunk());
+    let (more, unreadable_more) = read(&plan.also_read(&keys), take);
+    if !unreadable.is_empty() || !unreadable_more.is_empty() {
+        return Ok(None);
+    }
+    parsed.extend(more);
+    let files: Vec<(PathBuf, String)> = parsed
+        .iter()
+        .map(|(path, graph)| (path.clone(), graph.krate.key()))
+        .collect();
+    let removed = plan.removed(&keys);
+    let merged = painter_linker::merge_units(parsed.into_iter().map(|(_, g)| g).collect());
+    if merged.renamed_ids > 0 {
+        return Ok(None);
+    }
+    log::debug!(
+        "{} units changed, {} removed, {} kept",
+        merged.units.len(),
+        removed.len(),
+        plan.unchanged.len()
+            - keys
+                .iter()
+                .filter(|k| plan.unchanged.contains_key(*k))
+                .count()
+    );
+    summary::invalidate(graph_dir);
+    incremental::forget(graph_dir);
+    painter_dataset::update_units(graph_dir, &merged.units, &removed, &[])?;
+    remove_json_graph(graph_dir);
+    let summary = previous.updated(&merged.units, &removed);
+    summary::store(&collected.files, graph_dir, &summary);
+    // The record: the unchanged units' files as they were, the rest as just read.
+    let mut record: Vec<(PathBuf, String)> = plan
+        .unchanged
+        .iter()
+        .filter(|(k, _)| !keys.contains(*k))
+        .flat_map(|(k, paths)| paths.iter().map(|p| (p.clone(), k.clone())))
+        .collect();
+    record.extend(files);
+    incremental::store(graph_dir, &record);
+    Ok(Some(summary))
+}
+
+/// `files` parsed (from memory when they are there), and those that do not read.
+fn read(
+    files: &[PathBuf],
+    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+) -> (Vec<(PathBuf, CrateGraph)>, Vec<PathBuf>) {
+    let mut parsed = Vec::with_capacity(files.len());
+    let mut rest = Vec::new();
+    for file in files {
+        match take(file) {
+            Some(graph) => parsed.push((file.clone(), graph)),
+            None => rest.push(file.clone()),
+        }
+    }
+    log::debug!("{} files in memory, {} to read", parsed.len(), rest.len());
+    let (now, unreadable) = preload::parse_all(&rest);
+    parsed.extend(now);
+    (parsed, unreadable)
+}
+
+/// Runs before the dataset wrote `<out>/graph.json`; left there it would be an outdated copy
+/// of the graph that scripts might still read.
+fn remove_json_graph(graph_dir: &Path) {
+    let old = graph_dir.with_file_name(names::GRAPH_FILE);
+    if std::fs::remove_file(&old).is_ok() {
+        log::debug!(
+            "removed the JSON graph of an earlier version: {}",
+            old.display()
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Replacing some units of a dataset without reading the others: what `cargo painter` does
+//! after an edit, when only a few units were re-analysed. The changed units' files are written
+//! (and removed units' files deleted); every other unit keeps its files and manifest entry.
+//! The link's answers depend on all units, so they are not computed here: the graph-wide
+//! tables are removed and the manifest says the link is pending, for the next reader to do.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use painter_schema::{Configuration, CrateGraph, LinkStats, PAINTER_VERSION};
+
+use super::{
+    DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest, remove_stale, write_manifest,
+    write_unit,
+};
+
+/// Write the units in `changed` (merged units with their own facts, as
+/// `painter_linker::merge_units` gives them), drop those in `removed`, keep the rest, and
+/// mark the link pending. `configurations` are the graph's, as the next link should know them.
+pub fn update_units(
+    dir: &Path,
+    changed: &BTreeMap<String, CrateGraph>,
+    removed: &BTreeSet<String>,
+    configurations: &[Configuration],
+) -> Result<Manifest, DatasetError> {
+    let previous = read_manifest(dir)?;
+    let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let mut units = Vec::with_capacity(previous.units.len() + changed.len());
+    let mut replaced = BTreeMap::new();
+    for unit in previous.units {
+        if changed.contains_key(&unit.key) {
+            replaced.insert(unit.key.clone(), unit);
+            continue;
+        }
+        if removed.contains(&unit.key) {
+            continue;
+        }
+        for &table in UNIT_TABLES.iter().chain([&UNITS_TABLE]) {
+            let rows = unit.rows.get(table).copied().unwrap_or(0);
+            if rows > 0 || table == UNITS_TABLE {
+                keep.entry(table).or_default().insert(unit.stem.clone());
+            }
+        }
+        units.push(unit);
+    }
+    for (key, krate) in changed {
+        units.push(write_unit(dir, key, krate, replaced.get(key), &mut keep)?);
+    }
+    units.sort_by(|a, b| a.key.cmp(&b.key));
+    // No graph-wide table is kept: they would describe the previous units.
+    remove_stale(dir, &keep)?;
+    let manifest = Manifest {
+        linked: false,
+        painter_version: PAINTER_VERSION.to_owned(),
+        units,
+        configurations: configurations.to_vec(),
+        graph_rows: BTreeMap::new(),
+        stats: LinkStats::default(),
+        ..previous
+    };
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}

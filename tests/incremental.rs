@@ -1,0 +1,144 @@
+//! A run after an edit reads and writes only the units that changed, leaves the link pending,
+//! and every reader then sees exactly the graph a full link of the same files gives: a changed
+//! unit, a changed dependency (two units), a unit removed from the build. The summary it
+//! prints is the full run's too.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use painter_tests::{assert_success, binaries, bytes_without_timings, graph_json, scratch_fixture};
+
+/// `cargo painter` with the debug log (which says which link path was taken).
+fn run(dir: &Path) -> Output {
+    let bins = binaries();
+    let out = Command::new(&bins.cargo_painter)
+        .arg("painter")
+        .current_dir(dir)
+        .env("PAINTER_DRIVER", &bins.driver)
+        .env("PAINTER_LOG", "cargo_painter::analyse=debug")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .unwrap();
+    assert_success(&out);
+    out
+}
+
+fn updated_units(out: &Output) -> Option<String> {
+    let log = String::from_utf8_lossy(&out.stderr);
+    log.lines()
+        .find(|l| l.contains("units changed"))
+        .map(|l| l.split("] ").nth(1).unwrap_or(l).to_owned())
+}
+
+fn append(file: &Path, text: &str) {
+    let old = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, old + text).unwrap();
+}
+
+/// The graph and the summary table of a full link of the same per-crate files: the caches
+/// that allow an incremental run are removed, so the next run (cargo has nothing to do)
+/// links everything.
+fn full_link(dir: &Path) -> (Vec<u8>, String) {
+    let out = dir.join("target/painter");
+    for cache in [".link-inputs.json", ".summary-cache.json"] {
+        std::fs::remove_file(out.join(cache)).unwrap();
+    }
+    std::fs::remove_dir_all(out.join("graph")).unwrap();
+    let run = run(dir);
+    assert_eq!(updated_units(&run), None, "a full link was expected");
+    let graph = graph_json(&out.join("graph"));
+    (graph, String::from_utf8(run.stdout).unwrap())
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    let path = dir.join("target/painter/graph/manifest.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn edits_update_their_units_and_readers_see_the_full_link() {
+    let dir = scratch_fixture("two-members");
+    let d = dir.path();
+    let graph_dir = d.join("target/painter/graph");
+    run(d);
+    let alpha_functions = graph_dir.join("functions/alpha@0.1.0.parquet");
+    let alpha_before = std::fs::metadata(&alpha_functions)
+        .unwrap()
+        .modified()
+        .unwrap();
+
+    // One unit changed: only it is read and written; the link is left pending.
+    append(
+        &d.join("beta/src/main.rs"),
+        "\npub fn added(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n",
+    );
+    let edited = run(d);
+    assert_eq!(
+        updated_units(&edited).as_deref(),
+        Some("1 units changed, 0 removed, 1 kept")
+    );
+    assert_eq!(manifest(d)["linked"], false);
+    let after = std::fs::metadata(&alpha_functions)
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(alpha_before, after, "alpha's files were rewritten");
+    // A reader links it (and writes the link back); a full link gives the same graph.
+    let incremental = graph_json(&graph_dir);
+    assert_eq!(manifest(d)["linked"], true);
+    let table = String::from_utf8(edited.stdout).unwrap();
+    let (full, full_table) = full_link(d);
+    assert_eq!(
+        bytes_without_timings(&incremental),
+        bytes_without_timings(&full)
+    );
+    assert_eq!(table, full_table);
+    assert!(table.contains("beta@0.1.0"), "{table}");
+
+    // A dependency changed: cargo re-checks it and its dependent, two units.
+    append(
+        &d.join("alpha/src/lib.rs"),
+        "\npub fn more() -> u32 {\n    7\n}\n",
+    );
+    let edited = run(d);
+    assert_eq!(
+        updated_units(&edited).as_deref(),
+        Some("2 units changed, 0 removed, 0 kept")
+    );
+    let incremental = graph_json(&graph_dir);
+    let table = String::from_utf8(edited.stdout).unwrap();
+    let (full, full_table) = full_link(d);
+    assert_eq!(
+        bytes_without_timings(&incremental),
+        bytes_without_timings(&full)
+    );
+    assert_eq!(table, full_table);
+
+    // A unit leaves the build: its files go, the rest stays.
+    std::fs::write(
+        d.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"alpha\"]\nexclude = [\"beta\"]\nresolver = \"3\"\n",
+    )
+    .unwrap();
+    let edited = run(d);
+    assert_eq!(
+        updated_units(&edited).as_deref(),
+        Some("0 units changed, 1 removed, 1 kept")
+    );
+    let units: Vec<String> = std::fs::read_dir(graph_dir.join("units"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(units, ["alpha@0.1.0.parquet"]);
+    let incremental = graph_json(&graph_dir);
+    let table = String::from_utf8(edited.stdout).unwrap();
+    assert!(!table.contains("beta@"), "{table}");
+    let (full, full_table) = full_link(d);
+    assert_eq!(
+        bytes_without_timings(&incremental),
+        bytes_without_timings(&full)
+    );
+    assert_eq!(table, full_table);
+}
