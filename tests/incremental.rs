@@ -142,3 +142,29 @@ fn edits_update_their_units_and_readers_see_the_full_link() {
     );
     assert_eq!(table, full_table);
 }
+
+/// In a build where copies of a package are joined by renaming crate ids (the derive crate,
+/// analysed as a proc-macro and compiled normally), the renaming of the last whole link is
+/// applied to the units read again: the graph read back is a full link's.
+#[test]
+fn renamed_ids_of_the_last_link_apply_to_updated_units() {
+    let dir = scratch_fixture("proc-macro");
+    let d = dir.path();
+    run(d);
+    let inputs = std::fs::read_to_string(d.join("target/painter/.link-inputs.json")).unwrap();
+    assert!(inputs.contains("\"prefixes\":{\""), "no renaming here: {inputs}");
+    append(
+        &d.join("packets/src/lib.rs"),
+        "\npub fn peek(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n",
+    );
+    let edited = run(d);
+    assert_eq!(
+        updated_units(&edited).as_deref(),
+        Some("1 units changed, 0 removed, 1 kept")
+    );
+    let incremental = graph_json(&d.join("target/painter/graph"));
+    let table = String::from_utf8(edited.stdout).unwrap();
+    let (full, full_table) = full_link(d);
+    assert_eq!(bytes_without_timings(&incremental), bytes_without_timings(&full));
+    assert_eq!(table, full_table);
+}

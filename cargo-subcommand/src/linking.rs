@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use painter_linker::{
-    LoadError, Loaded, check_usable, link_units, load_inputs, merge_units, write_graph,
+    Aliases, LoadError, Loaded, check_usable, link_units, load_inputs, merge_units, write_graph,
 };
 use painter_schema::{Configuration, CrateGraph, LinkedGraph};
 
@@ -30,8 +30,8 @@ pub struct LinkInputs<'a> {
 pub struct Linked {
     pub graph: LinkedGraph,
     pub skipped: Vec<(PathBuf, LoadError)>,
-    /// Crate ids renamed to join copies of a package (`painter_linker::Units::renamed_ids`).
-    pub renamed_ids: usize,
+    /// The renaming that joined copies of a package (`painter_linker::Units::aliases`).
+    pub aliases: Aliases,
 }
 
 /// Load, check and link `inputs`.
@@ -56,7 +56,7 @@ pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
     Ok(Linked {
         graph: link_units(units.units, &known),
         skipped: loaded.skipped,
-        renamed_ids: units.renamed_ids,
+        aliases: units.aliases,
     })
 }
 

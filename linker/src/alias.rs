@@ -14,8 +14,9 @@ use painter_schema::CrateGraph;
 
 use crate::resolve::crate_prefix;
 
-/// How ids of non-canonical copies are renamed.
-#[derive(Debug, Default)]
+/// How ids of non-canonical copies are renamed. Serialisable, so that an incremental link can
+/// apply the renaming of the last whole link to the units it merges again.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Aliases {
     /// Function ids joined by path.
     ids: HashMap<String, String>,

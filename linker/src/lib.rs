@@ -39,6 +39,7 @@ use painter_schema::{
 };
 use rayon::prelude::*;
 
+pub use alias::Aliases;
 pub use error::{LinkError, LoadError};
 pub use load::{Loaded, collect_json_files, load_inputs, read_graph, read_input};
 pub use resolve::crate_prefix;
@@ -112,20 +113,31 @@ pub fn link_graphs_with(crates: Vec<CrateGraph>, known: &[Configuration]) -> Lin
 /// per-unit files hold.
 pub struct Units {
     pub units: BTreeMap<String, CrateGraph>,
-    /// How many crate ids were renamed to join copies of one package: such a renaming rewrites
-    /// ids in every unit, so units merged on their own are only valid when it is 0.
-    pub renamed_ids: usize,
+    /// The renaming that joined copies of one package (in one id space) and rewrote the ids
+    /// that other units use for them.
+    pub aliases: Aliases,
 }
 
 /// The first half of a link, unit by unit: group the crates by key, merge each group, recount.
 pub fn merge_units(crates: Vec<CrateGraph>) -> Units {
+    merge(crates, None).expect("without a given renaming, merging always succeeds")
+}
+
+/// [`merge_units`] for some units only, with the renaming of the last whole link (the rest of
+/// the units are not there to derive it from). `None` when these units' own copies would need
+/// a renaming of their own, which would change every unit: link everything then.
+pub fn merge_units_with(crates: Vec<CrateGraph>, known: &Aliases) -> Option<Units> {
+    merge(crates, Some(known))
+}
+
+fn merge(crates: Vec<CrateGraph>, known: Option<&Aliases>) -> Option<Units> {
     let start = Instant::now();
-    let (mut units, renamed_ids) = merge::merge_crates(crates);
+    let (mut units, aliases) = merge::merge_crates(crates, known)?;
     log::debug!("merged in {:.2?}", start.elapsed());
     // Counts are derivable from the records; recomputing them keeps summaries truthful even
     // for files written by an older or buggy driver.
     units.par_iter_mut().for_each(|(_, krate)| krate.recount());
-    Units { units, renamed_ids }
+    Some(Units { units, aliases })
 }
 
 /// The second half, across units: resolve calls, find candidates, describe configurations.

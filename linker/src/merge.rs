@@ -9,21 +9,31 @@ use std::collections::BTreeMap;
 use painter_schema::{CrateGraph, Status};
 use rayon::prelude::*;
 
+use crate::alias::{self, Aliases};
 use crate::canon;
-use crate::{alias, configs};
+use crate::configs;
 
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
 /// canonical order, with the resolution fields of its calls cleared (they are recomputed).
-/// Also says how many crate ids were renamed: a renaming rewrites ids in every crate, so a
-/// caller merging only some crates must know whether it happened.
-pub fn merge_crates(mut crates: Vec<CrateGraph>) -> (BTreeMap<String, CrateGraph>, usize) {
+/// With `known`, the renaming is not derived from these crates but given (that of a whole link,
+/// when only some units are merged again); `None` then if these crates' own copies would need
+/// a renaming of their own. Also returns the renaming applied.
+pub fn merge_crates(
+    mut crates: Vec<CrateGraph>,
+    known: Option<&Aliases>,
+) -> Option<(BTreeMap<String, CrateGraph>, Aliases)> {
     // Crates from `load` are prepared already; sorting sorted lists is a linear check.
     crates.par_iter_mut().for_each(prepare);
     let mut groups: BTreeMap<String, Vec<CrateGraph>> = BTreeMap::new();
     for graph in crates {
         groups.entry(graph.krate.key()).or_default().push(graph);
     }
-    let aliases = alias::aliases(&groups);
+    let own = alias::aliases(&groups);
+    let aliases = match known {
+        Some(_) if !own.is_empty() => return None,
+        Some(known) => known.clone(),
+        None => own,
+    };
     if !aliases.is_empty() {
         log::debug!("{} crate ids renamed to their crate's first", aliases.len());
         groups.par_iter_mut().for_each(|(_, group)| {
@@ -38,7 +48,7 @@ pub fn merge_crates(mut crates: Vec<CrateGraph>) -> (BTreeMap<String, CrateGraph
         .into_iter()
         .map(|(key, group)| (key, merge_group(group)))
         .collect();
-    (merged, aliases.len())
+    Some((merged, aliases))
 }
 
 /// Clear the resolution fields and put the records in canonical order: what every crate

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use painter_linker::Aliases;
+
 use super::stamp::{self, Stamp, stamp};
 
 /// The record of the last link's inputs, beside the dataset directory.
@@ -23,6 +25,8 @@ struct Inputs {
     /// written by anyone else invalidates it, the link's answers written back do not.
     units: String,
     files: Vec<Input>,
+    /// The renaming of the last whole link, applied to the units merged again.
+    aliases: Aliases,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -53,6 +57,8 @@ pub struct Plan {
     pub unchanged: BTreeMap<String, Vec<PathBuf>>,
     /// Units of the last link, with the files they had.
     previous: BTreeMap<String, Vec<PathBuf>>,
+    /// The renaming of the last whole link (see [`painter_linker::merge_units_with`]).
+    pub aliases: Aliases,
 }
 
 impl Plan {
@@ -99,7 +105,10 @@ pub fn plan(files: &[PathBuf], graph_dir: &Path) -> Option<Plan> {
     }
     let known: BTreeMap<&Path, &Input> =
         inputs.files.iter().map(|i| (i.path.as_path(), i)).collect();
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        aliases: inputs.aliases.clone(),
+        ..Plan::default()
+    };
     for input in &inputs.files {
         plan.previous
             .entry(input.key.clone())
@@ -122,7 +131,7 @@ pub fn plan(files: &[PathBuf], graph_dir: &Path) -> Option<Plan> {
 
 /// Remember which unit each of `files` went into, for the next run's [`plan`]. Best effort:
 /// without the record the next run links everything.
-pub fn store(graph_dir: &Path, files: &[(PathBuf, String)]) {
+pub fn store(graph_dir: &Path, files: &[(PathBuf, String)], aliases: &Aliases) {
     let (Some(units), exe) = (units_digest(graph_dir), stamp::exe()) else {
         return;
     };
@@ -139,7 +148,12 @@ pub fn store(graph_dir: &Path, files: &[(PathBuf, String)]) {
     let Some(files) = files else {
         return forget(graph_dir);
     };
-    let record = Inputs { exe, units, files };
+    let record = Inputs {
+        exe,
+        units,
+        files,
+        aliases: aliases.clone(),
+    };
     let path = inputs_file(graph_dir);
     let written = serde_json::to_vec(&record)
         .map_err(std::io::Error::other)

@@ -72,8 +72,7 @@ fn link_all(
         require_usable: false,
         configurations,
     })?;
-    let (graph, complete, renamed_ids) =
-        (linked.graph, linked.skipped.is_empty(), linked.renamed_ids);
+    let (graph, complete, aliases) = (linked.graph, linked.skipped.is_empty(), linked.aliases);
     log::debug!("loaded and linked in {:.2?}", start.elapsed());
     summary::invalidate(graph_dir);
     incremental::forget(graph_dir);
@@ -87,17 +86,15 @@ fn link_all(
     // is one crate of the graph.)
     if complete {
         summary::store(&collected.files, graph_dir, &summary);
-        // Renaming rewrites ids in every unit: such a graph is always linked whole.
-        if renamed_ids == 0 {
-            incremental::store(graph_dir, &keys);
-        }
+        incremental::store(graph_dir, &keys, &aliases);
     }
     Ok(summary)
 }
 
-/// Only the units of the changed files read, merged and written; `None` when that cannot be
-/// done soundly (a file does not read, copies of a package were joined by renaming ids, no
-/// summary to update), and nothing was written then.
+/// Only the units of the changed files read, merged (with the last whole link's renaming of
+/// ids) and written; `None` when that cannot be done soundly (a file does not read, the
+/// changed units are copies of a package to be joined, no summary to update), and nothing was
+/// written then.
 fn link_some(
     plan: &incremental::Plan,
     collected: &Collected,
@@ -120,10 +117,10 @@ fn link_some(
         .map(|(path, graph)| (path.clone(), graph.krate.key()))
         .collect();
     let removed = plan.removed(&keys);
-    let merged = painter_linker::merge_units(parsed.into_iter().map(|(_, g)| g).collect());
-    if merged.renamed_ids > 0 {
+    let crates = parsed.into_iter().map(|(_, g)| g).collect();
+    let Some(merged) = painter_linker::merge_units_with(crates, &plan.aliases) else {
         return Ok(None);
-    }
+    };
     log::debug!(
         "{} units changed, {} removed, {} kept",
         merged.units.len(),
@@ -148,7 +145,7 @@ fn link_some(
         .flat_map(|(k, paths)| paths.iter().map(|p| (p.clone(), k.clone())))
         .collect();
     record.extend(files);
-    incremental::store(graph_dir, &record);
+    incremental::store(graph_dir, &record, &merged.aliases);
     Ok(Some(summary))
 }
 
