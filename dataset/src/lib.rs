@@ -19,6 +19,7 @@ pub mod ids;
 mod links;
 mod manifest;
 mod parquet_io;
+mod schemas;
 mod unsafety;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +34,7 @@ use self::columns::Columns;
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;
+pub use self::schemas::table_schema;
 use painter_schema::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
 
 /// The per-unit tables, in the order they are written and documented.
