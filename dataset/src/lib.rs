@@ -34,6 +34,8 @@ use self::columns::Columns;
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;
+/// The bytes of one table file as the writer writes it (for other writers of dataset tables).
+pub use self::parquet_io::to_bytes as parquet_bytes;
 pub use self::schemas::table_schema;
 use painter_schema::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
 

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use painter_schema::{CrateInfo, Status};
 
-use super::{UNIT_TABLES, UNITS_TABLE, Unit, address, ffi, functions, graphwide, unsafety};
+use super::{UNIT_TABLES, UNITS_TABLE, Unit, address, ffi, functions, graphwide, links, unsafety};
 
 /// The schema of `table` as the writer writes it (a per-unit table led by its `unit` column),
-/// or `None` for a name that is not a table of the dataset.
+/// or `None` for a name that is not a table of the dataset. (`call_candidates`, written only
+/// from a linked graph, is `unit` Utf8, `call_index` UInt32, `set` UInt32: docs/schema.md.)
 pub fn table_schema(table: &str) -> Option<SchemaRef> {
     let batch = match table {
         "functions" => functions::write_functions(&[]),
@@ -26,6 +27,7 @@ pub fn table_schema(table: &str) -> Option<SchemaRef> {
         "candidate_sets" => graphwide::write_sets(&[]),
         "candidate_targets" => graphwide::write_targets(&[]),
         "external_functions" => graphwide::write_externals(&[]),
+        "crate_ids" => links::write_crate_ids(&Default::default()),
         UNITS_TABLE => graphwide::write_unit(&placeholder_unit()),
         _ => return None,
     };

@@ -82,7 +82,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .unwrap_or_else(std::env::temp_dir)
         .join("reaches-unsafe.parquet");
-    let reach = engine.reaches(&ReachTarget::Unsafe, Edges::Exact, ReachOutput::Parquet(&out))?;
+    let reach = engine.reaches(
+        &ReachTarget::Unsafe,
+        Edges::Exact,
+        ReachOutput::Parquet(&out),
+    )?;
     let written = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
     std::fs::remove_file(&out).ok();
     step(
@@ -91,13 +95,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::json!({"functions": reach.functions, "steps": reach.steps, "parquet_bytes": written}),
     );
     let manifest = engine.manifest();
-    let rows = |table: &str| -> u64 { manifest.units.iter().filter_map(|u| u.rows.get(table)).sum() };
+    let rows = |table: &str| -> u64 {
+        manifest
+            .units
+            .iter()
+            .filter_map(|u| u.rows.get(table))
+            .sum()
+    };
     let sample: serde_json::Value = std::fs::read(dir.with_extension("gen.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     let mut disk = serde_json::Map::new();
-    for (table, json_key) in [("functions", "json_bytes_per_function"), ("calls", "json_bytes_per_call")] {
+    for (table, json_key) in [
+        ("functions", "json_bytes_per_function"),
+        ("calls", "json_bytes_per_call"),
+    ] {
         let (bytes, n) = (table_bytes(&dir, table), rows(table));
         disk.insert(
             table.to_owned(),

@@ -37,6 +37,8 @@ pub use self::error::EngineError;
 pub use self::figures::Population;
 pub use self::link::LinkSummary;
 pub use self::reach::{PathStep, ReachOutput, ReachSummary, ReachTarget};
+/// The DataFusion (and so arrow and parquet) the engine is built on, for callers' own queries.
+pub use datafusion;
 pub use painter_query::Edges;
 
 /// How the engine runs: one JSON-able value, so the CLI and the benchmarks pass it as is.
@@ -181,7 +183,8 @@ impl Engine {
             let mut last = Vec::new();
             for statement in split::statements(text) {
                 let err = |e| EngineError::sql(name, e);
-                let mut frame = self.ctx.sql(statement).await.map_err(err)?;
+                let statement = split::for_datafusion(statement);
+                let mut frame = self.ctx.sql(&statement).await.map_err(err)?;
                 if !params.is_empty() {
                     frame = frame.with_param_values(params.to_vec()).map_err(err)?;
                 }
@@ -217,7 +220,11 @@ impl Engine {
         }
         self.runtime.block_on(async {
             let err = |e| EngineError::sql(name, e);
-            let frame = self.ctx.sql(last).await.map_err(err)?;
+            let frame = self
+                .ctx
+                .sql(&split::for_datafusion(last))
+                .await
+                .map_err(err)?;
             let options =
                 datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true);
             frame

@@ -6,11 +6,8 @@
 use std::path::Path;
 
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::compute::cast;
+use datafusion::arrow::compute::{cast, concat_batches};
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::basic::{Compression, ZstdLevel};
-use datafusion::parquet::file::properties::WriterProperties;
 use serde::Serialize;
 
 use crate::tables::documented_schema;
@@ -93,29 +90,17 @@ impl Engine {
     }
 }
 
-/// Write `batches` as one Parquet file the way the dataset writer does (zstd), atomically.
+/// Write `batches` as one Parquet file with the dataset writer's own encoding, atomically.
 fn write_parquet(
     path: &Path,
     schema: &SchemaRef,
     batches: &[RecordBatch],
 ) -> Result<(), EngineError> {
-    let bad = |reason: String| EngineError::File {
+    let batch = concat_batches(schema, batches).map_err(|e| EngineError::File {
         path: path.to_path_buf(),
-        reason,
-    };
-    let properties = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("a valid level"),
-        ))
-        .set_created_by(painter_dataset::CREATED_BY.to_owned())
-        .build();
-    let mut bytes = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut bytes, schema.clone(), Some(properties))
-        .map_err(|e| bad(e.to_string()))?;
-    for batch in batches {
-        writer.write(batch).map_err(|e| bad(e.to_string()))?;
-    }
-    writer.close().map_err(|e| bad(e.to_string()))?;
+        reason: e.to_string(),
+    })?;
+    let bytes = painter_dataset::parquet_bytes(&batch, path)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|source| EngineError::Io {
             path: parent.to_path_buf(),

@@ -58,9 +58,49 @@ pub fn statements(text: &str) -> Vec<&str> {
     out
 }
 
+/// `statement` in DataFusion's dialect. The files are written in DuckDB's, and the one word
+/// DataFusion spells differently is the unsigned 64-bit type: DuckDB's `UBIGINT` is DataFusion's
+/// `BIGINT UNSIGNED` (DuckDB does not parse the latter, DataFusion not the former).
+pub fn for_datafusion(statement: &str) -> std::borrow::Cow<'_, str> {
+    const WORD: &str = "UBIGINT";
+    let is_ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mut out = String::new();
+    let mut rest = statement;
+    let mut changed = false;
+    while let Some(at) = rest.find(WORD) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + WORD.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if is_ident(before) || is_ident(after) {
+            out.push_str(WORD);
+        } else {
+            out.push_str("BIGINT UNSIGNED");
+            changed = true;
+        }
+        rest = &rest[at + WORD.len()..];
+    }
+    if !changed {
+        return std::borrow::Cow::Borrowed(statement);
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::statements;
+    use super::{for_datafusion, statements};
+
+    #[test]
+    fn ubigint_becomes_bigint_unsigned_as_a_whole_word_only() {
+        assert_eq!(
+            for_datafusion("SELECT CAST(0 AS UBIGINT), x_UBIGINT, UBIGINT2"),
+            "SELECT CAST(0 AS BIGINT UNSIGNED), x_UBIGINT, UBIGINT2"
+        );
+        assert!(matches!(
+            for_datafusion("SELECT 1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn semicolons_in_comments_strings_and_identifiers_do_not_split() {

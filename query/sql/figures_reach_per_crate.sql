@@ -8,7 +8,7 @@ SELECT f.unit,
                 THEN 1 ELSE 0 END) AS public_reaching
 FROM functions f
 JOIN reach_seen s
-  ON s.crate_id = coalesce(f.crate_id, 0) AND s.hash = coalesce(f.hash, 0)
+  ON s.crate_id = coalesce(f.crate_id, CAST(0 AS UBIGINT)) AND s.hash = coalesce(f.hash, CAST(0 AS UBIGINT))
  AND s.id_text = coalesce(f.id_text, '')
 GROUP BY f.unit
 ORDER BY f.unit;

@@ -34,6 +34,7 @@ const CHUNK: usize = 1 << 20;
 /// One open Parquet file of one table, written batch by batch.
 struct TableFile {
     writer: ArrowWriter<std::fs::File>,
+    schema: datafusion::arrow::datatypes::SchemaRef,
     rows: u64,
 }
 
@@ -56,7 +57,8 @@ impl TableFile {
             .or_else(|| painter_engine_schema(table))
             .unwrap_or_else(|| panic!("no schema for {table}"));
         TableFile {
-            writer: ArrowWriter::try_new(file, schema, Some(properties())).unwrap(),
+            writer: ArrowWriter::try_new(file, schema.clone(), Some(properties())).unwrap(),
+            schema,
             rows: 0,
         }
     }
@@ -66,7 +68,7 @@ impl TableFile {
         if n == 0 {
             return;
         }
-        let schema = self.writer.schema().clone();
+        let schema = self.schema.clone();
         let arrays = schema
             .fields()
             .iter()
@@ -122,16 +124,23 @@ fn main() {
         let key = format!("synthetic-{c}@0.1.0");
         let stem = stem(&key);
         let mut files: BTreeMap<&'static str, TableFile> = BTreeMap::new();
-        rows::unit_tables(&plan, c, &key, &mut rng, &mut json, &mut |table, n, columns| {
-            if table == "call_candidates" {
-                candidates.write(n, &columns);
-            } else if n > 0 {
-                files
-                    .entry(table)
-                    .or_insert_with(|| TableFile::create(&dir, table, &stem))
-                    .write(n, &columns);
-            }
-        });
+        rows::unit_tables(
+            &plan,
+            c,
+            &key,
+            &mut rng,
+            &mut json,
+            &mut |table, n, columns| {
+                if table == "call_candidates" {
+                    candidates.write(n, &columns);
+                } else if n > 0 {
+                    files
+                        .entry(table)
+                        .or_insert_with(|| TableFile::create(&dir, table, &stem))
+                        .write(n, &columns);
+                }
+            },
+        );
         let counts: BTreeMap<String, u64> = files
             .into_iter()
             .map(|(table, file)| (table.to_owned(), file.finish()))

@@ -65,7 +65,11 @@ impl Plan {
             .enumerate()
             .map(|(i, w)| {
                 let regular = ((functions as f64 * w / total) as u64).max(1);
-                let foreign = if rng.unit() < 0.03 { 1 + rng.next() % 20 } else { 0 };
+                let foreign = if rng.unit() < 0.03 {
+                    1 + rng.next() % 20
+                } else {
+                    0
+                };
                 Crate {
                     crate_id: mix(seed ^ (i as u64 + 1)),
                     regular,
@@ -174,11 +178,26 @@ pub fn unit_tables(
                 if has { 1 + (rng.next() % 5) as u32 } else { 0 }
             })
             .collect();
-        unsafe_fns.extend(ids.iter().zip(&ops).filter(|(_, o)| **o > 0).map(|(f, o)| (*f, *o)));
-        let public: Vec<bool> = ids.iter().map(|&f| f < k.regular && mix(f) % 10 < 3).collect();
+        unsafe_fns.extend(
+            ids.iter()
+                .zip(&ops)
+                .filter(|(_, o)| **o > 0)
+                .map(|(f, o)| (*f, *o)),
+        );
+        let public: Vec<bool> = ids
+            .iter()
+            .map(|&f| f < k.regular && mix(f) % 10 < 3)
+            .collect();
         let paths: Vec<String> = ids.iter().map(|&f| path(c, f)).collect();
         for i in 0..n.min(if c < 5 { 2000 } else { 0 }) {
-            json.function(&plan.hash(c, ids[i]), k.crate_id, &paths[i], kinds[i], public[i], ops[i]);
+            json.function(
+                &plan.hash(c, ids[i]),
+                k.crate_id,
+                &paths[i],
+                kinds[i],
+                public[i],
+                ops[i],
+            );
         }
         let mut cols = Columns::new();
         cols.insert("unit", repeat(key, n));
@@ -186,12 +205,24 @@ pub fn unit_tables(
         cols.insert("hash", u64s(ids.iter().map(|&f| plan.hash(c, f)).collect()));
         cols.insert("path", strings(paths));
         cols.insert("kind", strings(kinds));
-        cols.insert("unsafe", bools(ids.iter().map(|&f| mix(f) % 100 == 0).collect()));
+        cols.insert(
+            "unsafe",
+            bools(ids.iter().map(|&f| mix(f) % 100 == 0).collect()),
+        );
         cols.insert("public", bools(public));
-        cols.insert("span_file", strings(ids.iter().map(|f| format!("src/m{}.rs", f % 64)).collect()));
-        cols.insert("span_line", u32s(ids.iter().map(|&f| (f % 2000) as u32 + 1).collect()));
+        cols.insert(
+            "span_file",
+            strings(ids.iter().map(|f| format!("src/m{}.rs", f % 64)).collect()),
+        );
+        cols.insert(
+            "span_line",
+            u32s(ids.iter().map(|&f| (f % 2000) as u32 + 1).collect()),
+        );
         cols.insert("unsafe_ops", u32s(ops.clone()));
-        cols.insert("unsafe_blocks", u32s(ops.iter().map(|&o| u32::from(o > 0)).collect()));
+        cols.insert(
+            "unsafe_blocks",
+            u32s(ops.iter().map(|&o| u32::from(o > 0)).collect()),
+        );
         emit("functions", n, cols);
     }
     unsafe_tables(plan, c, key, &unsafe_fns, rng, emit);
@@ -213,8 +244,12 @@ fn unsafe_tables(
     for &(f, n) in fns {
         for _ in 0..n {
             op_fn.push(f);
-            let kind = ["deref_raw_pointer", "call_unsafe_fn", "call_unsafe_fn", "use_static_mut"]
-                [(rng.next() % 4) as usize];
+            let kind = [
+                "deref_raw_pointer",
+                "call_unsafe_fn",
+                "call_unsafe_fn",
+                "use_static_mut",
+            ][(rng.next() % 4) as usize];
             kinds.push(kind);
             callee.push((kind == "call_unsafe_fn").then(|| rng.skewed(k.regular, 3)));
         }
@@ -223,19 +258,39 @@ fn unsafe_tables(
     let mut cols = Columns::new();
     cols.insert("unit", repeat(key, n));
     cols.insert("function_crate_id", u64s(vec![k.crate_id; n]));
-    cols.insert("function_hash", u64s(op_fn.iter().map(|&f| plan.hash(c, f)).collect()));
+    cols.insert(
+        "function_hash",
+        u64s(op_fn.iter().map(|&f| plan.hash(c, f)).collect()),
+    );
     cols.insert("kind", strings(kinds));
     cols.insert("context_kind", strings(vec!["unsafe_block"; n]));
-    cols.insert("callee_crate_id", opt_u64s(callee.iter().map(|g| g.map(|_| k.crate_id)).collect()));
-    cols.insert("callee_hash", opt_u64s(callee.iter().map(|g| g.map(|g| plan.hash(c, g))).collect()));
-    cols.insert("callee_path", opt_strings(callee.iter().map(|g| g.map(|g| path(c, g))).collect()));
-    cols.insert("callee_foreign", Arc::new(BooleanArray::from(callee.iter().map(|g| g.map(|_| false)).collect::<Vec<_>>())));
+    cols.insert(
+        "callee_crate_id",
+        opt_u64s(callee.iter().map(|g| g.map(|_| k.crate_id)).collect()),
+    );
+    cols.insert(
+        "callee_hash",
+        opt_u64s(callee.iter().map(|g| g.map(|g| plan.hash(c, g))).collect()),
+    );
+    cols.insert(
+        "callee_path",
+        opt_strings(callee.iter().map(|g| g.map(|g| path(c, g))).collect()),
+    );
+    cols.insert(
+        "callee_foreign",
+        Arc::new(BooleanArray::from(
+            callee.iter().map(|g| g.map(|_| false)).collect::<Vec<_>>(),
+        )),
+    );
     emit("unsafe_ops", n, cols);
     let n = fns.len();
     let mut cols = Columns::new();
     cols.insert("unit", repeat(key, n));
     cols.insert("function_crate_id", u64s(vec![k.crate_id; n]));
-    cols.insert("function_hash", u64s(fns.iter().map(|&(f, _)| plan.hash(c, f)).collect()));
+    cols.insert(
+        "function_hash",
+        u64s(fns.iter().map(|&(f, _)| plan.hash(c, f)).collect()),
+    );
     cols.insert("ops", u32s(fns.iter().map(|&(_, o)| o).collect()));
     emit("unsafe_blocks", n, cols);
     if k.foreign > 0 {
@@ -244,9 +299,18 @@ fn unsafe_tables(
         let mut cols = Columns::new();
         cols.insert("unit", repeat(key, n));
         cols.insert("item_crate_id", u64s(vec![k.crate_id; n]));
-        cols.insert("item_hash", u64s(items.iter().map(|&f| plan.hash(c, f)).collect()));
-        cols.insert("item_path", strings(items.iter().map(|&f| path(c, f)).collect()));
-        cols.insert("symbol", strings(items.iter().map(|f| format!("c_fn_{f}")).collect()));
+        cols.insert(
+            "item_hash",
+            u64s(items.iter().map(|&f| plan.hash(c, f)).collect()),
+        );
+        cols.insert(
+            "item_path",
+            strings(items.iter().map(|&f| path(c, f)).collect()),
+        );
+        cols.insert(
+            "symbol",
+            strings(items.iter().map(|f| format!("c_fn_{f}")).collect()),
+        );
         cols.insert("abi", strings(vec!["C"; n]));
         cols.insert("item_kind", strings(vec!["fn"; n]));
         emit("ffi_imports", n, cols);
@@ -272,7 +336,8 @@ fn calls(
         let end = k.calls.min(start + CHUNK as u64);
         let n = (end - start) as usize;
         let (mut callee_c, mut callee_h) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let (mut paths, mut crate_names, mut kinds) = (Vec::with_capacity(n), Vec::new(), Vec::new());
+        let (mut paths, mut crate_names, mut kinds) =
+            (Vec::with_capacity(n), Vec::new(), Vec::new());
         let (mut cand_index, mut cand_set) = (Vec::new(), Vec::new());
         for j in start..end {
             let r = rng.unit();
@@ -289,16 +354,36 @@ fn calls(
                 let t = rng.skewed(crates, 2) as usize;
                 ("static", Some((t, rng.skewed(plan.crates[t].regular, 3))))
             } else if r < 0.15 {
-                let kind = ["dyn", "dyn", "dyn", "dyn", "dyn", "trait_generic", "trait_generic", "fn_ptr", "fn_ptr", "fn_ptr"][(rng.next() % 10) as usize];
+                let kind = [
+                    "dyn",
+                    "dyn",
+                    "dyn",
+                    "dyn",
+                    "dyn",
+                    "trait_generic",
+                    "trait_generic",
+                    "fn_ptr",
+                    "fn_ptr",
+                    "fn_ptr",
+                ][(rng.next() % 10) as usize];
                 if rng.unit() < 0.33 {
                     cand_index.push(j as u32);
                     cand_set.push(rng.skewed(plan.sets.len() as u64, 2) as u32);
                 }
-                (kind, (kind != "fn_ptr").then(|| (c, rng.skewed(k.regular, 3))))
+                (
+                    kind,
+                    (kind != "fn_ptr").then(|| (c, rng.skewed(k.regular, 3))),
+                )
             } else if k.foreign > 0 && r < 0.16 {
                 ("ffi", Some((c, k.regular + rng.next() % k.foreign)))
             } else {
-                let kind = if r < 0.8 { "static" } else if r < 0.9 { "trait_resolved" } else { "closure" };
+                let kind = if r < 0.8 {
+                    "static"
+                } else if r < 0.9 {
+                    "trait_resolved"
+                } else {
+                    "closure"
+                };
                 (kind, Some((c, rng.skewed(k.regular, 3))))
             };
             kinds.push(kind);
@@ -318,22 +403,45 @@ fn calls(
             }
         }
         // Callers spread evenly over the crate's ordinary functions, in order.
-        let callers: Vec<u64> = (start..end).map(|j| j * k.regular / k.calls.max(1)).collect();
+        let callers: Vec<u64> = (start..end)
+            .map(|j| j * k.regular / k.calls.max(1))
+            .collect();
         for i in 0..n.min(if c < 5 { 2000 } else { 0 }) {
-            json.call(plan.hash(c, callers[i]), k.crate_id, callee_c[i], callee_h[i], &paths[i], crate_names[i], kinds[i]);
+            json.call(
+                plan.hash(c, callers[i]),
+                k.crate_id,
+                callee_c[i],
+                callee_h[i],
+                &paths[i],
+                crate_names[i],
+                kinds[i],
+            );
         }
         let mut cols = Columns::new();
         cols.insert("unit", repeat(key, n));
         cols.insert("call_index", u32s((start..end).map(|j| j as u32).collect()));
         cols.insert("caller_crate_id", u64s(vec![k.crate_id; n]));
-        cols.insert("caller_hash", u64s(callers.iter().map(|&f| plan.hash(c, f)).collect()));
+        cols.insert(
+            "caller_hash",
+            u64s(callers.iter().map(|&f| plan.hash(c, f)).collect()),
+        );
         cols.insert("callee_crate_id", opt_u64s(callee_c));
         cols.insert("callee_hash", opt_u64s(callee_h));
         cols.insert("callee_path", strings(paths));
         cols.insert("callee_crate", strings(crate_names));
         cols.insert("kind", strings(kinds));
-        cols.insert("span_file", strings((start..end).map(|j| format!("src/m{}.rs", j % 64)).collect()));
-        cols.insert("span_line", u32s((start..end).map(|j| (j % 5000) as u32 + 1).collect()));
+        cols.insert(
+            "span_file",
+            strings(
+                (start..end)
+                    .map(|j| format!("src/m{}.rs", j % 64))
+                    .collect(),
+            ),
+        );
+        cols.insert(
+            "span_line",
+            u32s((start..end).map(|j| (j % 5000) as u32 + 1).collect()),
+        );
         emit("calls", n, cols);
         let m = cand_index.len();
         let mut cols = Columns::new();
@@ -349,8 +457,14 @@ pub fn candidate_sets(plan: &Plan) -> (usize, Columns) {
     let mut cols = Columns::new();
     cols.insert("set", u32s((0..n as u32).collect()));
     cols.insert("kind", strings(vec!["dyn"; n]));
-    cols.insert("question", strings((0..n).map(|s| format!("dyn Trait{s}::method")).collect()));
-    cols.insert("targets", u32s(plan.sets.iter().map(|t| t.len() as u32).collect()));
+    cols.insert(
+        "question",
+        strings((0..n).map(|s| format!("dyn Trait{s}::method")).collect()),
+    );
+    cols.insert(
+        "targets",
+        u32s(plan.sets.iter().map(|t| t.len() as u32).collect()),
+    );
     (n, cols)
 }
 
@@ -364,10 +478,26 @@ pub fn candidate_targets(plan: &Plan) -> (usize, Columns) {
     let n = rows.len();
     let mut cols = Columns::new();
     cols.insert("set", u32s(rows.iter().map(|r| r.0).collect()));
-    cols.insert("callee_crate_id", u64s(rows.iter().map(|r| plan.crates[r.1].crate_id).collect()));
-    cols.insert("callee_hash", u64s(rows.iter().map(|r| plan.hash(r.1, r.2)).collect()));
-    cols.insert("callee_path", strings(rows.iter().map(|r| path(r.1, r.2)).collect()));
-    cols.insert("target_crate", strings(rows.iter().map(|r| format!("synthetic-{}@0.1.0", r.1)).collect()));
+    cols.insert(
+        "callee_crate_id",
+        u64s(rows.iter().map(|r| plan.crates[r.1].crate_id).collect()),
+    );
+    cols.insert(
+        "callee_hash",
+        u64s(rows.iter().map(|r| plan.hash(r.1, r.2)).collect()),
+    );
+    cols.insert(
+        "callee_path",
+        strings(rows.iter().map(|r| path(r.1, r.2)).collect()),
+    );
+    cols.insert(
+        "target_crate",
+        strings(
+            rows.iter()
+                .map(|r| format!("synthetic-{}@0.1.0", r.1))
+                .collect(),
+        ),
+    );
     cols.insert("reason", strings(vec!["impl_of_dyn_trait"; n]));
     (n, cols)
 }
@@ -380,7 +510,10 @@ pub fn unit_row(key: &str, stem: &str, info: &CrateInfo) -> Columns {
     cols.insert("package", repeat(&info.package, 1));
     cols.insert("version", repeat(&info.version, 1));
     cols.insert("kind", repeat(&info.kind, 1));
-    cols.insert("crate_id", opt_u64s(vec![u64::from_str_radix(&info.stable_id, 16).ok()]));
+    cols.insert(
+        "crate_id",
+        opt_u64s(vec![u64::from_str_radix(&info.stable_id, 16).ok()]),
+    );
     cols.insert("stable_id", repeat(&info.stable_id, 1));
     cols.insert("primary", bools(vec![info.primary]));
     cols.insert("status", repeat("ok", 1));
@@ -396,7 +529,13 @@ pub struct JsonSample {
 }
 
 fn span(line: u32) -> Span {
-    Span { file: Sym::intern("src/m1.rs"), line, col: 5, end_line: line, end_col: 30 }
+    Span {
+        file: Sym::intern("src/m1.rs"),
+        line,
+        col: 5,
+        end_line: line,
+        end_col: 30,
+    }
 }
 
 fn id(krate: u64, hash: u64) -> Sym {
@@ -425,7 +564,16 @@ impl JsonSample {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call(&mut self, caller: u64, krate: u64, cc: Option<u64>, ch: Option<u64>, path: &str, callee_crate: &str, kind: &str) {
+    fn call(
+        &mut self,
+        caller: u64,
+        krate: u64,
+        cc: Option<u64>,
+        ch: Option<u64>,
+        path: &str,
+        callee_crate: &str,
+        kind: &str,
+    ) {
         let call = Call {
             caller: id(krate, caller),
             callee: cc.zip(ch).map(|(c, h)| id(c, h)),
