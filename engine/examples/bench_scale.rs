@@ -34,6 +34,7 @@ fn table_bytes(dir: &Path, table: &str) -> u64 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    env_logger::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(args.first().ok_or("usage: bench_scale DIR [SPILL_DIR]")?);
     let spill = args.get(1).map(PathBuf::from);

@@ -179,7 +179,8 @@ impl Engine {
         text: &str,
         params: &[ScalarValue],
     ) -> Result<Vec<RecordBatch>, EngineError> {
-        self.runtime.block_on(async {
+        let started = std::time::Instant::now();
+        let result = self.runtime.block_on(async {
             let mut last = Vec::new();
             for statement in split::statements(text) {
                 let err = |e| EngineError::sql(name, e);
@@ -191,7 +192,15 @@ impl Engine {
                 last = frame.collect().await.map_err(err)?;
             }
             Ok(last)
-        })
+        });
+        // Which query takes the time and which one raises the peak: the pool does not see
+        // hash-join build sides, so the process's high-water mark is the honest number.
+        log::debug!(
+            "query {name}: {:.2} s, peak RSS {} MiB",
+            started.elapsed().as_secs_f64(),
+            peak_rss_mib()
+        );
+        result
     }
 
     /// Run the SQL file `name` of `query/sql/` (without `.sql`).
@@ -272,4 +281,15 @@ impl Engine {
     fn scratch_path(&self, name: &str) -> PathBuf {
         self.scratch.path().join(name)
     }
+}
+
+/// The process's peak resident set size so far (Linux `VmHWM`), in MiB; 0 where unknown.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+            line.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb >> 10)
 }
