@@ -152,7 +152,10 @@ fn renamed_ids_of_the_last_link_apply_to_updated_units() {
     let d = dir.path();
     run(d);
     let inputs = std::fs::read_to_string(d.join("target/painter/.link-inputs.json")).unwrap();
-    assert!(inputs.contains("\"prefixes\":{\""), "no renaming here: {inputs}");
+    assert!(
+        inputs.contains("\"prefixes\":{\""),
+        "no renaming here: {inputs}"
+    );
     append(
         &d.join("packets/src/lib.rs"),
         "\npub fn peek(p: *const u8) -> u8 {\n    unsafe { *p }\n}\n",
@@ -165,6 +168,9 @@ fn renamed_ids_of_the_last_link_apply_to_updated_units() {
     let incremental = graph_json(&d.join("target/painter/graph"));
     let table = String::from_utf8(edited.stdout).unwrap();
     let (full, full_table) = full_link(d);
-    assert_eq!(bytes_without_timings(&incremental), bytes_without_timings(&full));
+    assert_eq!(
+        bytes_without_timings(&incremental),
+        bytes_without_timings(&full)
+    );
     assert_eq!(table, full_table);
 }

@@ -20,6 +20,7 @@ pub mod ids;
 mod links;
 mod manifest;
 mod parquet_io;
+mod schemas;
 mod unsafety;
 mod update;
 
@@ -35,6 +36,9 @@ use self::columns::Columns;
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;
+/// The bytes of one table file as the writer writes it (for other writers of dataset tables).
+pub use self::parquet_io::to_bytes as parquet_bytes;
+pub use self::schemas::table_schema;
 pub use self::update::update_units;
 use painter_schema::{CrateGraph, Ffi, LinkedGraph, SCHEMA_VERSION, atomic};
 
