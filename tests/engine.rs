@@ -23,7 +23,8 @@ fn demo() -> &'static (tempfile::TempDir, LinkedGraph, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&repo_root().join("examples/demo"), dir.path());
         assert_success(&cargo_painter(dir.path(), &["--locked"]));
-        let graph_path = dir.path().join("target/painter/graph.json");
+        // The run's own dataset, exported once more so that tests may damage their copy.
+        let graph_path = dir.path().join("target/painter/graph");
         let dataset = dir.path().join("dataset");
         let export = std::process::Command::new(&binaries().cargo_painter)
             .args(["painter", "export"])
@@ -33,7 +34,7 @@ fn demo() -> &'static (tempfile::TempDir, LinkedGraph, PathBuf) {
             .output()
             .unwrap();
         assert_success(&export);
-        let graph = serde_json::from_slice(&std::fs::read(&graph_path).unwrap()).unwrap();
+        let graph = painter_tests::linked_graph(&graph_path);
         (dir, graph, dataset)
     })
 }
