@@ -23,7 +23,8 @@ fn demo() -> &'static (tempfile::TempDir, LinkedGraph, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&repo_root().join("examples/demo"), dir.path());
         assert_success(&cargo_painter(dir.path(), &["--locked"]));
-        // The run's own dataset, exported once more so that tests may damage their copy.
+        // `cargo painter` writes its graph as a dataset, possibly with the link pending;
+        // `export` writes a linked one, which is what the engine and the comparison read.
         let graph_path = dir.path().join("target/painter/graph");
         let dataset = dir.path().join("dataset");
         let export = std::process::Command::new(&binaries().cargo_painter)
@@ -34,7 +35,7 @@ fn demo() -> &'static (tempfile::TempDir, LinkedGraph, PathBuf) {
             .output()
             .unwrap();
         assert_success(&export);
-        let graph = painter_tests::linked_graph(&graph_path);
+        let graph = painter_dataset::read_dataset(&dataset).unwrap();
         (dir, graph, dataset)
     })
 }

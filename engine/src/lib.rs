@@ -140,7 +140,9 @@ impl Engine {
             engine.register_table(table, options.verify_files)?;
         }
         let has_link_tables = !tables::table_files(dir, "crate_ids")?.is_empty();
-        engine.linked.set(has_link_tables);
+        // A dataset written by an incremental run may have its link pending (`linked: false`):
+        // its link tables are then stale, and the engine links before answering.
+        engine.linked.set(has_link_tables && engine.manifest.linked);
         Ok(engine)
     }
 
