@@ -128,6 +128,19 @@ pub fn args(layout: &Layout<'_>, cwd: &Path) -> Vec<OsString> {
         mounts.tmp_dir.clone().into(),
         "/tmp".into(),
     ]);
+    // The directories of such a tool inside that /tmp: made with `--dir` (mode 0755), since
+    // the ones bwrap makes for a bind follow the runner's umask and may not be traversable by
+    // the unprivileged build (EACCES running the driver).
+    let under_tmp: Vec<&Path> = tools
+        .iter()
+        .copied()
+        .filter(|t| t.starts_with("/tmp"))
+        .collect();
+    for dir in host::ancestors(&under_tmp, &[]) {
+        if dir != Path::new("/tmp") {
+            args.extend(["--dir".into(), dir.into()]);
+        }
+    }
     for tool in &tools {
         args.extend(["--ro-bind".into(), tool.into(), tool.into()]);
     }

@@ -139,6 +139,10 @@ fn tools_under_tmp_are_mounted_over_the_private_tmp() {
     };
     let line = args(&sandbox.command(&mounts(), &cargo, Path::new("/tmp/w"), &prepared));
     let tmp = line.find("--bind /out/work/tmp/slot-0 /tmp").expect(&line);
+    let dirs = line
+        .find("--dir /tmp/clone --dir /tmp/clone/target --dir /tmp/clone/target/debug")
+        .expect(&line);
+    assert!(tmp < dirs, "{line}");
     let tool = line
         .find("--ro-bind /tmp/clone/target/debug/painter-driver /tmp/clone/target/debug/painter-driver")
         .expect(&line);
