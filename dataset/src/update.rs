@@ -9,10 +9,8 @@ use std::path::Path;
 
 use painter_schema::{Configuration, CrateGraph, LinkStats, PAINTER_VERSION};
 
-use super::{
-    DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest, remove_stale, write_manifest,
-    write_unit,
-};
+use super::write::{remove_stale, write_manifest, write_unit};
+use super::{DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest};
 
 /// Write the units in `changed` (merged units with their own facts, as
 /// `painter_linker::merge_units` gives them), drop those in `removed`, keep the rest, and

@@ -1,0 +1,201 @@
+//! The write side: a linked graph (or some of its units) into table files and a manifest,
+//! encoding only the units whose fingerprint changed and removing the files the new dataset
+//! does not have.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use painter_schema::{CrateGraph, LinkedGraph, SCHEMA_VERSION, atomic};
+
+use super::{
+    DATASET_FORMAT, DatasetError, GRAPH_STEM, GRAPH_TABLES, MANIFEST_FILE, Manifest, UNIT_TABLES,
+    UNITS_TABLE, Unit, address, ffi, fingerprint, functions, graphwide, links, parquet_io,
+    read_manifest, stem, table_path, unsafety,
+};
+
+/// The batch of one unit table of `krate`, led by a `unit` column holding the crate's key on
+/// every row (dictionary-encoded, so nearly free), so that SQL over a whole table directory can
+/// group and join by unit without parsing file names. The reader does not need it.
+fn unit_batch(table: &str, key: &str, krate: &CrateGraph) -> RecordBatch {
+    let batch = record_batch(table, krate);
+    let mut fields = vec![Arc::new(Field::new("unit", DataType::Utf8, false))];
+    fields.extend(batch.schema().fields().iter().cloned());
+    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
+        std::iter::repeat_n(key, batch.num_rows()),
+    ))];
+    columns.extend(batch.columns().iter().cloned());
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("one unit value per row")
+}
+
+fn record_batch(table: &str, krate: &CrateGraph) -> RecordBatch {
+    let ffi = &krate.ffi;
+    match table {
+        "functions" => functions::write_functions(&krate.functions),
+        "calls" => functions::write_calls(&krate.calls),
+        "unsafe_ops" => unsafety::write_ops(&krate.unsafe_ops),
+        "unsafe_blocks" => unsafety::write_blocks(&krate.unsafe_blocks),
+        "declarations" => unsafety::write_declarations(&krate.declarations),
+        "ffi_imports" => ffi::write_imports(&ffi.imports),
+        "ffi_exports" => ffi::write_exports(&ffi.exports),
+        "ffi_callbacks" => ffi::write_callbacks(&ffi.callbacks),
+        "native_libraries" => ffi::write_libraries(&ffi.native_libraries),
+        "address_taken" => address::write(&krate.address_taken),
+        other => unreachable!("not a unit table: {other}"),
+    }
+}
+
+/// Write `batch` to `path` unless the file already holds exactly these bytes (a rerun leaves
+/// unchanged units' files untouched).
+pub(crate) fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
+    let bytes = parquet_io::to_bytes(batch, path)?;
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    atomic::write_bytes_atomic(path, &bytes).map_err(|source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Write `graph` as a dataset in `dir` (created if needed). Table files of an earlier dataset
+/// in `dir` that this graph does not have are removed; the manifest is written last.
+pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
+    let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let mut units = Vec::with_capacity(graph.crates.len());
+    // What the directory holds now: units whose facts did not change keep their files.
+    let previous = read_manifest(dir).ok();
+    let previous: BTreeMap<&str, &Unit> = previous
+        .iter()
+        .flat_map(|m| &m.units)
+        .map(|u| (u.key.as_str(), u))
+        .collect();
+    for (key, krate) in &graph.crates {
+        let previous = previous.get(key.as_str()).copied();
+        units.push(write_unit(dir, key, krate, previous, &mut keep)?);
+    }
+    let mut graph_rows = BTreeMap::new();
+    for &table in GRAPH_TABLES {
+        let batch = match table {
+            "crate_ids" => links::write_crate_ids(&links::crate_ids(graph)),
+            "call_candidates" => links::write_call_candidates(graph),
+            "candidate_sets" => graphwide::write_sets(&graph.candidate_sets),
+            "candidate_targets" => graphwide::write_targets(&graph.candidate_sets),
+            _ => graphwide::write_externals(&graph.external_functions),
+        };
+        graph_rows.insert(table.to_owned(), batch.num_rows() as u64);
+        if batch.num_rows() > 0 {
+            write_file(&table_path(dir, table, GRAPH_STEM), &batch)?;
+            keep.entry(table).or_default().insert(GRAPH_STEM.to_owned());
+        }
+    }
+    remove_stale(dir, &keep)?;
+    let manifest = Manifest {
+        format: DATASET_FORMAT.to_owned(),
+        schema_version: SCHEMA_VERSION,
+        painter_version: graph.painter_version.clone(),
+        graph_format: graph.format.clone(),
+        linked: true,
+        units,
+        configurations: graph.configurations.clone(),
+        graph_rows,
+        stats: graph.stats.clone(),
+    };
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// Write one unit's table files (unless `previous`, its entry in the dataset being
+/// replaced, has the same fingerprint and its files are there) and return its manifest entry.
+/// The files it has are added to `keep`.
+pub(crate) fn write_unit(
+    dir: &Path,
+    key: &str,
+    krate: &CrateGraph,
+    previous: Option<&Unit>,
+    keep: &mut BTreeMap<&'static str, BTreeSet<String>>,
+) -> Result<Unit, DatasetError> {
+    let stem = stem(key);
+    let mut rows = BTreeMap::new();
+    let mut fingerprint = fingerprint::Fingerprint::new();
+    let mut batches = Vec::with_capacity(UNIT_TABLES.len() + 1);
+    for &table in UNIT_TABLES {
+        let batch = unit_batch(table, key, krate);
+        rows.insert(table.to_owned(), batch.num_rows() as u64);
+        fingerprint.add(table, &batch);
+        batches.push((table, batch));
+    }
+    let mut unit = Unit {
+        key: key.to_owned(),
+        stem: stem.clone(),
+        schema_version: krate.schema_version,
+        painter_version: krate.painter_version.clone(),
+        toolchain: krate.toolchain.clone(),
+        krate: krate.krate.clone(),
+        status: krate.status,
+        error: krate.error.clone(),
+        analysis_ms: krate.analysis_ms,
+        counts: krate.counts.clone(),
+        rows,
+        fingerprint: String::new(),
+    };
+    let unit_row = graphwide::write_unit(&unit);
+    fingerprint.add(UNITS_TABLE, &unit_row);
+    unit.fingerprint = fingerprint.finish();
+    batches.push((UNITS_TABLE, unit_row));
+    let written: Vec<_> = batches.iter().filter(|(_, b)| b.num_rows() > 0).collect();
+    let unchanged = previous.is_some_and(|old| {
+        old.fingerprint == unit.fingerprint
+            && old.stem == stem
+            && written
+                .iter()
+                .all(|(table, _)| table_path(dir, table, &stem).is_file())
+    });
+    for (table, batch) in written {
+        if !unchanged {
+            write_file(&table_path(dir, table, &stem), batch)?;
+        }
+        keep.entry(*table).or_default().insert(stem.clone());
+    }
+    Ok(unit)
+}
+
+pub(crate) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {
+    let path = dir.join(MANIFEST_FILE);
+    let mut bytes = serde_json::to_vec_pretty(manifest).expect("the manifest serialises");
+    bytes.push(b'\n');
+    atomic::write_bytes_atomic(&path, &bytes).map_err(|source| DatasetError::Io { path, source })
+}
+
+/// Remove the `*.parquet` files of our tables that the new dataset does not have (units gone,
+/// tables now empty), so that globbing a table directory reads exactly this dataset.
+pub(crate) fn remove_stale(
+    dir: &Path,
+    keep: &BTreeMap<&str, BTreeSet<String>>,
+) -> Result<(), DatasetError> {
+    let all = UNIT_TABLES.iter().chain(GRAPH_TABLES).chain([&UNITS_TABLE]);
+    for &table in all {
+        let table_dir = dir.join(table);
+        let Ok(entries) = std::fs::read_dir(&table_dir) else {
+            continue;
+        };
+        let io = |source| DatasetError::Io {
+            path: table_dir.clone(),
+            source,
+        };
+        for entry in entries {
+            let path = entry.map_err(io)?.path();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let kept = keep.get(table).is_some_and(|k| k.contains(stem));
+            if path.extension().is_some_and(|e| e == "parquet") && !kept {
+                std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })?;
+            }
+        }
+    }
+    Ok(())
+}
