@@ -63,11 +63,12 @@ def run(cmd, cwd, env, with_cpu=False):
 
 
 def build_tools(env):
-    subprocess.run(
-        ["cargo", "build", "--release", "--locked", "-p", "painter-driver", "-p", "cargo-painter",
-         "-p", "painter-linker", "--example", "bench_link"],
-        cwd=REPO, env=env, check=True,
-    )
+    # Two builds: `--example` in the same command would restrict every package to its examples,
+    # and the binaries would only be there if an earlier build had left them.
+    for args in (["-p", "painter-driver", "-p", "cargo-painter"],
+                 ["-p", "painter-linker", "--example", "bench_link"]):
+        subprocess.run(["cargo", "build", "--release", "--locked", *args],
+                       cwd=REPO, env=env, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
     release = os.path.join(target, "release")
     return (os.path.join(release, "cargo-painter"), os.path.join(release, "painter-driver"),
