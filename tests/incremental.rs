@@ -174,3 +174,42 @@ fn renamed_ids_of_the_last_link_apply_to_updated_units() {
     );
     assert_eq!(table, full_table);
 }
+
+/// The workspace facts of the last run (target directory, root) are reused only while every
+/// file cargo reads for them is unchanged: a config file that moves the target directory is
+/// followed at once, and the next run reuses the new answer.
+#[test]
+fn a_config_that_moves_the_target_dir_is_followed() {
+    let dir = scratch_fixture("two-members");
+    let d = dir.path();
+    let cache = tempfile::tempdir().unwrap();
+    let run = || {
+        let bins = binaries();
+        let out = Command::new(&bins.cargo_painter)
+            .arg("painter")
+            .current_dir(d)
+            .env("PAINTER_DRIVER", &bins.driver)
+            .env("PAINTER_LOG", "cargo_painter::cargo::workspace=debug")
+            .env("XDG_CACHE_HOME", cache.path())
+            .env_remove("RUSTC_WRAPPER")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .unwrap();
+        assert_success(&out);
+        String::from_utf8_lossy(&out.stderr).contains("no `cargo metadata`")
+    };
+    assert!(!run(), "first run: cargo metadata");
+    assert!(run(), "nothing changed: the cached facts");
+    assert!(d.join("target/painter/graph/manifest.json").is_file());
+
+    std::fs::create_dir_all(d.join(".cargo")).unwrap();
+    std::fs::write(
+        d.join(".cargo/config.toml"),
+        "[build]\ntarget-dir = \"moved\"\n",
+    )
+    .unwrap();
+    assert!(!run(), "a new config file: cargo metadata again");
+    assert!(d.join("moved/painter/graph/manifest.json").is_file());
+    assert!(run(), "and its answer is cached in turn");
+}

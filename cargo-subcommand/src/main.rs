@@ -17,6 +17,7 @@ mod commands;
 mod diag;
 mod ecosystem;
 mod linking;
+mod stamp;
 
 #[cfg(test)]
 mod test_util;

@@ -19,13 +19,22 @@ pub const CREATED_BY: &str = "cargo painter (painter-dataset)";
 /// Rows per row group: large enough that a unit's table is usually one group.
 const ROW_GROUP_ROWS: usize = 1 << 20;
 
-fn properties() -> WriterProperties {
+/// Below this many rows a table file is written without compression: most unit tables are a
+/// few dozen rows, zstd saves nothing on them once dictionaries have taken the
+/// repetition out, and setting up its contexts (one compressor and one decompressor per
+/// column, parquet's `create_codec`) was an eighth of a cold link's CPU time.
+const COMPRESS_FROM_ROWS: usize = 1000;
+
+fn properties(batch: &RecordBatch) -> WriterProperties {
+    let compression = if batch.num_rows() < COMPRESS_FROM_ROWS {
+        Compression::UNCOMPRESSED
+    } else {
+        Compression::ZSTD(ZstdLevel::try_new(3).expect("3 is a valid zstd level"))
+    };
     WriterProperties::builder()
         .set_created_by(CREATED_BY.to_owned())
         .set_writer_version(WriterVersion::PARQUET_2_0)
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
-        ))
+        .set_compression(compression)
         // Dictionary pages for every column: paths, kinds, file names and crate keys repeat.
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Chunk)
@@ -41,8 +50,8 @@ pub fn to_bytes(batch: &RecordBatch, path: &Path) -> Result<Vec<u8>, DatasetErro
         source,
     };
     let mut bytes = Vec::new();
-    let mut writer =
-        ArrowWriter::try_new(&mut bytes, batch.schema(), Some(properties())).map_err(parquet)?;
+    let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(properties(batch)))
+        .map_err(parquet)?;
     writer.write(batch).map_err(parquet)?;
     writer.close().map_err(parquet)?;
     Ok(bytes)

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use painter_schema::{Configuration, CrateGraph, LinkStats, PAINTER_VERSION};
 
-use super::write::{remove_stale, write_manifest, write_unit};
+use super::write::{UnitJob, remove_stale, write_manifest, write_units};
 use super::{DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest};
 
 /// Write the units in `changed` (merged units with their own facts, as
@@ -41,9 +41,11 @@ pub fn update_units(
         }
         units.push(unit);
     }
-    for (key, krate) in changed {
-        units.push(write_unit(dir, key, krate, replaced.get(key), &mut keep)?);
-    }
+    let jobs: Vec<UnitJob<'_>> = changed
+        .iter()
+        .map(|(key, krate)| (key.as_str(), krate, replaced.get(key)))
+        .collect();
+    units.extend(write_units(dir, &jobs, &mut keep)?);
     units.sort_by(|a, b| a.key.cmp(&b.key));
     // No graph-wide table is kept: they would describe the previous units.
     remove_stale(dir, &keep)?;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use painter_schema::{CrateGraph, LinkedGraph, SCHEMA_VERSION, atomic};
+use rayon::prelude::*;
 
 use super::{
     DATASET_FORMAT, DatasetError, GRAPH_STEM, GRAPH_TABLES, MANIFEST_FILE, Manifest, UNIT_TABLES,
@@ -72,24 +73,23 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
         .flat_map(|m| &m.units)
         .map(|u| (u.key.as_str(), u))
         .collect();
-    for (key, krate) in &graph.crates {
-        let previous = previous.get(key.as_str()).copied();
-        units.push(write_unit(dir, key, krate, previous, &mut keep)?);
-    }
+    let jobs: Vec<UnitJob<'_>> = graph
+        .crates
+        .iter()
+        .map(|(key, krate)| (key.as_str(), krate, previous.get(key.as_str()).copied()))
+        .collect();
+    // Units and graph-wide tables are independent files: encoded side by side.
+    let (written, graph_tables) = rayon::join(
+        || write_units(dir, &jobs, &mut keep),
+        || write_graph_tables(dir, graph),
+    );
+    units.extend(written?);
     let mut graph_rows = BTreeMap::new();
-    for &table in GRAPH_TABLES {
-        let batch = match table {
-            "crate_ids" => links::write_crate_ids(&links::crate_ids(graph)),
-            "call_candidates" => links::write_call_candidates(graph),
-            "candidate_sets" => graphwide::write_sets(&graph.candidate_sets),
-            "candidate_targets" => graphwide::write_targets(&graph.candidate_sets),
-            _ => graphwide::write_externals(&graph.external_functions),
-        };
-        graph_rows.insert(table.to_owned(), batch.num_rows() as u64);
-        if batch.num_rows() > 0 {
-            write_file(&table_path(dir, table, GRAPH_STEM), &batch)?;
+    for (table, rows) in graph_tables? {
+        if rows > 0 {
             keep.entry(table).or_default().insert(GRAPH_STEM.to_owned());
         }
+        graph_rows.insert(table.to_owned(), rows);
     }
     remove_stale(dir, &keep)?;
     let manifest = Manifest {
@@ -107,16 +107,64 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
     Ok(manifest)
 }
 
+/// A unit to write: its key, its facts and its entry in the dataset being replaced.
+pub(crate) type UnitJob<'a> = (&'a str, &'a CrateGraph, Option<&'a Unit>);
+
+/// [`write_unit`] for every job, in parallel (each unit is its own files), returning their
+/// manifest entries in the jobs' order; the files they have are added to `keep`.
+pub(crate) fn write_units(
+    dir: &Path,
+    jobs: &[UnitJob<'_>],
+    keep: &mut BTreeMap<&'static str, BTreeSet<String>>,
+) -> Result<Vec<Unit>, DatasetError> {
+    let written: Vec<(Unit, Vec<&'static str>)> = jobs
+        .par_iter()
+        .map(|&(key, krate, previous)| write_unit(dir, key, krate, previous))
+        .collect::<Result<_, _>>()?;
+    Ok(written
+        .into_iter()
+        .map(|(unit, tables)| {
+            for table in tables {
+                keep.entry(table).or_default().insert(unit.stem.clone());
+            }
+            unit
+        })
+        .collect())
+}
+
+/// The graph-wide tables of `graph` (the link's answers), with their row counts; an empty
+/// table has no file.
+fn write_graph_tables(
+    dir: &Path,
+    graph: &LinkedGraph,
+) -> Result<Vec<(&'static str, u64)>, DatasetError> {
+    GRAPH_TABLES
+        .par_iter()
+        .map(|&table| {
+            let batch = match table {
+                "crate_ids" => links::write_crate_ids(&links::crate_ids(graph)),
+                "call_candidates" => links::write_call_candidates(graph),
+                "candidate_sets" => graphwide::write_sets(&graph.candidate_sets),
+                "candidate_targets" => graphwide::write_targets(&graph.candidate_sets),
+                _ => graphwide::write_externals(&graph.external_functions),
+            };
+            if batch.num_rows() > 0 {
+                write_file(&table_path(dir, table, GRAPH_STEM), &batch)?;
+            }
+            Ok((table, batch.num_rows() as u64))
+        })
+        .collect()
+}
+
 /// Write one unit's table files (unless `previous`, its entry in the dataset being
-/// replaced, has the same fingerprint and its files are there) and return its manifest entry.
-/// The files it has are added to `keep`.
-pub(crate) fn write_unit(
+/// replaced, has the same fingerprint and its files are there); its manifest entry and the
+/// tables it has files in.
+fn write_unit(
     dir: &Path,
     key: &str,
     krate: &CrateGraph,
     previous: Option<&Unit>,
-    keep: &mut BTreeMap<&'static str, BTreeSet<String>>,
-) -> Result<Unit, DatasetError> {
+) -> Result<(Unit, Vec<&'static str>), DatasetError> {
     let stem = stem(key);
     let mut rows = BTreeMap::new();
     let mut fingerprint = fingerprint::Fingerprint::new();
@@ -153,13 +201,14 @@ pub(crate) fn write_unit(
                 .iter()
                 .all(|(table, _)| table_path(dir, table, &stem).is_file())
     });
+    let mut tables = Vec::with_capacity(written.len());
     for (table, batch) in written {
         if !unchanged {
             write_file(&table_path(dir, table, &stem), batch)?;
         }
-        keep.entry(*table).or_default().insert(stem.clone());
+        tables.push(*table);
     }
-    Ok(unit)
+    Ok((unit, tables))
 }
 
 pub(crate) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {

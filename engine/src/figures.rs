@@ -1,13 +1,13 @@
 //! The figures of docs/figures.md computed by SQL over the dataset, returned as
 //! `painter_query::figures::Figures`, so `cargo painter stats` prints the same value whichever
 //! way it was computed. The SQL files compute per-unit facts (`figures_*.sql`) and the four
-//! reachability questions run the reach loop; this module only sums units of the population,
-//! ranks and rounds, exactly as `painter_query::figures` does.
+//! reachability questions run the reach loop; this module only gathers the population's rows
+//! and hands them to `Figures::from_rows`, the one aggregation `painter_query` uses too.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use painter_query::Edges;
-use painter_query::figures::{CalledUnsafeFn, CrateFigures, Figures, Share, TOP, percent};
+use painter_query::figures::{CalledUnsafeFn, CrateFigures, Figures, TOP};
 
 use crate::columns::{strings, u64s};
 use crate::reach::ReachTarget;
@@ -83,39 +83,9 @@ impl Engine {
             });
         }
         let members: BTreeSet<&str> = rows.iter().map(|r| r.key.as_str()).collect();
-        let n = rows.len() as u64;
-        let share = |pred: fn(&CrateFigures) -> bool| {
-            let crates = rows.iter().filter(|r| pred(r)).count() as u64;
-            Share {
-                crates,
-                percent: percent(crates, n),
-            }
-        };
-        let (by_kind, by_context) = self.unsafe_ops_by(&members)?;
-        Ok(Figures {
-            crates: n,
-            uses_unsafe: share(|r| r.uses_unsafe),
-            user_unsafe_blocks: share(|r| r.user_unsafe_blocks > 0),
-            has_unsafe_ops: share(|r| r.unsafe_ops > 0),
-            calls_unsafe_crate: share(|r| !r.calls_unsafe_crates.is_empty()),
-            reaches_ffi: share(|r| r.reaches_ffi),
-            reaches_ffi_with_candidates: share(|r| r.reaches_ffi_with_candidates),
-            public_functions: rows.iter().map(|r| r.public_functions).sum(),
-            public_functions_reaching_unsafe: rows
-                .iter()
-                .map(|r| r.public_functions_reaching_unsafe)
-                .sum(),
-            public_functions_reaching_unsafe_with_candidates: rows
-                .iter()
-                .map(|r| r.public_functions_reaching_unsafe_with_candidates)
-                .sum(),
-            unsafe_ops_by_kind: by_kind,
-            unsafe_ops_by_context: by_context,
-            top_by_unsafe_ops: top(rows.iter().map(|r| (r.key.clone(), r.unsafe_ops))),
-            top_by_ffi_imports: top(rows.iter().map(|r| (r.key.clone(), r.ffi_imports))),
-            most_called_unsafe_fns: self.most_called_unsafe_fns(&members)?,
-            per_crate: rows,
-        })
+        let by = self.unsafe_ops_by(&members)?;
+        let most_called = self.most_called_unsafe_fns(&members)?;
+        Ok(Figures::from_rows(rows, by, most_called))
     }
 
     /// Per unit, the other units it calls exactly that use unsafe, sorted.
@@ -241,12 +211,4 @@ impl Engine {
         called.truncate(TOP);
         Ok(called)
     }
-}
-
-/// The [`TOP`] largest non-zero counts, ties by name (as painter_query ranks).
-fn top(rows: impl Iterator<Item = (String, u64)>) -> Vec<(String, u64)> {
-    let mut rows: Vec<(String, u64)> = rows.filter(|(_, n)| *n > 0).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    rows.truncate(TOP);
-    rows
 }

@@ -200,51 +200,62 @@ pub fn figures(graph: &LinkedGraph, population: Population<'_>) -> Figures {
         .collect();
     add_reachability(graph, &mut rows);
 
-    let rows: Vec<CrateFigures> = rows.into_values().collect();
-    let n = rows.len() as u64;
-    let share = |pred: fn(&CrateFigures) -> bool| {
-        let crates = rows.iter().filter(|r| pred(r)).count() as u64;
-        Share {
-            crates,
-            percent: percent(crates, n),
-        }
-    };
-    let mut figures = Figures {
-        crates: n,
-        uses_unsafe: share(|r| r.uses_unsafe),
-        user_unsafe_blocks: share(|r| r.user_unsafe_blocks > 0),
-        has_unsafe_ops: share(|r| r.unsafe_ops > 0),
-        calls_unsafe_crate: share(|r| !r.calls_unsafe_crates.is_empty()),
-        reaches_ffi: share(|r| r.reaches_ffi),
-        reaches_ffi_with_candidates: share(|r| r.reaches_ffi_with_candidates),
-        public_functions: rows.iter().map(|r| r.public_functions).sum(),
-        public_functions_reaching_unsafe: rows
-            .iter()
-            .map(|r| r.public_functions_reaching_unsafe)
-            .sum(),
-        public_functions_reaching_unsafe_with_candidates: rows
-            .iter()
-            .map(|r| r.public_functions_reaching_unsafe_with_candidates)
-            .sum(),
-        top_by_unsafe_ops: top(rows.iter().map(|r| (r.key.clone(), r.unsafe_ops))),
-        top_by_ffi_imports: top(rows.iter().map(|r| (r.key.clone(), r.ffi_imports))),
-        most_called_unsafe_fns: most_called_unsafe_fns(graph, &members),
-        ..Figures::default()
-    };
+    let (mut by_kind, mut by_context) = (BTreeMap::new(), BTreeMap::new());
     for key in &members {
         for op in &graph.crates[*key].unsafe_ops {
-            *figures
-                .unsafe_ops_by_kind
-                .entry(op.kind.to_string())
-                .or_default() += 1;
-            *figures
-                .unsafe_ops_by_context
-                .entry(op.context.kind.to_string())
-                .or_default() += 1;
+            *by_kind.entry(op.kind.to_string()).or_default() += 1;
+            *by_context.entry(op.context.kind.to_string()).or_default() += 1;
         }
     }
-    figures.per_crate = rows;
-    figures
+    Figures::from_rows(
+        rows.into_values().collect(),
+        (by_kind, by_context),
+        most_called_unsafe_fns(graph, &members),
+    )
+}
+
+impl Figures {
+    /// The figures of a population from its rows (one per crate) and the counts that are not
+    /// per crate: unsafe ops by kind and by context, and the most called unsafe fns. The one
+    /// place where shares, sums and rankings are made, whichever engine computed the rows.
+    pub fn from_rows(
+        rows: Vec<CrateFigures>,
+        (unsafe_ops_by_kind, unsafe_ops_by_context): (BTreeMap<String, u64>, BTreeMap<String, u64>),
+        most_called_unsafe_fns: Vec<CalledUnsafeFn>,
+    ) -> Figures {
+        let n = rows.len() as u64;
+        let share = |pred: fn(&CrateFigures) -> bool| {
+            let crates = rows.iter().filter(|r| pred(r)).count() as u64;
+            Share {
+                crates,
+                percent: percent(crates, n),
+            }
+        };
+        Figures {
+            crates: n,
+            uses_unsafe: share(|r| r.uses_unsafe),
+            user_unsafe_blocks: share(|r| r.user_unsafe_blocks > 0),
+            has_unsafe_ops: share(|r| r.unsafe_ops > 0),
+            calls_unsafe_crate: share(|r| !r.calls_unsafe_crates.is_empty()),
+            reaches_ffi: share(|r| r.reaches_ffi),
+            reaches_ffi_with_candidates: share(|r| r.reaches_ffi_with_candidates),
+            public_functions: rows.iter().map(|r| r.public_functions).sum(),
+            public_functions_reaching_unsafe: rows
+                .iter()
+                .map(|r| r.public_functions_reaching_unsafe)
+                .sum(),
+            public_functions_reaching_unsafe_with_candidates: rows
+                .iter()
+                .map(|r| r.public_functions_reaching_unsafe_with_candidates)
+                .sum(),
+            unsafe_ops_by_kind,
+            unsafe_ops_by_context,
+            top_by_unsafe_ops: top(rows.iter().map(|r| (r.key.clone(), r.unsafe_ops))),
+            top_by_ffi_imports: top(rows.iter().map(|r| (r.key.clone(), r.ffi_imports))),
+            most_called_unsafe_fns,
+            per_crate: rows,
+        }
+    }
 }
 
 /// The reachability figures of each row: four backward searches over the whole graph.

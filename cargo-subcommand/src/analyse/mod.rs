@@ -17,7 +17,6 @@ mod leftovers;
 mod link;
 mod preload;
 mod report;
-mod stamp;
 mod summary;
 
 use collect::Collected;

@@ -15,7 +15,7 @@ use painter_query::summary::{CrateSummary, crate_row, summary_rows};
 use painter_schema::{CrateGraph, LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
-use super::stamp::{Stamp, stamp};
+use crate::stamp::{Stamp, stamp};
 
 /// The cache file, beside the dataset directory.
 pub const CACHE_FILE: &str = ".summary-cache.json";
@@ -170,7 +170,7 @@ struct Cached {
 }
 
 fn key(inputs: &[PathBuf], graph_dir: &Path) -> Option<Key> {
-    let exe = super::stamp::exe();
+    let exe = crate::stamp::exe();
     let inputs = inputs
         .iter()
         .map(|p| Some((p.clone(), stamp(p)?)))

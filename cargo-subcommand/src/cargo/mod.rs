@@ -9,3 +9,4 @@ pub mod messages;
 pub mod rustflags;
 pub mod toolchain;
 pub mod workspace;
+pub mod workspace_cache;

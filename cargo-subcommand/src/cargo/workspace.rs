@@ -1,6 +1,7 @@
 //! What cargo painter needs to know about the user's workspace before the build: the user's
 //! target directory (from `cargo metadata`, honouring `--manifest-path`, `--target-dir` and
-//! config), and how to name a package from the `package_id` of a cargo message.
+//! config, or from the last run's answer when nothing it depends on changed), and how to name
+//! a package from the `package_id` of a cargo message.
 
 use std::{
     collections::HashMap,
@@ -11,6 +12,7 @@ use anyhow::{Result, anyhow};
 use cargo_metadata::{MetadataCommand, PackageId};
 
 use super::toolchain::Toolchain;
+use super::workspace_cache::{self, Facts};
 use crate::cli::CargoFlags;
 
 #[derive(Debug, Default)]
@@ -25,14 +27,50 @@ pub struct Workspace {
     members: HashMap<PackageId, (String, String)>,
 }
 
+/// The workspace of the user's invocation: from the cache when nothing cargo would read for
+/// it changed ([`super::workspace_cache`]), else from `cargo metadata --no-deps`.
+pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
+    let cargo = toolchain.cargo();
+    let facts = match workspace_cache::lookup(&cargo, flags) {
+        Some(facts) => {
+            log::debug!("workspace facts unchanged: no `cargo metadata`");
+            facts
+        }
+        None => {
+            let facts = metadata(&cargo, flags)?;
+            workspace_cache::store(&cargo, flags, &facts);
+            facts
+        }
+    };
+    let target_dir = match &flags.target_dir {
+        Some(dir) => std::path::absolute(dir)?,
+        None => facts.target_directory.clone(),
+    };
+    let separate_build_dir = facts
+        .build_directory
+        .as_ref()
+        .is_some_and(|b| *b != facts.target_directory);
+    let members = facts
+        .members
+        .into_iter()
+        .map(|(id, name, version)| (PackageId { repr: id }, (name, version)))
+        .collect();
+    Ok(Workspace {
+        root: facts.root,
+        target_dir,
+        separate_build_dir,
+        members,
+    })
+}
+
 /// Run `cargo metadata --no-deps` with the pinned cargo.
 ///
 /// `--no-deps`: the full resolve would only serve to name dependencies, which their package
 /// id spells out already (see [`parse_package_id`]), and it costs a noticeable part of a no-op
 /// `cargo check` (docs/design.md#budgets allows 5% on top of one).
-pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
+fn metadata(cargo: &Path, flags: &CargoFlags) -> Result<Facts> {
     let mut cmd = MetadataCommand::new();
-    cmd.cargo_path(toolchain.cargo())
+    cmd.cargo_path(cargo)
         .no_deps()
         .env("RUSTUP_TOOLCHAIN", crate::cargo::toolchain::PINNED);
     if let Some(manifest) = &flags.manifest_path {
@@ -60,25 +98,25 @@ pub fn load(toolchain: &Toolchain, flags: &CargoFlags) -> Result<Workspace> {
         }
         other => anyhow!("cannot read the workspace: {other}"),
     })?;
-    let target_dir = match &flags.target_dir {
-        Some(dir) => std::path::absolute(dir)?,
-        None => metadata.target_directory.clone().into_std_path_buf(),
-    };
-    let separate_build_dir = metadata
-        .build_directory
-        .as_ref()
-        .is_some_and(|b| *b != metadata.target_directory);
-    let root = metadata.workspace_root.clone().into_std_path_buf();
-    let members = metadata
+    let manifests = metadata
         .packages
-        .into_iter()
-        .map(|p| (p.id, (p.name.to_string(), p.version.to_string())))
+        .iter()
+        .map(|p| p.manifest_path.clone().into_std_path_buf())
+        .chain([metadata
+            .workspace_root
+            .join("Cargo.toml")
+            .into_std_path_buf()])
         .collect();
-    Ok(Workspace {
-        root,
-        target_dir,
-        separate_build_dir,
-        members,
+    Ok(Facts {
+        root: metadata.workspace_root.into_std_path_buf(),
+        target_directory: metadata.target_directory.into_std_path_buf(),
+        build_directory: metadata.build_directory.map(|b| b.into_std_path_buf()),
+        members: metadata
+            .packages
+            .into_iter()
+            .map(|p| (p.id.repr, p.name.to_string(), p.version.to_string()))
+            .collect(),
+        manifests,
     })
 }
 

@@ -1,13 +1,14 @@
 //! A file's size and modification time: enough to notice a replaced file (the driver and
 //! `collect` replace files by rename, so a new version is a new file with a new mtime). The
-//! caches of the analyse step (summary, link inputs) are keyed on them.
+//! caches of the analyse step (summary, link inputs) and of the workspace facts are keyed on
+//! them.
 
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     mtime_ns: u128,
