@@ -14,7 +14,7 @@ use painter_engine::{Edges, Engine, EngineOptions, Population, ReachOutput, Reac
 use painter_query::figures::{self, Population as QueryPopulation};
 use painter_query::{CandidateMode, Target, call_graph_with, reach};
 use painter_schema::LinkedGraph;
-use painter_tests::{assert_success, binaries, cargo_painter, copy_dir, repo_root};
+use painter_tests::{assert_success, binaries, cargo_painter, copy_dir, painter_sql, repo_root};
 
 /// The demo analysed and exported once for all tests of this file: (temp dir, graph, dataset).
 fn demo() -> &'static (tempfile::TempDir, LinkedGraph, PathBuf) {
@@ -360,4 +360,83 @@ fn the_sql_files_run_in_duckdb_and_pyarrow_reads_every_table() {
             seen["rows"]
         );
     }
+}
+
+/// `cargo painter sql …` runs painter-sql with its arguments: on the run's own dataset, the
+/// figures are `stats --format json`'s, for both populations; a function named by its path is
+/// found; a query's rows come out as CSV; a missing painter-sql is one clear error.
+#[test]
+fn cargo_painter_sql_answers_like_stats() {
+    let (dir, _, _) = demo();
+    let graph = dir.path().join("target/painter/graph");
+    let painter = |args: &[&str], sql: Option<&Path>| {
+        let mut cmd = std::process::Command::new(&binaries().cargo_painter);
+        cmd.arg("painter").args(args);
+        match sql {
+            Some(sql) => cmd.env("PAINTER_SQL", sql),
+            None => cmd.env_remove("PAINTER_SQL"),
+        };
+        cmd.output().unwrap()
+    };
+    let sql = painter_sql();
+    let graph_arg = graph.to_str().unwrap();
+    for crates in ["all", "primary"] {
+        let stats = painter(
+            &["stats", graph_arg, "--format", "json", "--crates", crates],
+            None,
+        );
+        assert_success(&stats);
+        let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+        let figures = painter(
+            &[
+                "sql",
+                graph_arg,
+                "--threads",
+                "2",
+                "figures",
+                "--format",
+                "json",
+                "--crates",
+                crates,
+            ],
+            Some(sql),
+        );
+        assert_success(&figures);
+        let figures: serde_json::Value = serde_json::from_slice(&figures.stdout).unwrap();
+        assert_eq!(figures, stats["figures"], "--crates {crates}");
+    }
+
+    let path = painter(
+        &["sql", graph_arg, "path", "demo_app::main", "ffi"],
+        Some(sql),
+    );
+    assert_success(&path);
+    let text = String::from_utf8_lossy(&path.stdout);
+    assert!(text.starts_with("demo_app::main ("), "{text}");
+    assert!(
+        text.lines().count() >= 2,
+        "a path of at least one call: {text}"
+    );
+
+    let query = painter(
+        &[
+            "sql",
+            graph_arg,
+            "query",
+            "SELECT count(*) AS n FROM functions WHERE path = 'demo_app::main'",
+            "--format",
+            "csv",
+        ],
+        Some(sql),
+    );
+    assert_success(&query);
+    assert_eq!(String::from_utf8_lossy(&query.stdout), "n\n1\n");
+
+    let missing = painter(
+        &["sql", graph_arg, "figures"],
+        Some(Path::new("/nonexistent/painter-sql")),
+    );
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("/nonexistent/painter-sql"), "{err}");
 }

@@ -54,5 +54,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(args),
         Some(Command::Ecosystem(args)) => ecosystem::run(args),
         Some(Command::Audit(args)) => commands::audit::run(args),
+        Some(Command::Sql(args)) => commands::sql::run(args),
     }
 }

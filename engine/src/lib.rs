@@ -15,6 +15,7 @@
 mod columns;
 mod error;
 mod figures;
+mod find;
 mod link;
 mod reach;
 pub mod split;

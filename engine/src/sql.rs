@@ -38,6 +38,7 @@ pub const FILES: &[(&str, &str)] = &[
     sql_file!("figures_reach_per_crate"),
     sql_file!("figures_unsafe_ops"),
     sql_file!("figures_called_unsafe_fns"),
+    sql_file!("find_functions"),
 ];
 
 /// The text of the SQL file `name`.

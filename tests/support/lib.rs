@@ -47,18 +47,29 @@ pub fn driver() -> &'static Path {
     DRIVER.get_or_init(|| build_bin("painter-driver"))
 }
 
+/// `painter-sql`, the SQL engine's binary that `cargo painter sql` runs.
+pub fn painter_sql() -> &'static Path {
+    static SQL: OnceLock<PathBuf> = OnceLock::new();
+    SQL.get_or_init(|| build("painter-engine", &["--bin", "painter-sql"], "painter-sql"))
+}
+
 fn build_bin(package: &str) -> PathBuf {
+    build(package, &[], package)
+}
+
+fn build(package: &str, args: &[&str], binary: &str) -> PathBuf {
     let root = repo_root();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&root)
         .args(["build", "-q", "-p", package])
+        .args(args)
         .status()
         .expect("running cargo build");
     assert!(status.success(), "building {package} failed");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    target.join("debug").join(package)
+    target.join("debug").join(binary)
 }
 
 /// Copy a fixture workspace (`tests/fixtures/<name>`) into a fresh temp dir, so tests never

@@ -54,6 +54,18 @@ pub enum Command {
     /// Check the project's packages against the RustSec advisories and say whether its code
     /// reaches each vulnerable function
     Audit(Box<AuditArgs>),
+    /// Query a dataset out of core with the embedded SQL engine: figures, reachability,
+    /// paths, plain SQL (runs painter-sql; `cargo painter sql --help`)
+    #[command(disable_help_flag = true, disable_version_flag = true)]
+    Sql(SqlArgs),
+}
+
+/// `cargo painter sql ARGS…`: everything goes to painter-sql as it is.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// DATASET COMMAND [OPTIONS] (see `cargo painter sql --help`)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 /// The default command: analyse the build and link the result.
@@ -129,6 +141,27 @@ mod tests {
         assert_eq!(cli.analyse.cargo.packages, ["foo"]);
         let cli = parse(&["cargo-painter", "-p", "foo"]);
         assert_eq!(cli.analyse.cargo.packages, ["foo"]);
+    }
+
+    #[test]
+    fn sql_passes_every_argument_on() {
+        let cli = parse(&["cargo-painter", "painter", "sql", "--help"]);
+        let Some(Command::Sql(sql)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(sql.args, ["--help"]);
+        let cli = parse(&[
+            "cargo-painter",
+            "sql",
+            "g",
+            "--memory-limit",
+            "3G",
+            "figures",
+        ]);
+        let Some(Command::Sql(sql)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(sql.args, ["g", "--memory-limit", "3G", "figures"]);
     }
 
     #[test]

@@ -1,11 +1,12 @@
-//! The subcommands that work on graph files: `link`, `stats`, `path`, `export`, and `audit`
-//! (which analyses the project first unless given a graph; the ecosystem runner has its own
-//! module tree). Each reads a graph, asks painter-query (or painter-audit), prints or writes.
+//! The subcommands that work on graph files: `link`, `stats`, `path`, `export`, `sql` (handed
+//! to painter-sql), and `audit` (which analyses the project first unless given a graph; the
+//! ecosystem runner has its own module tree). Each reads a graph, asks painter-query (or painter-audit), prints or writes.
 
 pub mod audit;
 pub mod export;
 pub mod link;
 pub mod path;
+pub mod sql;
 pub mod stats;
 
 use std::path::Path;
