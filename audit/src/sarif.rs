@@ -169,4 +169,3 @@ fn step_location(step: &PathStep, root: Option<&Path>, message: Option<String>) 
     }
     location
 }
-

@@ -53,5 +53,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(args),
         Some(Command::Ecosystem(args)) => ecosystem::run(args),
         Some(Command::Audit(args)) => commands::audit::run(args),
+        Some(Command::Verify(args)) => commands::verify::run(args),
     }
 }
