@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use painter_export::sarif::{SCHEMA_URI, dir_uri, uri_path};
+use painter_export::sarif::{SCHEMA_URI, dir_uri, lock_location, uri_path};
 use painter_schema::PAINTER_VERSION;
 use serde_json::{Value, json};
 
@@ -168,18 +168,4 @@ fn step_location(step: &PathStep, root: Option<&Path>, message: Option<String>) 
         location["message"] = json!({"text": text});
     }
     location
-}
-
-/// The `name = "…"` line of the package's entry in `Cargo.lock`.
-fn lock_location(lock: &str, package: &str, version: &str) -> Option<Value> {
-    let lines: Vec<&str> = lock.lines().collect();
-    let name = format!("name = \"{package}\"");
-    let ver = format!("version = \"{version}\"");
-    let index = lines
-        .windows(2)
-        .position(|w| w[0].trim() == name && w[1].trim() == ver)?;
-    Some(json!({"physicalLocation": {
-        "artifactLocation": {"uri": "Cargo.lock", "uriBaseId": "SRCROOT"},
-        "region": {"startLine": index + 1, "startColumn": 1},
-    }}))
 }

@@ -55,5 +55,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Ecosystem(args)) => ecosystem::run(args),
         Some(Command::Audit(args)) => commands::audit::run(args),
         Some(Command::Sql(args)) => commands::sql::run(args),
+        Some(Command::Verify(args)) => commands::verify::run(args),
     }
 }

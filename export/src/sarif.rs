@@ -261,6 +261,21 @@ pub fn dir_uri(dir: &Path) -> String {
     uri
 }
 
+/// The `name = "…"` line of the package's entry in `Cargo.lock`, as a SARIF location
+/// relative to `SRCROOT` (painter-audit and painter-verify locate package findings there).
+pub fn lock_location(lock: &str, package: &str, version: &str) -> Option<Value> {
+    let lines: Vec<&str> = lock.lines().collect();
+    let name = format!("name = \"{package}\"");
+    let ver = format!("version = \"{version}\"");
+    let index = lines
+        .windows(2)
+        .position(|w| w[0].trim() == name && w[1].trim() == ver)?;
+    Some(json!({"physicalLocation": {
+        "artifactLocation": {"uri": "Cargo.lock", "uriBaseId": "SRCROOT"},
+        "region": {"startLine": index + 1, "startColumn": 1},
+    }}))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,11 @@ pub struct EcosystemArgs {
     /// --offline run); nothing is built and no results are written
     #[arg(long)]
     pub fetch_only: bool,
+    /// Also verify each entry's package and its crates.io dependencies against their
+    /// repositories (`cargo painter verify`; fetches every repository, so off by default).
+    /// Verdicts go into the results and the report; evidence into <out>/verify/
+    #[arg(long)]
+    pub verify: bool,
     /// Private CARGO_HOME for the fetched registry [default: <out>/work/cargo-home]
     #[arg(long, value_name = "DIR")]
     pub cargo_home: Option<PathBuf>,

@@ -7,6 +7,7 @@ mod cargo_flags;
 pub mod configurations;
 mod ecosystem;
 mod graph_commands;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
 pub use ecosystem::EcosystemArgs;
 pub use graph_commands::*;
+pub use verify::{VerifyArgs, VerifyFormat, denied_verdicts};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +56,9 @@ pub enum Command {
     /// Check the project's packages against the RustSec advisories and say whether its code
     /// reaches each vulnerable function
     Audit(Box<AuditArgs>),
+    /// Check that published crates are built from the repository they name: compare each
+    /// .crate with the commit of its .cargo_vcs_info.json
+    Verify(VerifyArgs),
     /// Query a dataset out of core with the embedded SQL engine: figures, reachability,
     /// paths, plain SQL (runs painter-sql; `cargo painter sql --help`)
     #[command(disable_help_flag = true, disable_version_flag = true)]
@@ -312,6 +317,46 @@ mod tests {
         assert!(Cli::try_parse_from(both).is_err());
         let bad = ["cargo-painter", "audit", "--ignore", "smallvec"];
         assert!(Cli::try_parse_from(bad).is_err());
+    }
+
+    #[test]
+    fn verify_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "painter",
+            "verify",
+            "itoa@1.0.15",
+            "serde@1.0.219",
+            "--deny",
+            "commit-not-found,dirty-publish",
+            "--format",
+            "sarif",
+        ]);
+        let Some(Command::Verify(v)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(v.crates[0], ("itoa".to_string(), "1.0.15".to_string()));
+        assert_eq!(v.format, VerifyFormat::Sarif);
+        use painter_verify::Verdict;
+        assert_eq!(
+            denied_verdicts(&v.deny),
+            [Verdict::CommitNotFound, Verdict::DirtyPublish]
+        );
+        let cli = parse(&["cargo-painter", "verify", "--lockfile", "Cargo.lock"]);
+        let Some(Command::Verify(v)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            denied_verdicts(&v.deny),
+            [Verdict::FilesDiffer, Verdict::RepositoryDoesNotContainCrate]
+        );
+        let cli = parse(&["cargo-painter", "verify", "--deny", "unverified", "a@1"]);
+        let Some(Command::Verify(v)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(denied_verdicts(&v.deny).len(), 7);
+        assert!(Cli::try_parse_from(["cargo-painter", "verify", "itoa"]).is_err());
+        assert!(Cli::try_parse_from(["cargo-painter", "verify", "--deny", "bad", "a@1"]).is_err());
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! the RustSec advisory database and print the verdicts (painter-audit); the exit status says
 //! whether a finding is denied.
 
-use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -99,7 +98,7 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
             serde_json::to_string_pretty(&painter_audit::sarif::sarif_log(&report))? + "\n"
         }
     };
-    write_output(args.output.as_deref(), &text)?;
+    super::write_output(args.output.as_deref(), &text)?;
 
     let deny: Deny = args.deny.into();
     let denied = report.denied(deny);
@@ -117,18 +116,5 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
             }
         );
         Ok(ExitCode::FAILURE)
-    }
-}
-
-fn write_output(output: Option<&Path>, text: &str) -> Result<()> {
-    match output {
-        Some(file) => {
-            std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))
-        }
-        // A closed pipe is the reader's choice, not an error.
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            Ok(())
-        }
     }
 }

@@ -1,6 +1,8 @@
-//! The subcommands that work on graph files: `link`, `stats`, `path`, `export`, `sql` (handed
-//! to painter-sql), and `audit` (which analyses the project first unless given a graph; the
-//! ecosystem runner has its own module tree). Each reads a graph, asks painter-query (or painter-audit), prints or writes.
+//! The subcommands: `link`, `stats`, `path`, `export` and `audit` work on graph files (audit
+//! analyses the project first unless given a graph); `sql` hands a dataset to painter-sql, the
+//! SQL engine's binary; `verify` checks published crates against their repositories
+//! (painter-verify); the ecosystem runner has its own module tree. Each asks its library,
+//! prints or writes.
 
 pub mod audit;
 pub mod export;
@@ -8,10 +10,12 @@ pub mod link;
 pub mod path;
 pub mod sql;
 pub mod stats;
+pub mod verify;
 
+use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use painter_query::{PruneOptions, Roots, prune};
 use painter_schema::LinkedGraph;
 
@@ -46,4 +50,18 @@ pub fn apply_pruning(graph: LinkedGraph, args: &PruneArgs) -> LinkedGraph {
         drop_candidates: args.drop_candidates,
     };
     prune(&graph, &opts)
+}
+
+/// Write a report to `output`, or to stdout.
+pub fn write_output(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(file) => {
+            std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))
+        }
+        // A closed pipe is the reader's choice, not an error.
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(())
+        }
+    }
 }

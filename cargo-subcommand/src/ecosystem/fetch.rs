@@ -242,13 +242,8 @@ fn dependency<'m>(
         .ok_or_else(|| FetchError::NoLibrary(name.to_string()))
 }
 
-/// The first `error…` line of cargo's stderr, with cargo's `error: ` prefix removed.
-pub fn first_error(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .find(|l| l.starts_with("error"))
-        .map(|l| l.strip_prefix("error: ").unwrap_or(l).trim().to_string())
-}
+/// The first `error…` line of cargo's stderr (painter-verify gets crates through cargo too).
+pub use painter_verify::fetch::first_error;
 
 /// Copy a local crate, leaving out build outputs and VCS data.
 fn copy_dir(src: &Path, dst: &Path) -> std::io::Result<()> {
@@ -299,19 +294,5 @@ mod tests {
         );
         let m = manifest(&entry("probe path=p"), &[]);
         assert!(m.contains("probe = { path = \"../pkg\" }"), "{m}");
-    }
-
-    #[test]
-    fn first_error_line() {
-        let stderr = "    Updating crates.io index\nwarning: x\nerror: no matching package named `nope` found\nlocation searched: crates.io index\n";
-        assert_eq!(
-            first_error(stderr).as_deref(),
-            Some("no matching package named `nope` found")
-        );
-        assert_eq!(
-            first_error("error[E0425]: cannot find value `x`\n").as_deref(),
-            Some("error[E0425]: cannot find value `x`")
-        );
-        assert_eq!(first_error("warning: only\n"), None);
     }
 }

@@ -10,6 +10,9 @@
 //! 4. link `<out>/crates/` into the dataset `<out>/graph/` (the one link step, [`crate::linking`]);
 //!    an entry whose unit files cannot be read is not `ok`;
 //! 5. the figures of the `ok` entries ([`painter_query::figures`]) and the [`report`].
+//!
+//! With `--verify`, step 3 also [`verify`]s each entry's package and its resolve against their
+//! repositories (painter-verify), after the fetch.
 
 mod fetch;
 mod list;
@@ -18,6 +21,7 @@ mod report;
 mod result;
 mod run;
 mod sandbox;
+mod verify;
 
 use std::{collections::BTreeSet, path::PathBuf, process::ExitCode, time::Instant};
 
@@ -90,6 +94,28 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
         args.jobs.unwrap_or(1)
     );
 
+    let verify = args.verify.then(|| {
+        let cache_dir = layout.out.join("work/verify-cache");
+        verify::EcosystemVerify::new(
+            painter_verify::Verifier::new(painter_verify::Options {
+                cache_dir: cache_dir.clone(),
+                git: painter_verify::GitLimits {
+                    offline: args.offline,
+                    ..Default::default()
+                },
+            }),
+            painter_verify::fetch::CrateFetcher::new(
+                layout.cargo_home.clone(),
+                cache_dir.join("work"),
+                args.offline,
+            ),
+            layout.out.join("verify"),
+        )
+    });
+    if let Some(v) = &verify {
+        std::fs::create_dir_all(&v.reports)
+            .with_context(|| format!("cannot create {}", v.reports.display()))?;
+    }
     let config = DriverConfig::default();
     let cx = RunContext {
         layout: &layout,
@@ -106,6 +132,7 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
             crates_dir: &layout.crates,
             timeout: std::time::Duration::from_secs(args.timeout),
         },
+        verify: verify.as_ref(),
     };
     let todo_entries: Vec<list::Entry> = todo.iter().map(|&i| selected[i].clone()).collect();
     if args.fetch_only {

@@ -22,6 +22,7 @@ use super::{
     result::{self, CrateResult, Status, Timings},
     run::{self, BuildContext},
     sandbox::Mounts,
+    verify::EcosystemVerify,
 };
 
 /// Where one run keeps its files.
@@ -82,6 +83,8 @@ pub struct RunContext<'a> {
     pub layout: &'a Layout,
     pub fetch: FetchContext<'a>,
     pub build: BuildContext<'a>,
+    /// `--verify`.
+    pub verify: Option<&'a EcosystemVerify>,
 }
 
 /// Analyse `entries` with `jobs` workers; the results of all of them, in list order. Stops
@@ -183,6 +186,10 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
         Err(e) => result.error = Some(e.to_string()),
         Ok(fetched) => {
             result.version = Some(fetched.version.clone());
+            if let Some(verify) = cx.verify {
+                result.verification =
+                    verify.entry(entry, &fetched.version, &fetched.dir.join("ws"));
+            }
             let mounts = Mounts {
                 entry_dir: fetched.dir.clone(),
                 target_dir: layout.targets.join(format!("slot-{slot}")),
@@ -223,6 +230,7 @@ fn new_result(cx: &RunContext<'_>, entry: &Entry) -> CrateResult {
         sandboxed: cx.build.sandbox.is_sandboxed(),
         isolation: Some(cx.build.sandbox.isolation(cx.build.timeout)),
         log: format!("logs/{}.log", entry.slug()),
+        verification: Vec::new(),
     }
 }
 

@@ -31,6 +31,60 @@ fn entries_by_status(results: &[CrateResult]) -> std::collections::BTreeMap<&'st
         .collect()
 }
 
+/// `--verify`: how many packages got each verdict, among the entries' own packages and among
+/// every distinct package of the resolves (entries and dependencies), with their shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationShares {
+    pub entries: std::collections::BTreeMap<&'static str, Share>,
+    pub packages: std::collections::BTreeMap<&'static str, Share>,
+    /// Distinct packages that could not be checked at all (no .crate, unreadable).
+    pub not_checked: u64,
+}
+
+/// The shares of the verdicts, when the run verified anything.
+pub fn verification_shares(results: &[CrateResult]) -> Option<VerificationShares> {
+    use painter_verify::Verdict;
+    let mut entries = Vec::new();
+    let mut packages: std::collections::BTreeMap<&str, Option<Verdict>> = Default::default();
+    for v in results.iter().flat_map(|r| &r.verification) {
+        if v.entry
+            && let Some(verdict) = v.verdict
+        {
+            entries.push(verdict);
+        }
+        packages.insert(&v.package, v.verdict);
+    }
+    if packages.is_empty() {
+        return None;
+    }
+    let shares = |verdicts: &[Verdict]| -> std::collections::BTreeMap<&'static str, Share> {
+        let counts = painter_verify::report::counts(verdicts.iter().copied());
+        counts
+            .into_iter()
+            .map(|(v, n)| {
+                let percent = if verdicts.is_empty() {
+                    0.0
+                } else {
+                    100.0 * n as f64 / verdicts.len() as f64
+                };
+                (
+                    v.as_str(),
+                    Share {
+                        crates: n as u64,
+                        percent,
+                    },
+                )
+            })
+            .collect()
+    };
+    let checked: Vec<Verdict> = packages.values().flatten().copied().collect();
+    Some(VerificationShares {
+        entries: shares(&entries),
+        packages: shares(&checked),
+        not_checked: packages.values().filter(|v| v.is_none()).count() as u64,
+    })
+}
+
 /// What the report says about the run itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
@@ -78,13 +132,16 @@ pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResu
             isolation: r.isolation.as_ref(),
         })
         .collect();
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "run": info,
         "definitions": definitions,
         "entries_by_status": entries_by_status(results),
         "figures": figures,
         "entries": entries,
     });
+    if let Some(shares) = verification_shares(results) {
+        json["verification"] = serde_json::to_value(shares)?;
+    }
     let file = out.join("report.json");
     let mut bytes = serde_json::to_vec_pretty(&json)?;
     bytes.push(b'\n');
@@ -251,6 +308,32 @@ pub fn markdown(info: &RunInfo, figures: &Figures, results: &[CrateResult]) -> S
             );
         }
     }
+    if let Some(v) = verification_shares(results) {
+        let total =
+            |m: &std::collections::BTreeMap<&str, Share>| m.values().map(|s| s.crates).sum::<u64>();
+        let _ = writeln!(
+            md,
+            "\n## Verification\n\nEach package compared with the repository its `repository` field \
+             names, at the commit of its `.cargo_vcs_info.json` (docs/verify.md): the {} entries' \
+             own packages, and the {} distinct crates.io packages of all their resolves \
+             (dependencies included){}.\n\n| verdict | entries | share | packages | share |\n|---|---:|---:|---:|---:|",
+            total(&v.entries),
+            total(&v.packages),
+            if v.not_checked > 0 {
+                format!("; {} more could not be checked", v.not_checked)
+            } else {
+                String::new()
+            }
+        );
+        for (verdict, e) in &v.entries {
+            let p = &v.packages[verdict];
+            let _ = writeln!(
+                md,
+                "| {verdict} | {} | {:.2}% | {} | {:.2}% |",
+                e.crates, e.percent, p.crates, p.percent
+            );
+        }
+    }
     let (fetch, build): (u64, u64) = results.iter().fold((0, 0), |(f, b), r| {
         (f + r.timings.fetch_ms, b + r.timings.build_ms)
     });
@@ -314,6 +397,15 @@ pub fn print_summary(figures: &Figures, results: &[CrateResult], out: &Path) {
             "{name:>20}: {:>6.2}% ({} of {})",
             share.percent, share.crates, figures.crates
         );
+    }
+    if let Some(v) = verification_shares(results) {
+        let shown: Vec<String> = v
+            .packages
+            .iter()
+            .filter(|(_, s)| s.crates > 0)
+            .map(|(verdict, s)| format!("{} {verdict}", s.crates))
+            .collect();
+        let _ = writeln!(text, "verified packages: {}", shown.join(", "));
     }
     let _ = writeln!(text, "report: {}", out.join("report.md").display());
     let _ = writeln!(

@@ -93,6 +93,24 @@ pub struct CrateResult {
     pub isolation: Option<Isolation>,
     /// The log of the fetch and build (cargo's stderr), relative to the output directory.
     pub log: String,
+    /// With `--verify`: the verdict on the entry's package and each crates.io package of its
+    /// resolve (docs/verify.md); the evidence is in `<out>/verify/<name>-<version>.json`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verification: Vec<PackageVerdict>,
+}
+
+/// The verdict on one package of an entry's resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageVerdict {
+    /// `name@version`.
+    pub package: String,
+    /// `None`: the package could not be checked at all (`error` says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<painter_verify::Verdict>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The list entry's own package (else a dependency).
+    pub entry: bool,
 }
 
 /// The isolation of a build: `{"kind": "bwrap", "uid": 65534, "limits": {…}}`, or
@@ -198,6 +216,7 @@ mod tests {
                 },
             }),
             log: "logs/itoa@1.0.15.log".into(),
+            verification: Vec::new(),
         };
         write(&file, &result).unwrap();
         assert_eq!(read(&file), Some(result));
