@@ -53,5 +53,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(args),
         Some(Command::Ecosystem(args)) => ecosystem::run(args),
         Some(Command::Audit(args)) => commands::audit::run(args),
+        Some(Command::Diff(args)) => commands::diff::run(args),
+        Some(Command::Report(args)) => commands::report::run(args),
     }
 }

@@ -7,6 +7,7 @@ mod cargo_flags;
 pub mod configurations;
 mod ecosystem;
 mod graph_commands;
+mod review;
 
 use std::path::PathBuf;
 
@@ -18,6 +19,7 @@ pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
 pub use ecosystem::EcosystemArgs;
 pub use graph_commands::*;
+pub use review::{DiffArgs, DiffFormat, ReportArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +56,11 @@ pub enum Command {
     /// Check the project's packages against the RustSec advisories and say whether its code
     /// reaches each vulnerable function
     Audit(Box<AuditArgs>),
+    /// What changed in unsafe code, declarations, FFI and reachability between two graphs,
+    /// revisions, lock files or crate versions
+    Diff(Box<DiffArgs>),
+    /// Write the static HTML report of a graph (or of the workspace)
+    Report(Box<ReportArgs>),
 }
 
 /// The default command: analyse the build and link the result.
@@ -79,6 +86,9 @@ pub struct AnalyseArgs {
     /// Every column of the summary table, whatever the terminal's width
     #[arg(long)]
     pub wide: bool,
+    /// Also write the HTML report of the linked graph into DIR
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,
@@ -279,6 +289,34 @@ mod tests {
         assert!(Cli::try_parse_from(both).is_err());
         let bad = ["cargo-painter", "audit", "--ignore", "smallvec"];
         assert!(Cli::try_parse_from(bad).is_err());
+    }
+
+    #[test]
+    fn diff_and_report_flags() {
+        let cli = parse(&[
+            "cargo-painter", "diff", "old", "new", "--format", "markdown", "--deny",
+            "new-unsafe,new-ffi", "--link-base", "https://x/blob/abc",
+        ]);
+        let Some(Command::Diff(diff)) = cli.command else {
+            panic!()
+        };
+        assert_eq!((diff.old.as_deref(), diff.new.as_deref()), (Some("old"), Some("new")));
+        assert_eq!(diff.format, DiffFormat::Markdown);
+        assert_eq!(diff.deny, [painter_review::DenyRule::NewUnsafe, painter_review::DenyRule::NewFfi]);
+        let cli = parse(&["cargo-painter", "diff", "--rev", "main", "--deny", "new-unsafe-impl"]);
+        let Some(Command::Diff(diff)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(diff.rev.as_deref(), Some("main"));
+        assert!(Cli::try_parse_from(["cargo-painter", "diff"]).is_err(), "needs sides");
+        assert!(Cli::try_parse_from(["cargo-painter", "diff", "a", "--deny", "new-x"]).is_err());
+        let cli = parse(&["cargo-painter", "report", "--html", "out", "g", "--diff", "a", "b"]);
+        let Some(Command::Report(report)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(report.diff.len(), 2);
+        let cli = parse(&["cargo-painter", "--html", "site", "-p", "x"]);
+        assert_eq!(cli.analyse.html.as_deref(), Some(std::path::Path::new("site")));
     }
 
     #[test]

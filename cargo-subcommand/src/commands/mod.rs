@@ -3,9 +3,11 @@
 //! module tree). Each reads a graph, asks painter-query (or painter-audit), prints or writes.
 
 pub mod audit;
+pub mod diff;
 pub mod export;
 pub mod link;
 pub mod path;
+pub mod report;
 pub mod stats;
 
 use std::path::Path;
