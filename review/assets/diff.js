@@ -60,7 +60,7 @@ function renderDiff(index, main) {
       ["Functions with unsafe code newly reached from the workspace", r.unsafe_newly_reached, r.totals.unsafe_newly_reached],
       ["Foreign functions newly reached from the workspace", r.ffi_newly_reached, r.totals.ffi_newly_reached]]) {
       main.append(el("h3", {}, `${title}: ${total}`),
-        list.map((item) => el("details", {class: "fn", "data-function": item.function},
+        ...list.map((item) => el("details", {class: "fn", "data-function": item.function},
           el("summary", {class: "head"}, el("code", {}, item.function), " ", el("span", {class: "muted"}, item.crate_key), item.new_function ? painter.tag("new function") : null),
           el("div", {class: "op"}, hopList(index, item.path)))));
     }
