@@ -30,7 +30,14 @@ pub fn parent_id() -> i32 {
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .status()
@@ -68,10 +75,18 @@ fn diff_and_report_of_the_demo() {
     std::fs::write(&lib, format!("{text}{ADDED}")).unwrap();
 
     // --rev HEAD: the committed demo (analysed in a worktree) against the edited one.
-    let out = cargo_painter(&ws, &["diff", "--locked", "--rev", "HEAD", "--format", "json"]);
+    let out = cargo_painter(
+        &ws,
+        &["diff", "--locked", "--rev", "HEAD", "--format", "json"],
+    );
     assert_success(&out);
     let diff: painter_review::Diff = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(diff.crates.len(), 1, "only demo-core changed: {:#?}", diff.crates);
+    assert_eq!(
+        diff.crates.len(),
+        1,
+        "only demo-core changed: {:#?}",
+        diff.crates
+    );
     let core = &diff.crates[0];
     assert_eq!(core.new_key.as_deref(), Some("demo-core@0.1.0"));
     let added: Vec<(&str, &str, Option<&str>)> = core
@@ -84,33 +99,83 @@ fn diff_and_report_of_the_demo() {
         added,
         [
             ("demo_core::first_byte", "deref_raw_pointer", None),
-            ("demo_core::parent_id", "call_unsafe_fn", Some("libc::getppid")),
+            (
+                "demo_core::parent_id",
+                "call_unsafe_fn",
+                Some("libc::getppid")
+            ),
         ]
     );
     assert!(core.ops.removed.is_empty() && core.ops.moved.is_empty());
     assert!(core.declarations.is_empty(), "{:?}", core.declarations);
-    let symbols: Vec<&str> = core.ffi.imports.added.iter().map(|i| i.symbol.as_str()).collect();
+    let symbols: Vec<&str> = core
+        .ffi
+        .imports
+        .added
+        .iter()
+        .map(|i| i.symbol.as_str())
+        .collect();
     assert_eq!(symbols, ["getppid"]);
     assert!(core.ffi.libraries.is_empty() && core.ffi.imports.removed.is_empty());
-    let public: Vec<&str> = diff.reach.public_reaching_unsafe.iter().map(|r| r.function.as_str()).collect();
+    let public: Vec<&str> = diff
+        .reach
+        .public_reaching_unsafe
+        .iter()
+        .map(|r| r.function.as_str())
+        .collect();
     assert_eq!(public, ["demo_core::first_byte", "demo_core::parent_id"]);
-    let ffi: Vec<&str> = diff.reach.public_reaching_ffi.iter().map(|r| r.function.as_str()).collect();
+    let ffi: Vec<&str> = diff
+        .reach
+        .public_reaching_ffi
+        .iter()
+        .map(|r| r.function.as_str())
+        .collect();
     assert_eq!(ffi, ["demo_core::parent_id"]);
 
     // --deny fails on them, with the counts on stderr.
-    let out = cargo_painter(&ws, &["diff", "--locked", "--rev", "HEAD", "--deny", "new-unsafe,new-ffi,new-unsafe-impl"]);
+    let out = cargo_painter(
+        &ws,
+        &[
+            "diff",
+            "--locked",
+            "--rev",
+            "HEAD",
+            "--deny",
+            "new-unsafe,new-ffi,new-unsafe-impl",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("denied by --deny: 2 new-unsafe, 1 new-ffi"), "{stderr}");
+    assert!(
+        stderr.contains("denied by --deny: 2 new-unsafe, 1 new-ffi"),
+        "{stderr}"
+    );
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(table.contains("+ deref_raw_pointer in demo_core::first_byte"), "{table}");
+    assert!(
+        table.contains("+ deref_raw_pointer in demo_core::first_byte"),
+        "{table}"
+    );
 
     // Two graph paths give the same diff; markdown names the items.
     let new_graph = ws.join("target/painter/graph");
-    let out = cargo_painter(&ws, &["diff", old_graph.to_str().unwrap(), new_graph.to_str().unwrap(), "--format", "markdown", "--html", site.to_str().unwrap()]);
+    let out = cargo_painter(
+        &ws,
+        &[
+            "diff",
+            old_graph.to_str().unwrap(),
+            new_graph.to_str().unwrap(),
+            "--format",
+            "markdown",
+            "--html",
+            site.to_str().unwrap(),
+        ],
+    );
     assert_success(&out);
     let md = String::from_utf8_lossy(&out.stdout);
-    assert!(md.contains("call_unsafe_fn `libc::getppid` in `demo_core::parent_id`"), "{md}");
+    assert!(
+        md.contains("call_unsafe_fn `libc::getppid` in `demo_core::parent_id`"),
+        "{md}"
+    );
     assert!(md.contains("foreign fn `getppid`"), "{md}");
 
     browse(&site);
@@ -124,31 +189,100 @@ fn browse(site: &Path) {
     // Nothing of the site's pages, styles and scripts points at the network (the data's
     // source excerpts may quote URLs: the pages show them as text, never load them).
     let data = site.join("data");
-    for file in painter_tests::files_ending_with(site, "").into_iter().filter(|f| !f.starts_with(&data)) {
+    for file in painter_tests::files_ending_with(site, "")
+        .into_iter()
+        .filter(|f| !f.starts_with(&data))
+    {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let text = text.replace("http://www.w3.org/2000/svg", "");
-        assert!(!text.contains("http://") && !text.contains("https://"), "{} names a URL", file.display());
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{} names a URL",
+            file.display()
+        );
     }
     let url = |page: &str| format!("file://{}/{page}", site.display());
     let offline = chromium::can_cut_network();
     let pages: [(&str, &str, &[&str]); 6] = [
-        ("overview", "index.html", &["data-crate=\"demo-core@0.1.0\"", "<rect", "id=\"figures\"", "uses_unsafe", "call_unsafe_fn"]),
-        ("crate", "crate.html#demo-core%400.1.0", &["demo_core::first_byte", "data-kind=\"deref_raw_pointer\"", "libc::getppid", "democsum", "unsafe { *p }", "unsafe_impl"]),
-        ("crate-app", "crate.html#demo-app%400.1.0%23bin%3Ademo_app", &["demo_app::main", "data-kind=\"call_unsafe_fn\""]),
-        ("paths", "paths.html", &["data-function=\"demo_app::main\"", "demo_core::checksum::sys::demo_checksum", "data-function=\"demo_core::parent_id\""]),
-        ("diff", "diff.html", &["id=\"diff-summary\"", "demo_core::parent_id", "getppid", "data-function=\"demo_core::first_byte\""]),
-        ("search", "search.html#checksum", &["demo_core::checksum::checksum_c", "demo-core@0.1.0"]),
+        (
+            "overview",
+            "index.html",
+            &[
+                "data-crate=\"demo-core@0.1.0\"",
+                "<rect",
+                "id=\"figures\"",
+                "uses_unsafe",
+                "call_unsafe_fn",
+            ],
+        ),
+        (
+            "crate",
+            "crate.html#demo-core%400.1.0",
+            &[
+                "demo_core::first_byte",
+                "data-kind=\"deref_raw_pointer\"",
+                "libc::getppid",
+                "democsum",
+                "unsafe { *p }",
+                "unsafe_impl",
+            ],
+        ),
+        (
+            "crate-app",
+            "crate.html#demo-app%400.1.0%23bin%3Ademo_app",
+            &["demo_app::main", "data-kind=\"call_unsafe_fn\""],
+        ),
+        (
+            "paths",
+            "paths.html",
+            &[
+                "data-function=\"demo_app::main\"",
+                "demo_core::checksum::sys::demo_checksum",
+                "data-function=\"demo_core::parent_id\"",
+            ],
+        ),
+        (
+            "diff",
+            "diff.html",
+            &[
+                "id=\"diff-summary\"",
+                "demo_core::parent_id",
+                "getppid",
+                "data-function=\"demo_core::first_byte\"",
+            ],
+        ),
+        (
+            "search",
+            "search.html#checksum",
+            &["demo_core::checksum::checksum_c", "demo-core@0.1.0"],
+        ),
     ];
     let shots = artefacts();
     for (name, page, expected) in pages {
         let loaded = chromium::load(&browser, &url(page), offline);
-        assert!(loaded.console.is_empty(), "{page}: console: {:?}", loaded.console);
-        assert!(loaded.dom.contains("data-ready=\"1\""), "{page} did not finish:\n{}", loaded.dom);
-        assert!(!loaded.dom.contains("data-errors"), "{page}: {}", loaded.dom);
+        assert!(
+            loaded.console.is_empty(),
+            "{page}: console: {:?}",
+            loaded.console
+        );
+        assert!(
+            loaded.dom.contains("data-ready=\"1\""),
+            "{page} did not finish:\n{}",
+            loaded.dom
+        );
+        assert!(
+            !loaded.dom.contains("data-errors"),
+            "{page}: {}",
+            loaded.dom
+        );
         for needle in expected {
             assert!(loaded.dom.contains(needle), "{page} lacks {needle}");
         }
-        chromium::screenshot(&browser, &url(page), &shots.join(format!("demo-{name}.png")));
+        chromium::screenshot(
+            &browser,
+            &url(page),
+            &shots.join(format!("demo-{name}.png")),
+        );
     }
     // A crate that is not there is said so, not an error.
     let loaded = chromium::load(&browser, &url("crate.html#nope"), false);

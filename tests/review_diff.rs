@@ -104,12 +104,30 @@ fn moved_op_is_not_reported_added_items_are() {
         .iter()
         .map(|d| (d.kind, d.detail.as_deref()))
         .collect();
-    assert!(decls.contains(&(DeclarationKind::UnsafeImpl, Some("std::marker::Send"))), "{decls:?}");
-    assert!(decls.iter().any(|(k, _)| *k == DeclarationKind::ExternBlock), "{decls:?}");
+    assert!(
+        decls.contains(&(DeclarationKind::UnsafeImpl, Some("std::marker::Send"))),
+        "{decls:?}"
+    );
+    assert!(
+        decls
+            .iter()
+            .any(|(k, _)| *k == DeclarationKind::ExternBlock),
+        "{decls:?}"
+    );
     assert!(c.declarations.removed.is_empty());
     assert_eq!(c.ffi.libraries.added.len(), 1, "{:?}", c.ffi.libraries);
-    assert!(c.ffi.libraries.added[0].starts_with("m ("), "{:?}", c.ffi.libraries);
-    let imports: Vec<&str> = c.ffi.imports.added.iter().map(|i| i.symbol.as_str()).collect();
+    assert!(
+        c.ffi.libraries.added[0].starts_with("m ("),
+        "{:?}",
+        c.ffi.libraries
+    );
+    let imports: Vec<&str> = c
+        .ffi
+        .imports
+        .added
+        .iter()
+        .map(|i| i.symbol.as_str())
+        .collect();
     assert_eq!(imports, ["cos"]);
 
     let s = &d.summary;
@@ -118,7 +136,12 @@ fn moved_op_is_not_reported_added_items_are() {
     assert_eq!(s.ffi_added, 2, "library and symbol");
 
     // `safe_only` newly reaches FFI (through `cos`); it reached no unsafe code before either.
-    let ffi: Vec<&str> = d.reach.public_reaching_ffi.iter().map(|r| r.function.as_str()).collect();
+    let ffi: Vec<&str> = d
+        .reach
+        .public_reaching_ffi
+        .iter()
+        .map(|r| r.function.as_str())
+        .collect();
     assert_eq!(ffi, ["review_pair::safe_only"]);
     let path = &d.reach.public_reaching_ffi[0].path;
     assert_eq!(path.len(), 1);
@@ -141,10 +164,16 @@ fn identical_graphs_have_no_changes_and_renderers_agree() {
 
     let d = run();
     let table = painter_review::render::table::render(&d);
-    assert!(table.contains("+ deref_raw_pointer in review_pair::copy"), "{table}");
+    assert!(
+        table.contains("+ deref_raw_pointer in review_pair::copy"),
+        "{table}"
+    );
     assert!(table.contains("+ declaration unsafe_impl"), "{table}");
     let md = painter_review::render::markdown::render(&d, &Default::default());
-    assert!(md.contains("| ➕ | deref_raw_pointer in `review_pair::copy` |"), "{md}");
+    assert!(
+        md.contains("| ➕ | deref_raw_pointer in `review_pair::copy` |"),
+        "{md}"
+    );
     let sarif = painter_review::render::sarif::sarif_log(&d, None);
     let rules: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
@@ -154,7 +183,10 @@ fn identical_graphs_have_no_changes_and_renderers_agree() {
         .collect();
     assert!(rules.contains(&"new-unsafe/deref_raw_pointer"), "{rules:?}");
     assert!(rules.contains(&"new-declaration/unsafe_impl"), "{rules:?}");
-    assert!(rules.contains(&"new-ffi/library") && rules.contains(&"new-ffi/import"), "{rules:?}");
+    assert!(
+        rules.contains(&"new-ffi/library") && rules.contains(&"new-ffi/import"),
+        "{rules:?}"
+    );
     // JSON round-trips (the HTML diff page reads it back).
     let json = serde_json::to_string(&d).unwrap();
     assert_eq!(serde_json::from_str::<Diff>(&json).unwrap(), d);

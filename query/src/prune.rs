@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, Sym, UnsafeOp};
 use crate::forward::forward;
 use crate::graph::{CandidateMode, call_graph_with};
 use crate::reach::Edges;
+use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, Sym, UnsafeOp};
 
 /// The crates whose internals [`PruneOptions::collapse_std`] folds away.
 pub const STD_CRATES: [&str; 3] = ["std", "core", "alloc"];

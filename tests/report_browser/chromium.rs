@@ -34,7 +34,8 @@ fn base(browser: &Path, offline: bool) -> Command {
     // the page could ask for can arrive.
     let mut cmd = if offline {
         let mut c = Command::new("bwrap");
-        c.args(["--dev-bind", "/", "/", "--unshare-net"]).arg(browser);
+        c.args(["--dev-bind", "/", "/", "--unshare-net"])
+            .arg(browser);
         c
     } else {
         Command::new(browser)
@@ -56,7 +57,11 @@ pub fn load(browser: &Path, url: &str, offline: bool) -> Loaded {
         .args(["--enable-logging=stderr", "--v=0", "--dump-dom", url])
         .output()
         .expect("running chromium");
-    assert!(out.status.success(), "chromium failed on {url}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed on {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
         // The page's own messages; Chromium's internal pages (`chrome://…`) log too.
@@ -76,7 +81,10 @@ pub fn screenshot(browser: &Path, url: &str, png: &Path) {
         .arg(url)
         .output()
         .expect("running chromium");
-    assert!(out.status.success() && png.is_file(), "no screenshot of {url}");
+    assert!(
+        out.status.success() && png.is_file(),
+        "no screenshot of {url}"
+    );
 }
 
 /// Whether bubblewrap can cut the network here.

@@ -294,29 +294,68 @@ mod tests {
     #[test]
     fn diff_and_report_flags() {
         let cli = parse(&[
-            "cargo-painter", "diff", "old", "new", "--format", "markdown", "--deny",
-            "new-unsafe,new-ffi", "--link-base", "https://x/blob/abc",
+            "cargo-painter",
+            "diff",
+            "old",
+            "new",
+            "--format",
+            "markdown",
+            "--deny",
+            "new-unsafe,new-ffi",
+            "--link-base",
+            "https://x/blob/abc",
         ]);
         let Some(Command::Diff(diff)) = cli.command else {
             panic!()
         };
-        assert_eq!((diff.old.as_deref(), diff.new.as_deref()), (Some("old"), Some("new")));
+        assert_eq!(
+            (diff.old.as_deref(), diff.new.as_deref()),
+            (Some("old"), Some("new"))
+        );
         assert_eq!(diff.format, DiffFormat::Markdown);
-        assert_eq!(diff.deny, [painter_review::DenyRule::NewUnsafe, painter_review::DenyRule::NewFfi]);
-        let cli = parse(&["cargo-painter", "diff", "--rev", "main", "--deny", "new-unsafe-impl"]);
+        assert_eq!(
+            diff.deny,
+            [
+                painter_review::DenyRule::NewUnsafe,
+                painter_review::DenyRule::NewFfi
+            ]
+        );
+        let cli = parse(&[
+            "cargo-painter",
+            "diff",
+            "--rev",
+            "main",
+            "--deny",
+            "new-unsafe-impl",
+        ]);
         let Some(Command::Diff(diff)) = cli.command else {
             panic!()
         };
         assert_eq!(diff.rev.as_deref(), Some("main"));
-        assert!(Cli::try_parse_from(["cargo-painter", "diff"]).is_err(), "needs sides");
+        assert!(
+            Cli::try_parse_from(["cargo-painter", "diff"]).is_err(),
+            "needs sides"
+        );
         assert!(Cli::try_parse_from(["cargo-painter", "diff", "a", "--deny", "new-x"]).is_err());
-        let cli = parse(&["cargo-painter", "report", "--html", "out", "g", "--diff", "a", "b"]);
+        let cli = parse(&[
+            "cargo-painter",
+            "report",
+            "--html",
+            "out",
+            "g",
+            "--diff",
+            "a",
+            "b",
+        ]);
         let Some(Command::Report(report)) = cli.command else {
             panic!()
         };
         assert_eq!(report.diff.len(), 2);
         let cli = parse(&["cargo-painter", "--html", "site", "-p", "x"]);
-        assert_eq!(cli.analyse.html.as_deref(), Some(std::path::Path::new("site")));
+        assert_eq!(
+            cli.analyse.html.as_deref(),
+            Some(std::path::Path::new("site"))
+        );
     }
 
     #[test]

@@ -8,11 +8,13 @@ use painter_review::DenyRule;
 use super::CargoFlags;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Each side is a linked graph or dataset, a Cargo.lock (the workspace \
+#[command(
+    after_help = "Each side is a linked graph or dataset, a Cargo.lock (the workspace \
     analysed with that lock), `rev:REV` (the workspace at a git revision, analysed in a \
     worktree), `crate:NAME@VERSION` (a crates.io crate, analysed as `ecosystem` does) or \
     `workspace` (the workspace as it is). With OLD only, NEW is the workspace. Exit status: 1 \
-    when a --deny rule finds a change (or on an error). See docs/review.md.")]
+    when a --deny rule finds a change (or on an error). See docs/review.md."
+)]
 pub struct DiffArgs {
     #[command(flatten)]
     pub cargo: CargoFlags,

@@ -48,7 +48,11 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
 }
 
 /// Write the report into `dir` and say where it is.
-pub fn write_site(graph: &LinkedGraph, diff: Option<&painter_review::Diff>, dir: &Path) -> Result<()> {
+pub fn write_site(
+    graph: &LinkedGraph,
+    diff: Option<&painter_review::Diff>,
+    dir: &Path,
+) -> Result<()> {
     let start = std::time::Instant::now();
     let roots = source_roots();
     let written = write(graph, diff, dir, &roots)

@@ -43,9 +43,17 @@ pub fn declarations(old: Option<&CrateGraph>, new: Option<&CrateGraph>) -> Chang
     let key = |d: &painter_schema::Declaration| (d.kind, d.path.clone(), d.detail.clone());
     let mut changes = Changes::default();
     // Items carry their crate's own-ness, so each side is mapped with its own crate.
-    let olds: Vec<_> = old.map_or(&[][..], |k| &k.declarations[..]).iter().collect();
-    let news: Vec<_> = new.map_or(&[][..], |k| &k.declarations[..]).iter().collect();
-    let c = compare(olds.iter().copied(), news.iter().copied(), key, |d| d.clone());
+    let olds: Vec<_> = old
+        .map_or(&[][..], |k| &k.declarations[..])
+        .iter()
+        .collect();
+    let news: Vec<_> = new
+        .map_or(&[][..], |k| &k.declarations[..])
+        .iter()
+        .collect();
+    let c = compare(olds.iter().copied(), news.iter().copied(), key, |d| {
+        d.clone()
+    });
     if let Some(o) = old {
         changes.removed = c.removed.iter().map(|d| item(o, d)).collect();
     }
@@ -90,40 +98,44 @@ pub fn ffi(old: Option<&CrateGraph>, new: Option<&CrateGraph>) -> FfiChanges {
                     abi: i.abi.clone(),
                     library: i.library.clone(),
                     uses: 1,
-                    function: i.function.as_ref().map(|f| fns.get(f).cloned().unwrap_or_else(|| f.clone())),
+                    function: i
+                        .function
+                        .as_ref()
+                        .map(|f| fns.get(f).cloned().unwrap_or_else(|| f.clone())),
                     span: i.span.clone(),
                 });
         }
         by_symbol.into_values().collect::<Vec<_>>()
     };
-    let symbol_items = |ffi: &painter_schema::Ffi, fns: &BTreeMap<String, String>, exports: bool| {
-        let path = |id: &str| fns.get(id).cloned().unwrap_or_else(|| id.to_string());
-        // A callback handed out twice (or a symbol exported in two configurations) is one.
-        let mut items: Vec<SymbolItem> = if exports {
-            ffi.exports
-                .iter()
-                .map(|e| SymbolItem {
-                    name: e.symbol.clone(),
-                    abi: e.abi.clone(),
-                    function: Some(path(&e.function)),
-                    span: e.span.clone(),
-                })
-                .collect()
-        } else {
-            ffi.callbacks
-                .iter()
-                .map(|c| SymbolItem {
-                    name: c.callback_path.clone(),
-                    abi: c.abi.clone(),
-                    function: Some(path(&c.function)),
-                    span: c.span.clone(),
-                })
-                .collect()
+    let symbol_items =
+        |ffi: &painter_schema::Ffi, fns: &BTreeMap<String, String>, exports: bool| {
+            let path = |id: &str| fns.get(id).cloned().unwrap_or_else(|| id.to_string());
+            // A callback handed out twice (or a symbol exported in two configurations) is one.
+            let mut items: Vec<SymbolItem> = if exports {
+                ffi.exports
+                    .iter()
+                    .map(|e| SymbolItem {
+                        name: e.symbol.clone(),
+                        abi: e.abi.clone(),
+                        function: Some(path(&e.function)),
+                        span: e.span.clone(),
+                    })
+                    .collect()
+            } else {
+                ffi.callbacks
+                    .iter()
+                    .map(|c| SymbolItem {
+                        name: c.callback_path.clone(),
+                        abi: c.abi.clone(),
+                        function: Some(path(&c.function)),
+                        span: c.span.clone(),
+                    })
+                    .collect()
+            };
+            items.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.span.cmp(&b.span)));
+            items.dedup_by(|a, b| a.name == b.name);
+            items
         };
-        items.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.span.cmp(&b.span)));
-        items.dedup_by(|a, b| a.name == b.name);
-        items
-    };
     let by_name = |s: &SymbolItem| s.name.clone();
     FfiChanges {
         libraries,

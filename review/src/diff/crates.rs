@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn identities_and_series() {
         assert_eq!(identity("smallvec@1.6.1"), "smallvec");
-        assert_eq!(identity("demo-app@0.1.0#bin:demo_app"), "demo-app#bin:demo_app");
+        assert_eq!(
+            identity("demo-app@0.1.0#bin:demo_app"),
+            "demo-app#bin:demo_app"
+        );
         assert_eq!(identity("libc@0.2.1#build-script"), "libc#build-script");
         assert_eq!(version("demo-app@0.1.0#bin:demo_app"), "0.1.0");
         assert_eq!(series("1.6.1"), [1]);

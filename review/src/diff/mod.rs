@@ -45,10 +45,18 @@ pub fn diff(old: &LinkedGraph, new: &LinkedGraph, options: &DiffOptions) -> Diff
         }
     }
     for o in &pairing.removed {
-        crates_out.push(crate_diff(Some((o, &old.crates[o])), None, CrateStatus::Removed));
+        crates_out.push(crate_diff(
+            Some((o, &old.crates[o])),
+            None,
+            CrateStatus::Removed,
+        ));
     }
     for n in &pairing.added {
-        crates_out.push(crate_diff(None, Some((n, &new.crates[n])), CrateStatus::Added));
+        crates_out.push(crate_diff(
+            None,
+            Some((n, &new.crates[n])),
+            CrateStatus::Added,
+        ));
     }
     // Workspace crates first, then by identity.
     crates_out.sort_by(|a, b| (!a.primary, &a.identity).cmp(&(!b.primary, &b.identity)));
@@ -71,7 +79,11 @@ fn side(graph: &LinkedGraph, label: &str) -> Side {
     Side {
         label: label.to_string(),
         crates: graph.crates.len() as u64,
-        unsafe_ops: graph.crates.values().map(|k| k.unsafe_ops.len() as u64).sum(),
+        unsafe_ops: graph
+            .crates
+            .values()
+            .map(|k| k.unsafe_ops.len() as u64)
+            .sum(),
         primary: graph
             .crates
             .iter()
@@ -90,7 +102,11 @@ fn has_changes(d: &CrateDiff) -> bool {
 }
 
 fn own_ops(krate: &CrateGraph) -> u64 {
-    krate.unsafe_ops.iter().filter(|op| is_own_op(krate, op)).count() as u64
+    krate
+        .unsafe_ops
+        .iter()
+        .filter(|op| is_own_op(krate, op))
+        .count() as u64
 }
 
 fn crate_diff(
@@ -100,7 +116,10 @@ fn crate_diff(
 ) -> CrateDiff {
     let (old_key, old_krate) = (old.map(|o| o.0.clone()), old.map(|o| o.1));
     let (new_key, new_krate) = (new.map(|n| n.0.clone()), new.map(|n| n.1));
-    let key = new_key.as_deref().or(old_key.as_deref()).unwrap_or_default();
+    let key = new_key
+        .as_deref()
+        .or(old_key.as_deref())
+        .unwrap_or_default();
     let ops = match (old_krate, new_krate) {
         (Some(o), Some(n)) => ops::diff_ops(o, n),
         // Added or removed crates: counted, not listed (a new dependency can bring thousands).

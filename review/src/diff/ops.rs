@@ -1,9 +1,10 @@
 //! Matching unsafe operations between two versions of a crate without line numbers: an op is
 //! known by its function's path, its kind and its callee (or static), and by its place among
-//! the ops of that function with the same kind and callee. Edits elsewhere in the file move
-//! lines but not these, so they cause no churn; an op that moved inside its function is the
-//! same op. Within one group, ops at the same line relative to the function's start pair first
-//! (so the op that really is new is the one reported), the rest in source order.
+//! the ops of that function. Per function, the two sequences of `(kind, callee)` in source
+//! order are aligned like lines of a text diff (longest common subsequence), so edits
+//! elsewhere move lines but change nothing, and when one of several equal ops goes, the one
+//! that really went is reported. Ops left over that have a twin on the other side in the same
+//! function only moved inside it: unchanged too.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,12 +13,12 @@ use painter_schema::{CrateGraph, UnsafeOp};
 
 use super::model::{MovedOp, OpChanges, OpItem};
 
-/// `(function path, kind, callee)`: what identifies an op up to its ordinal.
-type GroupKey<'g> = (&'g str, &'static str, &'g str);
+/// `(kind, callee)`: what identifies an op within its function, up to its place.
+type Token<'g> = (&'static str, &'g str);
 
 struct Indexed<'g> {
     krate: &'g CrateGraph,
-    paths: HashMap<&'g str, (&'g str, u32)>,
+    paths: HashMap<&'g str, &'g str>,
 }
 
 impl<'g> Indexed<'g> {
@@ -25,37 +26,38 @@ impl<'g> Indexed<'g> {
         let paths = krate
             .functions
             .iter()
-            .map(|f| (f.id.as_str(), (f.path.as_str(), f.span.line)))
+            .map(|f| (f.id.as_str(), f.path.as_str()))
             .collect();
         Indexed { krate, paths }
     }
 
     fn path(&self, op: &'g UnsafeOp) -> &'g str {
-        self.paths.get(op.function.as_str()).map_or(&op.function, |p| p.0)
+        self.paths
+            .get(op.function.as_str())
+            .copied()
+            .unwrap_or(&op.function)
     }
 
-    /// The op's line relative to the start of its function.
-    fn relative_line(&self, op: &UnsafeOp) -> i64 {
-        let start = self.paths.get(op.function.as_str()).map_or(0, |p| p.1);
-        i64::from(op.span.line) - i64::from(start)
-    }
-
-    /// Every op by group, each group in source order.
-    fn groups(&self) -> BTreeMap<GroupKey<'g>, Vec<&'g UnsafeOp>> {
-        let mut groups: BTreeMap<GroupKey<'g>, Vec<&'g UnsafeOp>> = BTreeMap::new();
+    /// Every op by function path, each function's in source order.
+    fn by_function(&self) -> BTreeMap<&'g str, Vec<&'g UnsafeOp>> {
+        let mut functions: BTreeMap<&'g str, Vec<&'g UnsafeOp>> = BTreeMap::new();
         for op in &self.krate.unsafe_ops {
-            groups
-                .entry((self.path(op), op.kind.as_str(), callee(op)))
-                .or_default()
-                .push(op);
+            functions.entry(self.path(op)).or_default().push(op);
         }
-        for ops in groups.values_mut() {
+        for ops in functions.values_mut() {
             ops.sort_by(|a, b| a.span.cmp(&b.span));
         }
-        groups
+        functions
     }
 
-    fn item(&self, op: &UnsafeOp, ordinal: usize) -> OpItem {
+    /// `op` (the `index`th of `ops`, its function's) as an item, with its ordinal among the
+    /// function's ops of the same kind and callee.
+    fn item(&self, ops: &[&UnsafeOp], index: usize) -> OpItem {
+        let op = ops[index];
+        let ordinal = ops[..index]
+            .iter()
+            .filter(|o| token(o) == token(op))
+            .count();
         OpItem {
             function: self.path(op).to_string(),
             kind: op.kind,
@@ -70,6 +72,10 @@ impl<'g> Indexed<'g> {
     }
 }
 
+fn token(op: &UnsafeOp) -> Token<'_> {
+    (op.kind.as_str(), callee(op))
+}
+
 fn callee(op: &UnsafeOp) -> &str {
     op.callee
         .as_ref()
@@ -81,23 +87,23 @@ fn callee(op: &UnsafeOp) -> &str {
 /// The op changes from `old` to `new` (two versions of one crate).
 pub fn diff_ops(old: &CrateGraph, new: &CrateGraph) -> OpChanges {
     let (old, new) = (Indexed::new(old), Indexed::new(new));
-    let (old_groups, mut new_groups) = (old.groups(), new.groups());
+    let (old_fns, mut new_fns) = (old.by_function(), new.by_function());
     let mut changes = OpChanges::default();
-    for (key, olds) in &old_groups {
-        let news = new_groups.remove(key).unwrap_or_default();
-        let (pairs, only_old, only_new) = align(&old, olds, &new, &news);
+    for (function, olds) in &old_fns {
+        let news = new_fns.remove(function).unwrap_or_default();
+        let (pairs, only_old, only_new) = align(olds, &news);
         changes.unchanged += pairs as u64;
         changes
             .removed
-            .extend(only_old.into_iter().map(|i| old.item(olds[i], i)));
+            .extend(only_old.into_iter().map(|i| old.item(olds, i)));
         changes
             .added
-            .extend(only_new.into_iter().map(|i| new.item(news[i], i)));
+            .extend(only_new.into_iter().map(|i| new.item(&news, i)));
     }
-    for news in new_groups.values() {
+    for news in new_fns.values() {
         changes
             .added
-            .extend(news.iter().enumerate().map(|(i, op)| new.item(op, i)));
+            .extend((0..news.len()).map(|i| new.item(news, i)));
     }
     pair_moves(&mut changes);
     changes.added.sort_by(|a, b| a.span.cmp(&b.span));
@@ -105,32 +111,58 @@ pub fn diff_ops(old: &CrateGraph, new: &CrateGraph) -> OpChanges {
     changes
 }
 
-/// Pair the ops of one group: same relative line first, then in order. Returns the number of
-/// pairs and the indices left on each side.
-fn align(
-    old: &Indexed<'_>,
-    olds: &[&UnsafeOp],
-    new: &Indexed<'_>,
-    news: &[&UnsafeOp],
-) -> (usize, Vec<usize>, Vec<usize>) {
-    let mut old_used = vec![false; olds.len()];
-    let mut new_used = vec![false; news.len()];
-    let mut pairs = 0;
-    for (i, o) in olds.iter().enumerate() {
-        let line = old.relative_line(o);
-        if let Some(j) = (0..news.len()).find(|&j| {
-            !new_used[j] && new.relative_line(news[j]) == line && news[j].span.col == o.span.col
-        }) {
-            old_used[i] = true;
-            new_used[j] = true;
-            pairs += 1;
+/// Above this many cells the alignment pairs equal ops in order instead (a function with
+/// thousands of ops on both sides; generated code).
+const MAX_CELLS: usize = 4_000_000;
+
+/// Align one function's ops: a longest common subsequence of their tokens, then what is left
+/// with a twin on the other side (reordered inside the function). Returns the number of pairs
+/// and the indices left on each side.
+fn align(olds: &[&UnsafeOp], news: &[&UnsafeOp]) -> (usize, Vec<usize>, Vec<usize>) {
+    let (n, m) = (olds.len(), news.len());
+    let mut old_used = vec![false; n];
+    let mut new_used = vec![false; m];
+    if n.saturating_mul(m) <= MAX_CELLS {
+        // lcs[i][j]: the longest common subsequence of olds[i..] and news[j..].
+        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+        let at = |i: usize, j: usize| i * (m + 1) + j;
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[at(i, j)] = if token(olds[i]) == token(news[j]) {
+                    lcs[at(i + 1, j + 1)] + 1
+                } else {
+                    lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n && j < m {
+            if token(olds[i]) == token(news[j]) {
+                old_used[i] = true;
+                new_used[j] = true;
+                i += 1;
+                j += 1;
+            } else if lcs[at(i + 1, j)] >= lcs[at(i, j + 1)] {
+                i += 1;
+            } else {
+                j += 1;
+            }
         }
     }
-    let rest_old: Vec<usize> = (0..olds.len()).filter(|&i| !old_used[i]).collect();
-    let rest_new: Vec<usize> = (0..news.len()).filter(|&j| !new_used[j]).collect();
-    let n = rest_old.len().min(rest_new.len());
-    pairs += n;
-    (pairs, rest_old[n..].to_vec(), rest_new[n..].to_vec())
+    // Twins left over (or everything, past the size limit): moved inside the function.
+    for i in 0..n {
+        if old_used[i] {
+            continue;
+        }
+        if let Some(j) = (0..m).find(|&j| !new_used[j] && token(news[j]) == token(olds[i])) {
+            old_used[i] = true;
+            new_used[j] = true;
+        }
+    }
+    let pairs = old_used.iter().filter(|u| **u).count();
+    let only_old = (0..n).filter(|&i| !old_used[i]).collect();
+    let only_new = (0..m).filter(|&j| !new_used[j]).collect();
+    (pairs, only_old, only_new)
 }
 
 /// An op removed from one function and added to another with the same kind and callee moved.

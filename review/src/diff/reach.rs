@@ -80,7 +80,8 @@ fn is_public_api(cg: &CallGraph<'_>, node: NodeIndex, f: &painter_schema::Functi
     let n = cg.node(node);
     f.public
         && figures::is_api(f.kind)
-        && n.crate_key.is_some_and(|k| cg.linked.crates[k].krate.primary)
+        && n.crate_key
+            .is_some_and(|k| cg.linked.crates[k].krate.primary)
 }
 
 fn fn_key(cg: &CallGraph<'_>, node: NodeIndex, rename: &dyn Fn(&str) -> String) -> Option<FnKey> {
@@ -93,7 +94,12 @@ pub fn diff_reach<'g>(
     new: &'g LinkedGraph,
     old_to_new: &BTreeMap<String, String>,
 ) -> ReachDiff {
-    let before = side(old, &|k| old_to_new.get(k).cloned().unwrap_or_else(|| format!("old:{k}")));
+    let before = side(old, &|k| {
+        old_to_new
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| format!("old:{k}"))
+    });
     let cg = call_graph(new);
     let unsafe_reach = reach(&cg, &Target::Unsafe, Edges::Exact);
     let ffi_reach = reach(&cg, &Target::Ffi, Edges::Exact);
@@ -130,7 +136,8 @@ pub fn diff_reach<'g>(
         list.sort();
         list
     });
-    let take = |list: &[(u32, FnKey, NodeIndex)], path: &dyn Fn(NodeIndex) -> Option<Vec<Step<'g>>>| {
+    let take = |list: &[(u32, FnKey, NodeIndex)],
+                path: &dyn Fn(NodeIndex) -> Option<Vec<Step<'g>>>| {
         list.iter()
             .take(MAX_REACH_ITEMS)
             .map(|(_, key, node)| ReachItem {

@@ -10,7 +10,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../assets/search.html")),
     ("assets/report.css", include_str!("../../assets/report.css")),
     ("assets/common.js", include_str!("../../assets/common.js")),
-    ("assets/overview.js", include_str!("../../assets/overview.js")),
+    (
+        "assets/overview.js",
+        include_str!("../../assets/overview.js"),
+    ),
     ("assets/crate.js", include_str!("../../assets/crate.js")),
     ("assets/paths.js", include_str!("../../assets/paths.js")),
     ("assets/diff.js", include_str!("../../assets/diff.js")),

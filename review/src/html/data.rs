@@ -23,7 +23,11 @@ pub fn index(graph: &LinkedGraph, figures: &Figures, title: &str, has_diff: bool
         .enumerate()
         .map(|(i, (key, krate))| {
             let row = crate_row(key, krate);
-            let own = krate.unsafe_ops.iter().filter(|op| is_own_op(krate, op)).count();
+            let own = krate
+                .unsafe_ops
+                .iter()
+                .filter(|op| is_own_op(krate, op))
+                .count();
             json!({
                 "i": i,
                 "key": key,
@@ -46,7 +50,11 @@ pub fn index(graph: &LinkedGraph, figures: &Figures, title: &str, has_diff: bool
             })
         })
         .collect();
-    let ops: Vec<u64> = graph.crates.values().map(|k| k.unsafe_ops.len() as u64).collect();
+    let ops: Vec<u64> = graph
+        .crates
+        .values()
+        .map(|k| k.unsafe_ops.len() as u64)
+        .collect();
     let definitions: Vec<(&str, &str)> = DEFINITIONS.to_vec();
     json!({
         "title": title,
@@ -123,7 +131,11 @@ pub fn krate(key: &str, krate: &CrateGraph, roots: &SourceRoots) -> Value {
             })
         })
         .collect();
-    let path_of = |id: &str| functions.get(id).map_or(id.to_string(), |f| f.path.to_string());
+    let path_of = |id: &str| {
+        functions
+            .get(id)
+            .map_or(id.to_string(), |f| f.path.to_string())
+    };
     let mut imports: BTreeMap<(&str, &str), Value> = BTreeMap::new();
     for i in &krate.ffi.imports {
         let entry = imports.entry((&i.symbol, &i.item_kind)).or_insert_with(|| {
@@ -138,7 +150,12 @@ pub fn krate(key: &str, krate: &CrateGraph, roots: &SourceRoots) -> Value {
     let foreign: Vec<Value> = krate
         .functions
         .iter()
-        .filter(|f| matches!(f.kind, FunctionKind::ForeignFn | FunctionKind::ForeignStatic))
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FunctionKind::ForeignFn | FunctionKind::ForeignStatic
+            )
+        })
         .map(|f| json!({"path": f.path, "kind": f.kind, "unsafe": f.is_unsafe, "span": f.span}))
         .collect();
     json!({

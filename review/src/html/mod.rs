@@ -62,7 +62,13 @@ pub fn write_site(
     let title = title(graph);
     let figures = figures(graph, Population::All);
     let keys: Vec<&str> = graph.crates.keys().map(String::as_str).collect();
-    put("data/index.js", &script("index", &data::index(graph, &figures, &title, diff.is_some()))?)?;
+    put(
+        "data/index.js",
+        &script(
+            "index",
+            &data::index(graph, &figures, &title, diff.is_some()),
+        )?,
+    )?;
     let cg = call_graph(graph);
     let reaches = paths::Reaches::new(&cg);
     for (i, (key, krate)) in graph.crates.iter().enumerate() {
@@ -77,9 +83,21 @@ pub fn write_site(
             )?;
         }
     }
-    put("data/search.js", &script("search", &reaches.search_index(&keys))?)?;
+    put(
+        "data/search.js",
+        &script("search", &reaches.search_index(&keys))?,
+    )?;
     if let Some(diff) = diff {
-        put("data/diff.js", &script("diff", &serde_json::to_value(diff).map_err(|source| ReviewError::Json { path: dir.join("data/diff.js"), source })?)?)?;
+        put(
+            "data/diff.js",
+            &script(
+                "diff",
+                &serde_json::to_value(diff).map_err(|source| ReviewError::Json {
+                    path: dir.join("data/diff.js"),
+                    source,
+                })?,
+            )?,
+        )?;
     }
     written.crate_pages = graph.crates.len() as u64;
     Ok(written)

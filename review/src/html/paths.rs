@@ -53,7 +53,10 @@ impl<'a, 'g> Reaches<'a, 'g> {
             if n.foreign || !(is_api(f.kind) || f.kind == FunctionKind::Closure) {
                 continue;
             }
-            let (du, df) = (self.unsafe_reach.distance(node), self.ffi_reach.distance(node));
+            let (du, df) = (
+                self.unsafe_reach.distance(node),
+                self.ffi_reach.distance(node),
+            );
             if du.is_none() && df.is_none() {
                 continue;
             }

@@ -76,7 +76,8 @@ impl<'r> Excerpts<'r> {
         let file = if span.outside_package() {
             roots.resolve(&span.file)
         } else {
-            dir.and_then(|d| roots.resolve(d)).map(|d| d.join(&*span.file))
+            dir.and_then(|d| roots.resolve(d))
+                .map(|d| d.join(&*span.file))
         };
         let Some(file) = file else {
             return false;

@@ -46,9 +46,21 @@ pub fn squarify(values: &[u64], width: f64, height: f64) -> Vec<Tile> {
         for &(item, area) in row {
             let length = area / thickness;
             let tile = if w >= h {
-                Tile { item, x, y: y + offset, w: thickness, h: length }
+                Tile {
+                    item,
+                    x,
+                    y: y + offset,
+                    w: thickness,
+                    h: length,
+                }
             } else {
-                Tile { item, x: x + offset, y, w: length, h: thickness }
+                Tile {
+                    item,
+                    x: x + offset,
+                    y,
+                    w: length,
+                    h: thickness,
+                }
             };
             tiles.push(tile);
             offset += length;
@@ -89,7 +101,12 @@ mod tests {
         for t in &tiles {
             let expected = values[t.item] as f64 / 24.0 * 240_000.0;
             assert!((t.w * t.h - expected).abs() < 1e-6, "{t:?}");
-            assert!(t.x >= -1e-9 && t.y >= -1e-9 && t.x + t.w <= 600.0 + 1e-6 && t.y + t.h <= 400.0 + 1e-6);
+            assert!(
+                t.x >= -1e-9
+                    && t.y >= -1e-9
+                    && t.x + t.w <= 600.0 + 1e-6
+                    && t.y + t.h <= 400.0 + 1e-6
+            );
         }
         assert!(squarify(&[0, 0], 10.0, 10.0).is_empty());
     }

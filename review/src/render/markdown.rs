@@ -30,7 +30,10 @@ pub fn render(diff: &Diff, links: &LinkOptions) -> String {
         "**Reachability** (exact calls): {} public functions newly reach unsafe code, {} newly \
          reach FFI; the workspace newly reaches {} functions with unsafe code and {} foreign \
          functions.",
-        t.public_reaching_unsafe, t.public_reaching_ffi, t.unsafe_newly_reached, t.ffi_newly_reached
+        t.public_reaching_unsafe,
+        t.public_reaching_ffi,
+        t.unsafe_newly_reached,
+        t.ffi_newly_reached
     );
     for item in diff.reach.public_reaching_unsafe.iter().take(5) {
         if !item.path.is_empty() {
@@ -68,12 +71,24 @@ fn crate_section(out: &mut String, c: &CrateDiff, links: &LinkOptions) {
         }
     }
     for m in &c.ops.moved {
-        let what = format!("{} moved from `{}` to `{}`", op_what(&m.new), m.old.function, m.new.function);
+        let what = format!(
+            "{} moved from `{}` to `{}`",
+            op_what(&m.new),
+            m.old.function,
+            m.new.function
+        );
         rows.push(('~', what, at(&m.new.span), link(true, &m.new.span)));
     }
-    for (sign, list, added) in [('+', &c.declarations.added, true), ('-', &c.declarations.removed, false)] {
+    for (sign, list, added) in [
+        ('+', &c.declarations.added, true),
+        ('-', &c.declarations.removed, false),
+    ] {
         for d in list {
-            let detail = d.detail.as_ref().map(|x| format!(" ({x})")).unwrap_or_default();
+            let detail = d
+                .detail
+                .as_ref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
             let what = format!(
                 "`{}` `{}`{detail}{}",
                 d.kind,
@@ -89,7 +104,10 @@ fn crate_section(out: &mut String, c: &CrateDiff, links: &LinkOptions) {
             rows.push((sign, format!("native library `{l}`"), String::new(), None));
         }
     }
-    for (sign, list, added) in [('+', &f.imports.added, true), ('-', &f.imports.removed, false)] {
+    for (sign, list, added) in [
+        ('+', &f.imports.added, true),
+        ('-', &f.imports.removed, false),
+    ] {
         for i in list {
             let what = format!("foreign {} `{}` ({})", i.item_kind, i.symbol, i.abi);
             rows.push((sign, what, at(&i.span), link(added, &i.span)));
@@ -98,7 +116,12 @@ fn crate_section(out: &mut String, c: &CrateDiff, links: &LinkOptions) {
     for (kind, changes) in [("export", &f.exports), ("callback", &f.callbacks)] {
         for (sign, list, added) in [('+', &changes.added, true), ('-', &changes.removed, false)] {
             for s in list {
-                rows.push((sign, format!("{kind} `{}`", s.name), at(&s.span), link(added, &s.span)));
+                rows.push((
+                    sign,
+                    format!("{kind} `{}`", s.name),
+                    at(&s.span),
+                    link(added, &s.span),
+                ));
             }
         }
     }
@@ -120,7 +143,11 @@ fn crate_section(out: &mut String, c: &CrateDiff, links: &LinkOptions) {
         let _ = writeln!(out, "| {sign} | {} | {place} |", what.replace('|', "\\|"));
     }
     if rows.len() > MAX_ROWS {
-        let _ = writeln!(out, "\n… and {} more (`--format json` has them all).", rows.len() - MAX_ROWS);
+        let _ = writeln!(
+            out,
+            "\n… and {} more (`--format json` has them all).",
+            rows.len() - MAX_ROWS
+        );
     }
     out.push('\n');
 }

@@ -22,8 +22,18 @@ struct Results<'a> {
 }
 
 impl Results<'_> {
-    fn push(&mut self, rule: String, text: &str, message: String, dir: Option<&str>, span: Option<&Span>, function: Option<&str>) {
-        self.rules.entry(rule.clone()).or_insert_with(|| text.to_string());
+    fn push(
+        &mut self,
+        rule: String,
+        text: &str,
+        message: String,
+        dir: Option<&str>,
+        span: Option<&Span>,
+        function: Option<&str>,
+    ) {
+        self.rules
+            .entry(rule.clone())
+            .or_insert_with(|| text.to_string());
         let file: PathBuf = match (dir, span) {
             (Some(dir), Some(s)) if !Path::new(&*s.file).is_absolute() && !s.outside_package() => {
                 Path::new(dir).join(&*s.file)
@@ -72,7 +82,12 @@ pub fn sarif_log(diff: &Diff, root: Option<&Path>) -> Value {
         .iter()
         .map(|(id, text)| json!({"id": id, "shortDescription": {"text": text}}))
         .collect();
-    let index: BTreeMap<&str, usize> = r.rules.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = r
+        .rules
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
     for result in &mut r.results {
         let i = index[result["ruleId"].as_str().unwrap_or_default()];
         result["ruleIndex"] = json!(i);
@@ -99,14 +114,22 @@ fn add_crate(r: &mut Results<'_>, c: &CrateDiff) {
         r.push(
             format!("new-unsafe/{}", op.kind),
             &format!("New unsafe operation `{}`", op.kind),
-            format!("new unsafe operation in {key}: {} (in {})", op_what(op), op.context),
+            format!(
+                "new unsafe operation in {key}: {} (in {})",
+                op_what(op),
+                op.context
+            ),
             dir,
             Some(&op.span),
             Some(&op.function),
         );
     }
     for d in c.declarations.added.iter().filter(|d| d.own) {
-        let detail = d.detail.as_ref().map(|x| format!(" ({x})")).unwrap_or_default();
+        let detail = d
+            .detail
+            .as_ref()
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
         r.push(
             format!("new-declaration/{}", d.kind),
             &format!("New unsafe declaration `{}`", d.kind),
@@ -130,15 +153,26 @@ fn add_crate(r: &mut Results<'_>, c: &CrateDiff) {
         r.push(
             "new-ffi/import".into(),
             "New foreign symbol used",
-            format!("{key} uses the foreign {} `{}` (ABI {})", i.item_kind, i.symbol, i.abi),
+            format!(
+                "{key} uses the foreign {} `{}` (ABI {})",
+                i.item_kind, i.symbol, i.abi
+            ),
             dir,
             Some(&i.span),
             i.function.as_deref(),
         );
     }
     for (rule, text, list) in [
-        ("new-ffi/export", "New symbol exported to foreign code", &c.ffi.exports.added),
-        ("new-ffi/callback", "New Rust function handed to foreign code", &c.ffi.callbacks.added),
+        (
+            "new-ffi/export",
+            "New symbol exported to foreign code",
+            &c.ffi.exports.added,
+        ),
+        (
+            "new-ffi/callback",
+            "New Rust function handed to foreign code",
+            &c.ffi.callbacks.added,
+        ),
     ] {
         for s in list {
             r.push(

@@ -9,7 +9,11 @@ use super::{at, crate_title, op_what};
 
 pub fn render(diff: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "unsafe code from {} to {}", diff.old.label, diff.new.label);
+    let _ = writeln!(
+        out,
+        "unsafe code from {} to {}",
+        diff.old.label, diff.new.label
+    );
     out.push_str(&totals_line(diff));
     out.push('\n');
     if diff.crates.is_empty() {
@@ -78,7 +82,11 @@ fn crate_section(out: &mut String, c: &CrateDiff) {
             let _ = writeln!(
                 out,
                 "  {ops} unsafe ops ({own} own){}",
-                if uses { "; uses unsafe" } else { "; no unsafe code of its own" }
+                if uses {
+                    "; uses unsafe"
+                } else {
+                    "; no unsafe code of its own"
+                }
             );
         }
         _ => {
@@ -110,7 +118,11 @@ fn crate_section(out: &mut String, c: &CrateDiff) {
     }
     for (sign, list) in [('+', &c.declarations.added), ('-', &c.declarations.removed)] {
         for d in list {
-            let detail = d.detail.as_ref().map(|x| format!(" ({x})")).unwrap_or_default();
+            let detail = d
+                .detail
+                .as_ref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {sign} declaration {} {}{detail}  {}{}",
@@ -129,7 +141,11 @@ fn crate_section(out: &mut String, c: &CrateDiff) {
     }
     for (sign, list) in [('+', &f.imports.added), ('-', &f.imports.removed)] {
         for i in list {
-            let lib = i.library.as_ref().map(|l| format!(", library {l}")).unwrap_or_default();
+            let lib = i
+                .library
+                .as_ref()
+                .map(|l| format!(", library {l}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {sign} foreign {} `{}` ({}{lib}) used {}x, first in {}  {}",
@@ -145,7 +161,13 @@ fn crate_section(out: &mut String, c: &CrateDiff) {
     for (what, changes) in [("export", &f.exports), ("callback", &f.callbacks)] {
         for (sign, list) in [('+', &changes.added), ('-', &changes.removed)] {
             for s in list {
-                let _ = writeln!(out, "  {sign} {what} `{}` ({})  {}", s.name, s.abi, at(&s.span));
+                let _ = writeln!(
+                    out,
+                    "  {sign} {what} `{}` ({})  {}",
+                    s.name,
+                    s.abi,
+                    at(&s.span)
+                );
             }
         }
     }
@@ -155,16 +177,36 @@ fn reach_section(out: &mut String, diff: &Diff) {
     let r = &diff.reach;
     let t = &r.totals;
     let lists: [(&str, &Vec<ReachItem>, u64); 4] = [
-        ("public functions newly reaching unsafe code", &r.public_reaching_unsafe, t.public_reaching_unsafe),
-        ("public functions newly reaching FFI", &r.public_reaching_ffi, t.public_reaching_ffi),
-        ("functions with unsafe code newly reached from the workspace", &r.unsafe_newly_reached, t.unsafe_newly_reached),
-        ("foreign functions newly reached from the workspace", &r.ffi_newly_reached, t.ffi_newly_reached),
+        (
+            "public functions newly reaching unsafe code",
+            &r.public_reaching_unsafe,
+            t.public_reaching_unsafe,
+        ),
+        (
+            "public functions newly reaching FFI",
+            &r.public_reaching_ffi,
+            t.public_reaching_ffi,
+        ),
+        (
+            "functions with unsafe code newly reached from the workspace",
+            &r.unsafe_newly_reached,
+            t.unsafe_newly_reached,
+        ),
+        (
+            "foreign functions newly reached from the workspace",
+            &r.ffi_newly_reached,
+            t.ffi_newly_reached,
+        ),
     ];
     let _ = writeln!(out, "\nreachability (exact calls)");
     for (title, items, total) in lists {
         let _ = writeln!(out, "  {title}: {total}");
         for item in items.iter().take(20) {
-            let new = if item.new_function { " (new function)" } else { "" };
+            let new = if item.new_function {
+                " (new function)"
+            } else {
+                ""
+            };
             let _ = writeln!(out, "    {}  [{}]{new}", item.function, item.crate_key);
             if !item.path.is_empty() {
                 let _ = writeln!(out, "      {}", path_text(&item.path));
@@ -172,7 +214,11 @@ fn reach_section(out: &mut String, diff: &Diff) {
         }
         let shown = items.len().min(20) as u64;
         if total > shown {
-            let _ = writeln!(out, "    … {} more (--format json lists up to 200)", total - shown);
+            let _ = writeln!(
+                out,
+                "    … {} more (--format json lists up to 200)",
+                total - shown
+            );
         }
     }
 }

@@ -26,12 +26,19 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode> {
     };
     let (old_graph, new_graph) = match (&old, &new) {
         (
-            Side::Crate { name: a, version: va },
-            Side::Crate { name: b, version: vb },
+            Side::Crate {
+                name: a,
+                version: va,
+            },
+            Side::Crate {
+                name: b,
+                version: vb,
+            },
         ) => {
             let work = crate_work_dir(&cx)?;
             let versions = [(a.clone(), va.clone()), (b.clone(), vb.clone())];
-            let mut graphs = crates::analyse(&versions, &work, args.no_sandbox, args.cargo.offline)?;
+            let mut graphs =
+                crates::analyse(&versions, &work, args.no_sandbox, args.cargo.offline)?;
             let new = graphs.pop().expect("two graphs");
             (graphs.pop().expect("two graphs"), new)
         }
@@ -94,8 +101,14 @@ fn sides_of(args: &DiffArgs) -> Result<(Side, Side)> {
     if let Some(spec) = &args.krate {
         let [a, b] = crates::parse_range(spec)?;
         return Ok((
-            Side::Crate { name: a.0, version: a.1 },
-            Side::Crate { name: b.0, version: b.1 },
+            Side::Crate {
+                name: a.0,
+                version: a.1,
+            },
+            Side::Crate {
+                name: b.0,
+                version: b.1,
+            },
         ));
     }
     if let Some(rev) = &args.rev {
@@ -104,7 +117,11 @@ fn sides_of(args: &DiffArgs) -> Result<(Side, Side)> {
             None => (Side::Rev(rev.clone()), Side::Workspace),
         });
     }
-    let old = Side::parse(args.old.as_deref().context("give OLD [NEW], --rev or --crate")?)?;
+    let old = Side::parse(
+        args.old
+            .as_deref()
+            .context("give OLD [NEW], --rev or --crate")?,
+    )?;
     let new = match &args.new {
         Some(text) => Side::parse(text)?,
         None => Side::Workspace,
@@ -115,11 +132,18 @@ fn sides_of(args: &DiffArgs) -> Result<(Side, Side)> {
     Ok((old, new))
 }
 
-fn side_graph(side: &Side, cx: &sides::SideContext<'_>, slot: &str) -> Result<Result<LinkedGraph, ExitCode>> {
+fn side_graph(
+    side: &Side,
+    cx: &sides::SideContext<'_>,
+    slot: &str,
+) -> Result<Result<LinkedGraph, ExitCode>> {
     Ok(match sides::make(side, cx, slot)? {
         Made::Graph(path) => Ok(load_graph(&path)?),
         Made::BuildFailed(code) => {
-            crate::diag::warning(format_args!("{}: the build failed; nothing to compare", side.label()));
+            crate::diag::warning(format_args!(
+                "{}: the build failed; nothing to compare",
+                side.label()
+            ));
             Err(code)
         }
     })

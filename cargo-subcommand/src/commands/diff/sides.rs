@@ -88,8 +88,12 @@ pub fn make(side: &Side, cx: &SideContext<'_>, slot: &str) -> Result<Made> {
             let repo = git_toplevel(&ws)?;
             remove_worktree(&repo, &tree);
             eprintln!("     Checking out {rev} into {}", tree.display());
-            git(&repo, &["worktree", "add", "--detach", "--force"], &[tree.as_os_str(), rev.as_ref()])
-                .with_context(|| format!("cannot check out `{rev}`"))?;
+            git(
+                &repo,
+                &["worktree", "add", "--detach", "--force"],
+                &[tree.as_os_str(), rev.as_ref()],
+            )
+            .with_context(|| format!("cannot check out `{rev}`"))?;
             let flags = moved_flags(cx.cargo, &repo, &tree, &ws)?;
             let made = analyse_with(flags, Some(work.clone()));
             remove_worktree(&repo, &tree);
@@ -173,7 +177,10 @@ fn git_toplevel(dir: &Path) -> Result<PathBuf> {
         .output()
         .context("cannot run git")?;
     if !out.status.success() {
-        bail!("{}: not in a git repository (needed for rev: sides)", dir.display());
+        bail!(
+            "{}: not in a git repository (needed for rev: sides)",
+            dir.display()
+        );
     }
     Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
 }
@@ -195,7 +202,11 @@ fn git(repo: &Path, args: &[&str], paths: &[&std::ffi::OsStr]) -> Result<()> {
 /// Remove a worktree of an earlier (or this) run; nothing when there is none.
 fn remove_worktree(repo: &Path, tree: &Path) {
     if tree.exists() {
-        let _ = git(repo, &["worktree", "remove", "--force"], &[tree.as_os_str()]);
+        let _ = git(
+            repo,
+            &["worktree", "remove", "--force"],
+            &[tree.as_os_str()],
+        );
         let _ = std::fs::remove_dir_all(tree);
     }
     let _ = git(repo, &["worktree", "prune"], &[]);
@@ -204,7 +215,9 @@ fn remove_worktree(repo: &Path, tree: &Path) {
 /// Copy the workspace's files, leaving out `.git`, `target` and the directories in `skip`.
 fn copy_workspace(from: &Path, to: &Path, skip: &[&Path]) -> Result<()> {
     std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?
+    {
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name();
@@ -216,7 +229,8 @@ fn copy_workspace(from: &Path, to: &Path, skip: &[&Path]) -> Result<()> {
         if kind.is_dir() {
             copy_workspace(&path, &dest, skip)?;
         } else if kind.is_file() {
-            std::fs::copy(&path, &dest).with_context(|| format!("cannot copy {}", path.display()))?;
+            std::fs::copy(&path, &dest)
+                .with_context(|| format!("cannot copy {}", path.display()))?;
         } else if kind.is_symlink() {
             std::os::unix::fs::symlink(std::fs::read_link(&path)?, &dest)?;
         }
@@ -245,7 +259,10 @@ mod tests {
         let dir = crate::test_util::TempDir::new("sides");
         let lock = dir.path().join("Cargo.lock");
         std::fs::write(&lock, "").unwrap();
-        assert_eq!(Side::parse(lock.to_str().unwrap()).unwrap(), Side::Lock(lock));
+        assert_eq!(
+            Side::parse(lock.to_str().unwrap()).unwrap(),
+            Side::Lock(lock)
+        );
         assert_eq!(
             Side::parse(dir.path().to_str().unwrap()).unwrap(),
             Side::Graph(dir.path().to_path_buf())
