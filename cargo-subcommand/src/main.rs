@@ -56,5 +56,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Audit(args)) => commands::audit::run(args),
         Some(Command::Sql(args)) => commands::sql::run(args),
         Some(Command::Verify(args)) => commands::verify::run(args),
+        Some(Command::Diff(args)) => commands::diff::run(args),
+        Some(Command::Report(args)) => commands::report::run(args),
     }
 }

@@ -292,7 +292,8 @@ fn calls_target(reach: &Reach, node: NodeIndex) -> bool {
     reach.distance(node).is_some_and(|d| d > 0)
 }
 
-fn is_api(kind: FunctionKind) -> bool {
+/// The kinds of function the `public_functions` figure counts.
+pub fn is_api(kind: FunctionKind) -> bool {
     matches!(
         kind,
         FunctionKind::Fn

@@ -17,12 +17,14 @@
 
 pub mod ffi;
 pub mod figures;
+pub mod forward;
 pub mod graph;
 pub mod prune;
 pub mod reach;
 pub mod summary;
 pub mod table;
 
+pub use forward::{Forward, forward};
 pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
 pub use prune::{PruneOptions, Roots, prune};
 pub use reach::{Edges, PathLimits, Reach, Target, reach, reach_from_targets};

@@ -5,11 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, Sym, UnsafeOp};
-use petgraph::Direction;
-use petgraph::visit::EdgeRef;
-
+use crate::forward::forward;
 use crate::graph::{CandidateMode, call_graph_with};
+use crate::reach::Edges;
+use painter_schema::{Call, CrateGraph, FunctionKind, LinkedGraph, Sym, UnsafeOp};
 
 /// The crates whose internals [`PruneOptions::collapse_std`] folds away.
 pub const STD_CRATES: [&str; 3] = ["std", "core", "alloc"];
@@ -217,26 +216,15 @@ fn reachable_from_roots(view: &LinkedGraph, roots: &Roots, candidates: bool) -> 
             }
         }
     }
-    let mut depth: HashMap<_, u32> = HashMap::new();
-    let mut queue = VecDeque::new();
-    for node in start {
-        if depth.insert(node, 0).is_none() {
-            queue.push_back(node);
-        }
-    }
-    while let Some(node) = queue.pop_front() {
-        let d = depth[&node];
-        if roots.max_depth.is_some_and(|max| d >= max) {
-            continue;
-        }
-        for edge in cg.graph.edges_directed(node, Direction::Outgoing) {
-            if let std::collections::hash_map::Entry::Vacant(slot) = depth.entry(edge.target()) {
-                slot.insert(d + 1);
-                queue.push_back(edge.target());
-            }
-        }
-    }
-    depth.keys().map(|&n| Sym::from(cg.node(n).id)).collect()
+    let edges = if candidates {
+        Edges::WithCandidates
+    } else {
+        Edges::Exact
+    };
+    forward(&cg, &start, edges, roots.max_depth)
+        .nodes()
+        .map(|n| Sym::from(cg.node(n).id))
+        .collect()
 }
 
 /// Keep only the functions in `keep` (and the records about them); crates left without any

@@ -34,7 +34,13 @@ use crate::cli::{AnalyseArgs, CargoFlags, ConfigSpec, configurations};
 
 pub fn run(args: &AnalyseArgs) -> Result<ExitCode> {
     Ok(match analyse(args, true)? {
-        Analysed::Linked(_) => ExitCode::SUCCESS,
+        Analysed::Linked(out) => {
+            if let Some(dir) = &args.html {
+                let graph = crate::commands::load_graph(&out.graph)?;
+                crate::commands::report::write_site(&graph, None, dir)?;
+            }
+            ExitCode::SUCCESS
+        }
         Analysed::BuildFailed(code) => code,
     })
 }

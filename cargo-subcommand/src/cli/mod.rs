@@ -7,6 +7,7 @@ mod cargo_flags;
 pub mod configurations;
 mod ecosystem;
 mod graph_commands;
+mod review;
 mod verify;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
 pub use ecosystem::EcosystemArgs;
 pub use graph_commands::*;
+pub use review::{DiffArgs, DiffFormat, ReportArgs};
 pub use verify::{VerifyArgs, VerifyFormat, denied_verdicts};
 
 #[derive(Debug, Parser)]
@@ -63,6 +65,11 @@ pub enum Command {
     /// paths, plain SQL (runs painter-sql; `cargo painter sql --help`)
     #[command(disable_help_flag = true, disable_version_flag = true)]
     Sql(SqlArgs),
+    /// What changed in unsafe code, declarations, FFI and reachability between two graphs,
+    /// revisions, lock files or crate versions
+    Diff(Box<DiffArgs>),
+    /// Write the static HTML report of a graph (or of the workspace)
+    Report(Box<ReportArgs>),
 }
 
 /// `cargo painter sql ARGS…`: everything goes to painter-sql as it is.
@@ -96,6 +103,9 @@ pub struct AnalyseArgs {
     /// Every column of the summary table, whatever the terminal's width
     #[arg(long)]
     pub wide: bool,
+    /// Also write the HTML report of the linked graph into DIR
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,
@@ -357,6 +367,73 @@ mod tests {
         assert_eq!(denied_verdicts(&v.deny).len(), 7);
         assert!(Cli::try_parse_from(["cargo-painter", "verify", "itoa"]).is_err());
         assert!(Cli::try_parse_from(["cargo-painter", "verify", "--deny", "bad", "a@1"]).is_err());
+    }
+
+    #[test]
+    fn diff_and_report_flags() {
+        let cli = parse(&[
+            "cargo-painter",
+            "diff",
+            "old",
+            "new",
+            "--format",
+            "markdown",
+            "--deny",
+            "new-unsafe,new-ffi",
+            "--link-base",
+            "https://x/blob/abc",
+        ]);
+        let Some(Command::Diff(diff)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (diff.old.as_deref(), diff.new.as_deref()),
+            (Some("old"), Some("new"))
+        );
+        assert_eq!(diff.format, DiffFormat::Markdown);
+        assert_eq!(
+            diff.deny,
+            [
+                painter_review::DenyRule::NewUnsafe,
+                painter_review::DenyRule::NewFfi
+            ]
+        );
+        let cli = parse(&[
+            "cargo-painter",
+            "diff",
+            "--rev",
+            "main",
+            "--deny",
+            "new-unsafe-impl",
+        ]);
+        let Some(Command::Diff(diff)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(diff.rev.as_deref(), Some("main"));
+        assert!(
+            Cli::try_parse_from(["cargo-painter", "diff"]).is_err(),
+            "needs sides"
+        );
+        assert!(Cli::try_parse_from(["cargo-painter", "diff", "a", "--deny", "new-x"]).is_err());
+        let cli = parse(&[
+            "cargo-painter",
+            "report",
+            "--html",
+            "out",
+            "g",
+            "--diff",
+            "a",
+            "b",
+        ]);
+        let Some(Command::Report(report)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(report.diff.len(), 2);
+        let cli = parse(&["cargo-painter", "--html", "site", "-p", "x"]);
+        assert_eq!(
+            cli.analyse.html.as_deref(),
+            Some(std::path::Path::new("site"))
+        );
     }
 
     #[test]

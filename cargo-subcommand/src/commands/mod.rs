@@ -1,13 +1,15 @@
 //! The subcommands: `link`, `stats`, `path`, `export` and `audit` work on graph files (audit
 //! analyses the project first unless given a graph); `sql` hands a dataset to painter-sql, the
-//! SQL engine's binary; `verify` checks published crates against their repositories
-//! (painter-verify); the ecosystem runner has its own module tree. Each asks its library,
-//! prints or writes.
+//! SQL engine's binary; `diff` and `report` answer review questions (painter-review); `verify`
+//! checks published crates against their repositories (painter-verify); the ecosystem runner
+//! has its own module tree. Each asks its library, prints or writes.
 
 pub mod audit;
+pub mod diff;
 pub mod export;
 pub mod link;
 pub mod path;
+pub mod report;
 pub mod sql;
 pub mod stats;
 pub mod verify;

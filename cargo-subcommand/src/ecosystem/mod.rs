@@ -15,10 +15,10 @@
 //! repositories (painter-verify), after the fetch.
 
 mod fetch;
-mod list;
-mod pool;
+pub mod list;
+pub mod pool;
 mod report;
-mod result;
+pub mod result;
 mod run;
 mod sandbox;
 mod verify;
@@ -39,8 +39,55 @@ use result::{CrateResult, Status};
 use run::BuildContext;
 use sandbox::Sandbox;
 
+/// What [`analyse_list`] leaves: the run's directories, every selected entry's result (in list
+/// order) and the linked graph of all of them.
+pub struct Analysed {
+    pub layout: Layout,
+    pub results: Vec<CrateResult>,
+    pub graph: LinkedGraph,
+    /// Entries analysed by this invocation (the others had a result already).
+    pub analysed_now: usize,
+    pub sandboxed: bool,
+}
+
 pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
     let start = Instant::now();
+    let list_file = std::path::absolute(&args.crates)?;
+    let Some(analysed) = analyse_list(args)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let Analysed {
+        layout,
+        results,
+        graph,
+        analysed_now,
+        sandboxed,
+    } = analysed;
+    // The population: the entries analysed `ok`; their dependencies serve as call targets.
+    let population: BTreeSet<String> = results
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .filter_map(|r| r.graph_key.clone())
+        .collect();
+    let figures = figures(&graph, Population::Keys(&population));
+    let info = report::RunInfo {
+        list: list_file.display().to_string(),
+        shard: args.shard.map(|(k, n)| format!("{k}/{n}")),
+        sandboxed,
+        painter_version: PAINTER_VERSION.to_string(),
+        toolchain: toolchain::PINNED.to_string(),
+        wall_ms: start.elapsed().as_millis() as u64,
+        analysed_now: analysed_now as u64,
+        resumed: (results.len() - analysed_now) as u64,
+    };
+    report::write(&layout.out, &info, &figures, &results)?;
+    report::print_summary(&figures, &results, &layout.out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Phases 1–4 of a run (fetch, build, analyse, link); `None` after `--fetch-only`. Also the
+/// analysis of `cargo painter diff --crate`, which links each entry's units on their own.
+pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
     let toolchain = toolchain::locate()?;
     let driver = driver::locate()?;
     let mib = |n: u64| n.saturating_mul(1024 * 1024);
@@ -143,7 +190,7 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
             fetched.len() - failed,
             layout.cargo_home.display()
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(None);
     }
     let fresh = pool::run_all(&cx, &todo_entries, args.jobs.unwrap_or(1))?;
 
@@ -155,26 +202,13 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
 
     let (graph, skipped) = link_cache(&layout)?;
     let results = demote_unreadable(&layout, &selected, results, &skipped, &graph)?;
-    // The population: the entries analysed `ok`; their dependencies serve as call targets.
-    let population: BTreeSet<String> = results
-        .iter()
-        .filter(|r| r.status == Status::Ok)
-        .filter_map(|r| r.graph_key.clone())
-        .collect();
-    let figures = figures(&graph, Population::Keys(&population));
-    let info = report::RunInfo {
-        list: list_file.display().to_string(),
-        shard: args.shard.map(|(k, n)| format!("{k}/{n}")),
+    Ok(Some(Analysed {
+        analysed_now: todo.len(),
         sandboxed: sandbox.is_sandboxed(),
-        painter_version: PAINTER_VERSION.to_string(),
-        toolchain: toolchain::PINNED.to_string(),
-        wall_ms: start.elapsed().as_millis() as u64,
-        analysed_now: todo.len() as u64,
-        resumed: (results.len() - todo.len()) as u64,
-    };
-    report::write(&layout.out, &info, &figures, &results)?;
-    report::print_summary(&figures, &results, &layout.out);
-    Ok(ExitCode::SUCCESS)
+        layout,
+        results,
+        graph,
+    }))
 }
 
 /// Split the selected entries (by index) into those to analyse and those with a result to
