@@ -442,3 +442,50 @@ fn only_the_sandbox_keeps_build_scripts_off_the_network() {
     );
     // The same crate in the sandbox: statuses_are_classified_and_reruns_resume.
 }
+
+/// `--verify` records a verdict for every entry's package and its crates.io dependencies, and
+/// the report gives the share of each verdict. Whether the repositories are reachable depends
+/// on the machine (here GitHub is not), so the test checks the bookkeeping, not which verdict:
+/// a local `path=` crate has no published package and is not verified.
+#[test]
+fn verify_records_a_verdict_per_package_and_the_report_its_shares() {
+    if !bwrap_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(dir.path(), &["itoa@1.0.15", "broken path={F}/broken"]);
+    let output = ecosystem(dir.path(), &list, "out", &["--verify", "--timeout", "60"]);
+    assert_success(&output);
+    let out = dir.path().join("out");
+    let r = results(&out);
+    const VERDICTS: &[&str] = &[
+        "verified",
+        "verified, tagged",
+        "files differ",
+        "files not in repository",
+        "commit not found",
+        "dirty publish",
+        "no vcs info",
+        "repository unreachable",
+        "repository does not contain this crate",
+    ];
+    let itoa = r["itoa"]["verification"].as_array().unwrap();
+    assert_eq!(itoa.len(), 1, "itoa has no dependencies: {itoa:?}");
+    assert_eq!(itoa[0]["package"], "itoa@1.0.15");
+    assert_eq!(itoa[0]["entry"], true);
+    let verdict = itoa[0]["verdict"].as_str().unwrap();
+    assert!(VERDICTS.contains(&verdict), "{verdict}");
+
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let shares = &report["verification"]["entries"];
+    let counted: u64 = VERDICTS
+        .iter()
+        .map(|v| shares[*v]["crates"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 1, "one entry has a package to verify: {shares}");
+    assert_eq!(shares[verdict]["crates"], 1);
+    assert_eq!(shares[verdict]["percent"], 100.0);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Verification"), "{md}");
+}
