@@ -16,6 +16,7 @@ mod columns;
 mod error;
 mod figures;
 mod link;
+pub mod procedures;
 mod reach;
 pub mod split;
 pub mod sql;
