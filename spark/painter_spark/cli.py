@@ -58,7 +58,7 @@ def session(args):
     return spark
 
 
-def run(args):
+def run(args, stop=True):
     from .dataset import Dataset
     from .figures import Writer, compute
     from .procedures import Runner
@@ -99,18 +99,24 @@ def run(args):
     )
     summary["seconds"]["session"] = round(session_s, 2)
     summary["seconds"]["total"] = round(time.monotonic() - started, 2)
-    spark.stop()
+    if stop:
+        spark.stop()
     return summary
 
 
-def main(argv=None):
-    args = parse(sys.argv[1:] if argv is None else argv)
+def run_reporting(args, stop=True):
+    """`run`, with a failure reported as one `error:` line: (exit status, summary or None)."""
     try:
-        summary = run(args)
+        return 0, run(args, stop)
     except Exception as e:  # one line, not a Java stack: the message names the file or table
         text = str(e).strip()
         line = text.splitlines()[0] if text else e.__class__.__name__
         print(f"error: {line}", file=sys.stderr)
-        return 1
-    print(json.dumps(summary, indent=1))
-    return 0
+        return 1, None
+
+
+def main(argv=None):
+    code, summary = run_reporting(parse(sys.argv[1:] if argv is None else argv))
+    if summary is not None:
+        print(json.dumps(summary, indent=1))
+    return code
