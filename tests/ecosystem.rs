@@ -292,6 +292,69 @@ fn killed_run_resumes_without_redoing_finished_crates() {
     assert_eq!(status(&results(&out), "slow-build"), "timeout");
 }
 
+/// A fetch that fails with a network error is retried after waits of 2 and 4 s, and an entry
+/// that still cannot be fetched says after how many attempts. The registry is a port nothing
+/// listens on, with cargo's own retries off, so each attempt fails at once. (Which errors are
+/// not retried — no such crate or version — is fetch.rs's unit test.)
+#[test]
+fn network_failures_of_the_fetch_are_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let home = dir.path().join("cargo-home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "[source.crates-io]\nreplace-with = \"down\"\n\
+             [source.down]\nregistry = \"sparse+http://127.0.0.1:{port}/index/\"\n\
+             [net]\nretry = 0\n"
+        ),
+    )
+    .unwrap();
+    let list = list(dir.path(), &["itoa@1.0.15"]);
+    let started = Instant::now();
+    let output = ecosystem(
+        dir.path(),
+        &list,
+        "out",
+        &[
+            "--no-sandbox",
+            "--fetch-retries",
+            "2",
+            "--cargo-home",
+            home.to_str().unwrap(),
+        ],
+    );
+    let waited = started.elapsed();
+    let out = dir.path().join("out");
+    let results = results(&out);
+    assert_eq!(
+        status(&results, "itoa"),
+        "fetch_failed",
+        "{}",
+        stderr(&output)
+    );
+    let error = results["itoa"]["error"].as_str().unwrap();
+    assert!(
+        error.ends_with("(a network or registry error, 3 attempts)"),
+        "{error}"
+    );
+    let log = std::fs::read_to_string(out.join("logs/itoa@1.0.15.log")).unwrap();
+    assert!(
+        log.contains("fetch attempt 1 failed with a network or registry error; retrying in 2 s"),
+        "{log}"
+    );
+    assert!(
+        log.contains("fetch attempt 2 failed with a network or registry error; retrying in 4 s"),
+        "{log}"
+    );
+    assert!(!log.contains("fetch attempt 3"), "{log}");
+    assert!(waited >= Duration::from_secs(6), "{waited:?}");
+}
+
 /// The orders the shards of an N-way split are merged in: every order of 2 and 3 shards, and
 /// for 4 (24 orders) the identity, the reverse and two interleavings.
 fn merge_orders(n: usize) -> Vec<Vec<usize>> {
@@ -404,7 +467,11 @@ fn shards_merged_in_any_order_equal_the_unsharded_run() {
             }
             let files = tree(&merged);
             let names = |t: &BTreeMap<PathBuf, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-            assert_eq!(names(&files), names(&unsharded_files), "{n} shards, {order:?}");
+            assert_eq!(
+                names(&files),
+                names(&unsharded_files),
+                "{n} shards, {order:?}"
+            );
             for (path, bytes) in &files {
                 assert!(
                     *bytes == unsharded_files[path],

@@ -69,7 +69,9 @@ fn column(batches: &[RecordBatch], name: &str, to: &DataType) -> Vec<ArrayRef> {
     batches
         .iter()
         .map(|b| {
-            let c = b.column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
+            let c = b
+                .column_by_name(name)
+                .unwrap_or_else(|| panic!("no column {name}"));
             cast(c, to).unwrap_or_else(|e| panic!("column {name}: {e}"))
         })
         .collect()
@@ -77,35 +79,62 @@ fn column(batches: &[RecordBatch], name: &str, to: &DataType) -> Vec<ArrayRef> {
 
 fn u64s(b: &[RecordBatch], name: &str) -> Vec<Option<u64>> {
     let arrays = column(b, name, &DataType::UInt64);
-    arrays.iter().flat_map(|a| a.as_primitive::<UInt64Type>().iter().collect::<Vec<_>>()).collect()
+    arrays
+        .iter()
+        .flat_map(|a| a.as_primitive::<UInt64Type>().iter().collect::<Vec<_>>())
+        .collect()
 }
 
 fn u64s_required(b: &[RecordBatch], name: &str) -> Vec<u64> {
-    u64s(b, name).into_iter().map(|v| v.unwrap_or_else(|| panic!("{name}: null"))).collect()
+    u64s(b, name)
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| panic!("{name}: null")))
+        .collect()
 }
 
 fn strings(b: &[RecordBatch], name: &str) -> Vec<Option<String>> {
     let arrays = column(b, name, &DataType::Utf8);
     arrays
         .iter()
-        .flat_map(|a| a.as_string::<i32>().iter().map(|v| v.map(str::to_owned)).collect::<Vec<_>>())
+        .flat_map(|a| {
+            a.as_string::<i32>()
+                .iter()
+                .map(|v| v.map(str::to_owned))
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
 fn texts(b: &[RecordBatch], name: &str) -> Vec<String> {
-    strings(b, name).into_iter().map(|v| v.unwrap_or_else(|| panic!("{name}: null"))).collect()
+    strings(b, name)
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| panic!("{name}: null")))
+        .collect()
 }
 
 fn bools(b: &[RecordBatch], name: &str) -> Vec<bool> {
     let arrays = column(b, name, &DataType::Boolean);
-    arrays.iter().flat_map(|a| a.as_boolean().iter().map(|v| v.unwrap()).collect::<Vec<_>>()).collect()
+    arrays
+        .iter()
+        .flat_map(|a| {
+            a.as_boolean()
+                .iter()
+                .map(|v| v.unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn floats(b: &[RecordBatch], name: &str) -> Vec<f64> {
     let arrays = column(b, name, &DataType::Float64);
     arrays
         .iter()
-        .flat_map(|a| a.as_primitive::<Float64Type>().iter().map(|v| v.unwrap()).collect::<Vec<_>>())
+        .flat_map(|a| {
+            a.as_primitive::<Float64Type>()
+                .iter()
+                .map(|v| v.unwrap())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -116,7 +145,13 @@ fn string_lists(b: &[RecordBatch], name: &str) -> Vec<Vec<String>> {
         for i in 0..list.len() {
             let values: Arc<dyn Array> = list.value(i);
             let values = cast(&values, &DataType::Utf8).unwrap();
-            out.push(values.as_string::<i32>().iter().map(|v| v.unwrap().to_owned()).collect());
+            out.push(
+                values
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|v| v.unwrap().to_owned())
+                    .collect(),
+            );
         }
     }
     out
@@ -135,15 +170,26 @@ fn spark_figures(out: &Path, population: &str) -> Figures {
         percent: floats(&all, &format!("{name}_percent"))[row],
     };
     let mine = |b: &[RecordBatch]| -> Vec<bool> {
-        texts(b, "population").iter().map(|p| p == population).collect()
+        texts(b, "population")
+            .iter()
+            .map(|p| p == population)
+            .collect()
     };
 
     let by = batches(&out.join("figures_unsafe_ops_by"));
     let (mut by_kind, mut by_context) = (BTreeMap::new(), BTreeMap::new());
-    let (dims, names, ops) = (texts(&by, "dimension"), texts(&by, "name"), u64s_required(&by, "ops"));
+    let (dims, names, ops) = (
+        texts(&by, "dimension"),
+        texts(&by, "name"),
+        u64s_required(&by, "ops"),
+    );
     for (i, keep) in mine(&by).into_iter().enumerate() {
         if keep {
-            let map = if dims[i] == "kind" { &mut by_kind } else { &mut by_context };
+            let map = if dims[i] == "kind" {
+                &mut by_kind
+            } else {
+                &mut by_context
+            };
             map.insert(names[i].clone(), ops[i]);
         }
     }
@@ -164,13 +210,20 @@ fn spark_figures(out: &Path, population: &str) -> Figures {
 
     let called = batches(&out.join("figures_most_called_unsafe_fns"));
     let (cranks, paths) = (u64s_required(&called, "rank"), texts(&called, "path"));
-    let (ccrates, sites) = (u64s_required(&called, "crates"), u64s_required(&called, "call_sites"));
+    let (ccrates, sites) = (
+        u64s_required(&called, "crates"),
+        u64s_required(&called, "call_sites"),
+    );
     let mut most_called: Vec<(u64, CalledUnsafeFn)> = mine(&called)
         .into_iter()
         .enumerate()
         .filter(|&(_, keep)| keep)
         .map(|(i, _)| {
-            let f = CalledUnsafeFn { path: paths[i].clone(), crates: ccrates[i], call_sites: sites[i] };
+            let f = CalledUnsafeFn {
+                path: paths[i].clone(),
+                crates: ccrates[i],
+                call_sites: sites[i],
+            };
             (cranks[i], f)
         })
         .collect();
@@ -181,8 +234,15 @@ fn spark_figures(out: &Path, population: &str) -> Figures {
     let units = texts(&per, "unit");
     let calls_into = string_lists(&per, "calls_unsafe_crates");
     let pc = |name: &str| u64s_required(&per, name);
-    let (uses, blocks, unsafe_ops) = (bools(&per, "uses_unsafe"), pc("user_unsafe_blocks"), pc("unsafe_ops"));
-    let (ffi, ffi_all) = (bools(&per, "reaches_ffi"), bools(&per, "reaches_ffi_with_candidates"));
+    let (uses, blocks, unsafe_ops) = (
+        bools(&per, "uses_unsafe"),
+        pc("user_unsafe_blocks"),
+        pc("unsafe_ops"),
+    );
+    let (ffi, ffi_all) = (
+        bools(&per, "reaches_ffi"),
+        bools(&per, "reaches_ffi_with_candidates"),
+    );
     let (imports, api) = (pc("ffi_imports"), pc("public_functions"));
     let (reach, reach_all) = (
         pc("public_functions_reaching_unsafe"),
@@ -232,9 +292,15 @@ type ReachRow = (Option<u64>, Option<u64>, Option<String>, u64);
 
 fn reach_rows(path: &Path) -> Vec<ReachRow> {
     let b = batches(path);
-    let (k, h, t, d) = (u64s(&b, "crate_id"), u64s(&b, "hash"), strings(&b, "id_text"), u64s_required(&b, "distance"));
-    let mut rows: Vec<ReachRow> =
-        (0..d.len()).map(|i| (k[i], h[i], t[i].clone(), d[i])).collect();
+    let (k, h, t, d) = (
+        u64s(&b, "crate_id"),
+        u64s(&b, "hash"),
+        strings(&b, "id_text"),
+        u64s_required(&b, "distance"),
+    );
+    let mut rows: Vec<ReachRow> = (0..d.len())
+        .map(|i| (k[i], h[i], t[i].clone(), d[i]))
+        .collect();
     rows.sort();
     rows
 }
@@ -243,25 +309,46 @@ fn reach_rows(path: &Path) -> Vec<ReachRow> {
 fn link_rows(path: &Path, columns: &[&str]) -> BTreeSet<Vec<Option<String>>> {
     let b = batches(path);
     let cols: Vec<Vec<Option<String>>> = columns.iter().map(|c| strings(&b, c)).collect();
-    (0..cols[0].len()).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect()
+    (0..cols[0].len())
+        .map(|i| cols.iter().map(|c| c[i].clone()).collect())
+        .collect()
 }
 
 /// The engine's answers on `dataset` against the Spark job's under `out`.
 fn compare(dataset: &Path, out: &Path, scratch: &Path) {
-    let options = EngineOptions { threads: Some(2), ..EngineOptions::default() };
+    let options = EngineOptions {
+        threads: Some(2),
+        ..EngineOptions::default()
+    };
     let engine = Engine::open(dataset, &options).unwrap();
     for (population, name) in [(Population::All, "all"), (Population::Primary, "primary")] {
         let want = engine.figures(population).unwrap();
-        assert!(want.crates > 0 && want.uses_unsafe.crates > 0, "{name}: trivial figures");
-        assert_eq!(spark_figures(out, name), want, "{}: figures of {name}", dataset.display());
+        assert!(
+            want.crates > 0 && want.uses_unsafe.crates > 0,
+            "{name}: trivial figures"
+        );
+        assert_eq!(
+            spark_figures(out, name),
+            want,
+            "{}: figures of {name}",
+            dataset.display()
+        );
     }
     for (target, t) in [(ReachTarget::Unsafe, "unsafe"), (ReachTarget::Ffi, "ffi")] {
-        for (edges, e) in [(Edges::Exact, "exact"), (Edges::WithCandidates, "with_candidates")] {
+        for (edges, e) in [
+            (Edges::Exact, "exact"),
+            (Edges::WithCandidates, "with_candidates"),
+        ] {
             let file = scratch.join(format!("engine-{t}-{e}.parquet"));
-            let summary = engine.reaches(&target, edges, ReachOutput::Parquet(&file)).unwrap();
+            let summary = engine
+                .reaches(&target, edges, ReachOutput::Parquet(&file))
+                .unwrap();
             let want = reach_rows(&file);
             assert_eq!(want.len() as u64, summary.functions);
-            assert!(want.iter().any(|r| r.3 > 0), "{t} {e}: nothing reaches by a call");
+            assert!(
+                want.iter().any(|r| r.3 > 0),
+                "{t} {e}: nothing reaches by a call"
+            );
             let got = reach_rows(&out.join(format!("reach_{t}_{e}")));
             assert_eq!(got, want, "{}: reach_{t}_{e}", dataset.display());
         }
@@ -282,8 +369,17 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
     let home = dir.path().join("cargo-home");
     let run = cargo_painter(
         dir.path(),
-        &["ecosystem", "--crates", list.to_str().unwrap(), "--out", "eco", "--jobs", "2",
-          "--cargo-home", home.to_str().unwrap()],
+        &[
+            "ecosystem",
+            "--crates",
+            list.to_str().unwrap(),
+            "--out",
+            "eco",
+            "--jobs",
+            "2",
+            "--cargo-home",
+            home.to_str().unwrap(),
+        ],
     );
     assert_success(&run);
     let linked = dir.path().join("eco/graph");
@@ -292,35 +388,69 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
     let pending = dir.path().join("pending");
     painter_tests::copy_dir(&linked, &pending);
     let manifest = painter_dataset::read_manifest(&pending).unwrap();
-    painter_dataset::update_units(&pending, &BTreeMap::new(), &BTreeSet::new(), &manifest.configurations).unwrap();
+    painter_dataset::update_units(
+        &pending,
+        &BTreeMap::new(),
+        &BTreeSet::new(),
+        &manifest.configurations,
+    )
+    .unwrap();
     assert!(!painter_dataset::read_manifest(&pending).unwrap().linked);
-    assert!(!pending.join("crate_ids").exists());
+    assert!(!pending.join("crate_ids/graph.parquet").exists());
 
-    let (out_linked, out_pending) = (dir.path().join("spark-linked"), dir.path().join("spark-pending"));
+    let (out_linked, out_pending) = (
+        dir.path().join("spark-linked"),
+        dir.path().join("spark-pending"),
+    );
     let missing = dir.path().join("no-such-dataset");
     let started = Instant::now();
     let output = Command::new("python3")
         .arg(repo_root().join("spark/tests/run_jobs.py"))
-        .args(["--master", "local[2]", "--conf", "spark.sql.shuffle.partitions=2",
-               "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.memory=1g", "--"])
+        .args([
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.sql.shuffle.partitions=2",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.driver.memory=1g",
+            "--",
+        ])
         .arg(format!("{}={}", linked.display(), out_linked.display()))
         .arg(format!("{}={}", pending.display(), out_pending.display()))
-        .arg(format!("{}={}", missing.display(), dir.path().join("spark-missing").display()))
+        .arg(format!(
+            "{}={}",
+            missing.display(),
+            dir.path().join("spark-missing").display()
+        ))
         .output()
         .unwrap();
     let seconds = started.elapsed().as_secs_f64();
     assert_success(&output);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ok ") || l.starts_with("error ")).collect();
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("ok ") || l.starts_with("error "))
+        .collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     eprintln!("spark: 3 runs in one session, {seconds:.1} s in all");
     for line in &lines[..2] {
-        let summary: serde_json::Value = serde_json::from_str(line.strip_prefix("ok ").unwrap_or_else(|| panic!("{line}"))).unwrap();
-        eprintln!("spark: {} s: {}", summary["seconds"]["total"], summary["seconds"]);
+        let summary: serde_json::Value =
+            serde_json::from_str(line.strip_prefix("ok ").unwrap_or_else(|| panic!("{line}")))
+                .unwrap();
+        eprintln!(
+            "spark: {} s: {}",
+            summary["seconds"]["total"], summary["seconds"]
+        );
     }
     // A dataset that is not there: one error line naming it.
     assert!(lines[2].starts_with("error error: "), "{}", lines[2]);
-    assert!(lines[2].contains("no-such-dataset/manifest.json"), "{}", lines[2]);
+    assert!(
+        lines[2].contains("no-such-dataset/manifest.json"),
+        "{}",
+        lines[2]
+    );
     assert!(!lines[2].contains('\n'));
 
     compare(&linked, &out_linked, dir.path());
@@ -328,15 +458,31 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
     // The pending dataset was linked by the job (not by the dataset): its link tables are the
     // engine's SQL link of the same units, row for row.
     let engine_link = dir.path().join("engine-link");
-    let options = EngineOptions { threads: Some(2), ..EngineOptions::default() };
-    Engine::open(&pending, &options).unwrap().link(Some(&engine_link)).unwrap();
+    let options = EngineOptions {
+        threads: Some(2),
+        ..EngineOptions::default()
+    };
+    Engine::open(&pending, &options)
+        .unwrap()
+        .link(Some(&engine_link))
+        .unwrap();
     for (table, columns) in [
         ("crate_ids", &["stable_id", "crate_id", "unit"][..]),
-        ("external_functions", &["crate_id", "hash", "id_text", "path", "krate"][..]),
+        (
+            "external_functions",
+            &["crate_id", "hash", "id_text", "path", "krate"][..],
+        ),
     ] {
         let want = link_rows(&engine_link.join(table), columns);
         assert!(!want.is_empty(), "{table}: empty");
-        assert_eq!(link_rows(&out_pending.join(table), columns), want, "{table}");
+        assert_eq!(
+            link_rows(&out_pending.join(table), columns),
+            want,
+            "{table}"
+        );
     }
-    assert!(!out_linked.join("crate_ids").exists(), "a linked dataset was linked again");
+    assert!(
+        !out_linked.join("crate_ids").exists(),
+        "a linked dataset was linked again"
+    );
 }

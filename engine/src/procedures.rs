@@ -107,11 +107,21 @@ mod tests {
             names.extend(prepare.define.iter().map(String::as_str));
         }
         let r = &p.reach;
-        names.extend([&r.seed, &r.step, &r.count, &r.finish, &r.advance, &r.result].map(|s| s.as_str()));
+        names.extend(
+            [&r.seed, &r.step, &r.count, &r.finish, &r.advance, &r.result].map(|s| s.as_str()),
+        );
         let q = &p.path;
         names.extend(
-            [&q.seed, &q.hit, &q.step, &q.count, &q.advance, &q.parent, &q.node_path]
-                .map(|s| s.as_str()),
+            [
+                &q.seed,
+                &q.hit,
+                &q.step,
+                &q.count,
+                &q.advance,
+                &q.parent,
+                &q.node_path,
+            ]
+            .map(|s| s.as_str()),
         );
         for name in names {
             assert!(crate::sql::text(name).is_some(), "{name}");

@@ -8,9 +8,11 @@ rule and why it is needed:
    Parquet's UINT_64 columns as DECIMAL(20,0), which holds every value exactly.
 3. `CREATE OR REPLACE VIEW` becomes `CREATE OR REPLACE TEMPORARY VIEW`: the dataset's tables are
    session views, and a persistent view may not refer to a temporary one.
-4. Session settings, not text: double-quoted identifiers (`u."primary"`, `t."set"`) need
-   `spark.sql.ansi.doubleQuotedIdentifiers` (with ANSI mode), and DuckDB's `to_hex` is defined
-   as a SQL function over Spark's `conv`, which converts all 64 unsigned bits.
+4. `to_hex(x)` becomes `conv(CAST(x AS STRING), 10, 16)`: Spark's `hex` takes a signed
+   BIGINT, `conv` converts all 64 unsigned bits. (A SQL function would be neater, but Spark
+   does not allow SQL functions in ORDER BY.)
+5. A session setting, not text: double-quoted identifiers (`u."primary"`, `t."set"`) need
+   `spark.sql.ansi.doubleQuotedIdentifiers` (with ANSI mode).
 
 Everything else in the files (`split_part`, `lpad`, `NOT EXISTS`, window functions, CTAS,
 `INSERT INTO … SELECT`, `DROP TABLE`) is Spark SQL as written.
@@ -18,17 +20,11 @@ Everything else in the files (`split_part`, `lpad`, `NOT EXISTS`, window functio
 
 import re
 
-# Rule 4: set on the session before any file runs.
+# Rule 5: set on the session before any file runs.
 SESSION_CONF = {
     "spark.sql.ansi.enabled": "true",
     "spark.sql.ansi.doubleQuotedIdentifiers": "true",
 }
-
-# Rule 4: functions DuckDB has and Spark spells differently, defined once per session.
-FUNCTIONS = [
-    "CREATE OR REPLACE TEMPORARY FUNCTION to_hex(x DECIMAL(20,0)) RETURNS STRING "
-    "RETURN conv(CAST(x AS STRING), 10, 16)",
-]
 
 
 def statements(text):
@@ -110,8 +106,37 @@ _REWRITES = [
 ]
 
 
+_TO_HEX = re.compile(r"(?<![A-Za-z0-9_.])to_hex\s*\(", re.IGNORECASE)
+
+
+def _rewrite_to_hex(statement, spans):
+    """Rule 4: each `to_hex(<argument>)` in code, the argument found by balancing parentheses
+    (quoted text inside it skipped)."""
+    code = [False] * len(statement)
+    for start, end, is_code in spans:
+        for i in range(start, end):
+            code[i] = is_code
+    out, i = [], 0
+    for match in _TO_HEX.finditer(statement):
+        if match.start() < i or not code[match.start()]:
+            continue
+        depth, j = 1, match.end()
+        while j < len(statement) and depth:
+            if code[j]:
+                depth += {"(": 1, ")": -1}.get(statement[j], 0)
+            j += 1
+        if depth:
+            raise ValueError(f"unbalanced to_hex( in: {statement[match.start():][:80]}")
+        argument = to_spark(statement[match.end() : j - 1])
+        out.append(statement[i : match.start()])
+        out.append(f"conv(CAST({argument} AS STRING), 10, 16)")
+        i = j
+    out.append(statement[i:])
+    return "".join(out)
+
+
 def to_spark(statement):
-    """`statement` in Spark's dialect (rules 2 and 3)."""
+    """`statement` in Spark's dialect (rules 2, 3 and 4)."""
     pieces = []
     for start, end, is_code in _code_spans(statement):
         piece = statement[start:end]
@@ -119,4 +144,5 @@ def to_spark(statement):
             for pattern, replacement in _REWRITES:
                 piece = pattern.sub(replacement, piece)
         pieces.append(piece)
-    return "".join(pieces)
+    statement = "".join(pieces)
+    return _rewrite_to_hex(statement, _code_spans(statement))

@@ -24,8 +24,6 @@ class Runner:
         self.procedures = json.loads(self.read("procedures.json"))
         for key, value in dialect.SESSION_CONF.items():
             spark.conf.set(key, value)
-        for statement in dialect.FUNCTIONS:
-            spark.sql(statement)
         self.database = "painter_scratch_" + uuid.uuid4().hex[:12]
         location = scratch.rstrip("/") + "/" + self.database
         spark.sql(f"CREATE DATABASE {self.database} LOCATION '{location}'")

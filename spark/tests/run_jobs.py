@@ -29,7 +29,9 @@ def main(argv):
         if code == 0:
             print("ok " + json.dumps(summary), flush=True)
         else:
-            print("error " + stderr.getvalue().strip(), flush=True)
+            # Spark's own log lines may come first; the job's is the `error:` line.
+            lines = stderr.getvalue().splitlines()
+            print("error " + next((l for l in lines if l.startswith("error: ")), ""), flush=True)
     if spark is not None:
         spark.stop()
 

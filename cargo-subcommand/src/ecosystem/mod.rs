@@ -97,6 +97,10 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
             toolchain: &toolchain,
             cargo_home: &layout.cargo_home,
             offline: args.offline,
+            retry: fetch::Retry {
+                retries: args.fetch_retries,
+                first_delay: std::time::Duration::from_secs(2),
+            },
         },
         build: BuildContext {
             toolchain: &toolchain,
