@@ -434,7 +434,11 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
         .filter(|l| l.starts_with("ok ") || l.starts_with("error "))
         .collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    eprintln!("spark: 3 runs in one session, {seconds:.1} s in all");
+    let session = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("session "))
+        .unwrap_or("?");
+    eprintln!("spark: 3 runs in one session, {seconds:.1} s in all, {session} s to start it");
     for line in &lines[..2] {
         let summary: serde_json::Value =
             serde_json::from_str(line.strip_prefix("ok ").unwrap_or_else(|| panic!("{line}")))
@@ -485,4 +489,21 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
         !out_linked.join("crate_ids").exists(),
         "a linked dataset was linked again"
     );
+}
+
+/// The dialect layer's own tests (spark/tests/test_dialect.py): plain Python, no Spark.
+#[test]
+fn the_dialect_layer_rewrites_only_what_it_documents() {
+    if !available("python3", "python3", &["--version"]) {
+        return;
+    }
+    let output = Command::new("python3")
+        .args(["-m", "unittest", "discover", "-s"])
+        .arg(repo_root().join("spark/tests"))
+        .args(["-p", "test_*.py"])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains("Ran 6 tests"), "{report}");
 }

@@ -1,10 +1,11 @@
 //! Reachability and shortest paths in SQL: which functions reach a target (unsafe code, the FFI
 //! boundary, one function), and one shortest call path from a function to a target.
 //!
-//! Both are loops of small SQL files (`reach_*.sql`, `path_*.sql`) driven from here, because
-//! `WITH RECURSIVE` keeps its whole working set in hash tables DataFusion cannot spill and ran
-//! out of memory at 100 M calls (docs/engine-choice.md). Each step streams the calls once and
-//! keeps one row per node found.
+//! Both are loops of small SQL files (`reach_*.sql`, `path_*.sql`), because `WITH RECURSIVE`
+//! keeps its whole working set in hash tables DataFusion cannot spill and ran out of memory at
+//! 100 M calls (docs/engine-choice.md). Each step streams the calls once and keeps one row per
+//! node found. Which file plays which part is `query/sql/procedures.json`'s to say (the Spark
+//! job follows the same file); this module only drives the loops.
 
 use std::path::Path;
 use std::sync::Arc;

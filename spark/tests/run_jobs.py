@@ -1,12 +1,14 @@
 """Test driver: the Spark job on several datasets in one Spark session (a session starts in
 tens of seconds; tests/spark.rs runs two datasets and an error case). Usage:
-`run_jobs.py [JOB OPTIONS] -- DATASET=OUT ...`; each run prints one line, `ok <summary JSON>`
-or `error <message>`, exactly as `job.py` would print its summary or `error:` line."""
+`run_jobs.py [JOB OPTIONS] -- DATASET=OUT ...`; prints `session <seconds>` (the session's
+start), then for each run one line, `ok <summary JSON>` or `error <message>`, as `job.py` would
+print its summary or `error:` line."""
 
 import io
 import json
 import os
 import sys
+import time
 from contextlib import redirect_stderr
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,7 +24,9 @@ def main(argv):
         dataset, _, out = pair.partition("=")
         args = cli.parse([dataset, "--out", out, *options])
         if spark is None:
+            started = time.monotonic()
             spark = cli.session(args)
+            print(f"session {time.monotonic() - started:.2f}", flush=True)
         stderr = io.StringIO()
         with redirect_stderr(stderr):
             code, summary = cli.run_reporting(args, stop=False)
