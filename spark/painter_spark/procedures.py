@@ -14,7 +14,7 @@ from . import dialect
 
 class Runner:
     """A session with the dialect layer applied, a scratch database in use, and the SQL files
-    of one directory."""
+    of the given directories."""
 
     def __init__(self, spark, sql_dirs, scratch, log=None):
         self.spark = spark
@@ -26,7 +26,8 @@ class Runner:
             spark.conf.set(key, value)
         self.database = "painter_scratch_" + uuid.uuid4().hex[:12]
         location = scratch.rstrip("/") + "/" + self.database
-        spark.sql(f"CREATE DATABASE {self.database} LOCATION '{location}'")
+        quoted = location.replace("\\", "\\\\").replace("'", "\\'")
+        spark.sql(f"CREATE DATABASE {self.database} LOCATION '{quoted}'")
         spark.sql(f"USE {self.database}")
         self.materialized = set()
 
