@@ -231,59 +231,6 @@ fn statuses_are_classified_and_reruns_resume() {
     assert_eq!(report["figures"]["crates"], 2);
 }
 
-/// Workers share one target directory: a dependency another worker built for an earlier
-/// entry is not compiled (nor analysed) again. The sleeping fixtures steer the entries: worker
-/// A sleeps 4 s while worker B checks itoa, then B sleeps 10 s, so A takes `uses-itoa`,
-/// whose dependency B built. With a target directory per worker, A compiled itoa again.
-#[test]
-fn a_dependency_built_by_another_worker_is_not_built_again() {
-    if !bwrap_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let list = list(
-        dir.path(),
-        &[
-            "sleeps-short path={F}/sleeps-short",
-            "itoa@1.0.15",
-            "sleeps-long path={F}/sleeps-long",
-            "uses-itoa path={F}/uses-itoa",
-        ],
-    );
-    let output = ecosystem(dir.path(), &list, "out", &["--jobs", "2"]);
-    assert_success(&output);
-    let out = dir.path().join("out");
-    let r = results(&out);
-    for name in ["sleeps-short", "itoa", "sleeps-long", "uses-itoa"] {
-        assert_eq!(status(&r, name), "ok", "{}", r[name]);
-    }
-    let log =
-        |name: &str| std::fs::read_to_string(out.join(r[name]["log"].as_str().unwrap())).unwrap();
-    let checked = |log: &str, package: &str| {
-        log.lines()
-            .any(|l| l.trim_start().starts_with(&format!("Checking {package} v")))
-    };
-    assert!(checked(&log("itoa"), "itoa"), "{}", log("itoa"));
-    let uses = log("uses-itoa");
-    assert!(checked(&uses, "uses-itoa"), "{uses}");
-    assert!(!checked(&uses, "itoa"), "itoa was compiled twice:\n{uses}");
-    // One analysis of itoa in the cache, used by both entries.
-    let itoa_units: Vec<_> = std::fs::read_dir(out.join("crates"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("itoa-1.0.15-"))
-        .collect();
-    assert_eq!(itoa_units.len(), 1, "{itoa_units:?}");
-    let unit = itoa_units[0].file_name().to_string_lossy().into_owned();
-    for name in ["itoa", "uses-itoa"] {
-        let units = r[name]["units"].as_array().unwrap();
-        assert!(
-            units.iter().any(|u| u == unit.as_str()),
-            "{name}: {units:?}"
-        );
-    }
-}
-
 #[test]
 fn killed_run_resumes_without_redoing_finished_crates() {
     if !bwrap_available() {

@@ -146,7 +146,6 @@ fn phase_cargo_check(
         flags,
         target_dir: &ws.painter_target_dir(),
         override_build_dir: ws.separate_build_dir,
-        shared_target: false,
         config: &config,
         user_env: &user_env,
     });

@@ -53,9 +53,6 @@ pub struct CheckInputs<'a> {
     pub target_dir: &'a Path,
     /// Also move a user-configured `build.build-dir` there.
     pub override_build_dir: bool,
-    /// Other cargo processes build into the same directory at the same time (the ecosystem
-    /// runner's workers): lock per unit, not the whole directory.
-    pub shared_target: bool,
     pub config: &'a DriverConfig,
     pub user_env: &'a dyn Fn(&str) -> Option<OsString>,
 }
@@ -71,13 +68,6 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
         inputs.target_dir.into(),
     ];
     args.extend(cargo_args(inputs.flags));
-    if inputs.shared_target {
-        // Cargo's build-unit locks (rust-lang/cargo#16155, tracking #4282): without them
-        // cargo holds the whole build directory for a build, so workers sharing one would
-        // take turns. A unit another process already built is fresh; one it is building is
-        // waited for.
-        args.push("-Zfine-grain-locking".into());
-    }
     if inputs.override_build_dir {
         let dir = toml_string(&inputs.target_dir.to_string_lossy());
         args.extend(["--config".into(), format!("build.build-dir={dir}").into()]);
@@ -193,7 +183,6 @@ mod tests {
             flags: &flags(args),
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: false,
-            shared_target: false,
             config: &DriverConfig::default(),
             user_env: &user_env,
         })
@@ -336,7 +325,6 @@ mod tests {
             flags: &flags(&[]),
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: true,
-            shared_target: false,
             config: &DriverConfig::default(),
             user_env: &|_| None,
         });

@@ -1,6 +1,6 @@
-//! Running the entries in parallel: `--jobs` workers sharing one cargo target directory
-//! (with cargo's per-unit locks, so a dependency of many entries is compiled and analysed
-//! once per machine, not once per worker), each entry fetched then built, its result written as soon as it is known, and a
+//! Running the entries in parallel: `--jobs` workers, each with its own cargo target
+//! directory (cargo locks a target directory for the whole build, so workers sharing one would
+//! take turns), each entry fetched then built, its result written as soon as it is known, and a
 //! progress bar with done / failed / remaining and the ETA.
 
 use std::{
@@ -37,7 +37,7 @@ pub struct Layout {
     pub crates: PathBuf,
     /// `<out>/work/entries/`: the throwaway workspaces.
     pub entries: PathBuf,
-    /// `<out>/work/target/`: the target directory all workers share.
+    /// `<out>/work/target/`: one `slot-<i>` target directory per worker.
     pub targets: PathBuf,
     /// `<out>/work/tmp/`: one `slot-<i>` directory per worker, the sandbox's `/tmp`.
     pub tmp: PathBuf,
@@ -192,7 +192,7 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
             }
             let mounts = Mounts {
                 entry_dir: fetched.dir.clone(),
-                target_dir: layout.targets.clone(),
+                target_dir: layout.targets.join(format!("slot-{slot}")),
                 cargo_home: layout.cargo_home.clone(),
                 home: layout.home.clone(),
                 tmp_dir: layout.tmp.join(format!("slot-{slot}")),

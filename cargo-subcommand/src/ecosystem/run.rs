@@ -83,7 +83,6 @@ pub fn build(
         flags: &flags,
         target_dir: &inner.target_dir,
         override_build_dir: false,
-        shared_target: true,
         config: cx.config,
         // The user's RUSTFLAGS would change every unit hash of the shared cache.
         user_env: &|_| None,
