@@ -58,6 +58,8 @@ fn synthetic(i: usize) -> CrateGraph {
             implements: None,
             impl_self_ty: None,
             impl_trait: None,
+            impl_args: Vec::new(),
+            impl_generics: 0,
         })
         .collect();
     let calls = (0..8000)
@@ -81,6 +83,7 @@ fn synthetic(i: usize) -> CrateGraph {
                 target_crate: None,
                 external: false,
                 candidates: None,
+                args: Vec::new(),
             }
         })
         .collect();

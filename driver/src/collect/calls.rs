@@ -13,7 +13,7 @@ use rustc_middle::ty::{self, GenericArgsRef, Instance, InstanceKind, ShimKind, T
 use rustc_span::Span;
 
 use super::common::{Cx, reveal_opaques};
-use super::{drops, ffi, moves};
+use super::{drops, ffi, instances, moves};
 
 #[derive(Default)]
 pub struct BodyCalls {
@@ -34,6 +34,7 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
         body,
         seen_drops: FxHashSet::default(),
         drops: drops::Drops::new(ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id())),
+        args: Vec::new(),
         out,
     };
     // Uses of extern statics: MIR keeps which locals are references to statics.
@@ -83,6 +84,9 @@ struct Visit<'a, 'tcx> {
     /// (span, target) pairs already recorded: unwind paths repeat the same drops.
     seen_drops: FxHashSet<(Span, String)>,
     drops: drops::Drops<'tcx>,
+    /// The generic arguments of the call being recorded (`Call::args`), printed for the
+    /// linker's instantiation; taken by the record pushed for it.
+    args: Vec<String>,
     out: &'a mut BodyCalls,
 }
 
@@ -112,7 +116,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 // Regions are not erased yet in built MIR; the args carry no late-bound vars
                 // in practice (the collector in rustc_monomorphize unwraps the same way).
                 let args = args.no_bound_vars().unwrap_or_else(|| args.skip_binder());
-                self.visit_fn_def_call(def_id, args, span)
+                if !args.is_empty() {
+                    self.args = instances::args(self.cx, self.typing_env, args);
+                }
+                self.visit_fn_def_call(def_id, args, span);
+                self.args.clear();
             }
             ty::FnPtr(..) => {
                 let sig = signature(self.cx, fn_ty);
@@ -215,6 +223,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     /// A drop of a value of type `ty`: one edge to the type's drop glue (see `drops.rs`).
     fn visit_drop(&mut self, ty: Ty<'tcx>, span: Span) {
         let cx = self.cx;
+        self.args.clear();
         match self.drops.target(cx, ty, span) {
             None => {}
             Some(drops::Target::Glue { id, path }) => {
@@ -426,6 +435,10 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             span: cx.span(span),
             trait_method: trait_method.map(Into::into),
             detail: detail.map(Into::into),
+            args: std::mem::take(&mut self.args)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             from_macro: cx.macro_origin(span),
             target_crate: None,
             external: false,

@@ -10,6 +10,7 @@ mod diagnostics;
 mod drops;
 mod ffi;
 mod functions;
+mod instances;
 mod moves;
 mod paths;
 mod unsafe_ops;

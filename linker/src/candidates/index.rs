@@ -11,14 +11,15 @@ use rayon::prelude::*;
 use super::REASON_CLOSURE;
 use super::dyn_calls::dyn_object;
 use super::query::{Query, Target};
+use crate::instances::Instantiations;
 use crate::resolve::{crate_prefix, stable_id_index};
 use crate::typematch::TypePattern;
 
 /// A function id with its crate part replaced by the crate's key when the crate is linked: copies
 /// of one crate merged under one key have different stable crate ids but the same local hashes.
-pub(super) type MethodKey<'a> = (&'a str, &'a str);
+pub(crate) type MethodKey<'a> = (&'a str, &'a str);
 
-pub(super) fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
+pub(crate) fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
     let (prefix, local) = id.split_once(':').unwrap_or((id, ""));
     (crate_of.get(prefix).copied().unwrap_or(prefix), local)
 }
@@ -202,7 +203,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    pub(super) fn answer(&self, query: Query<'a>) -> Vec<Target<'a>> {
+    pub(super) fn answer(&self, query: Query<'a>, inst: &Instantiations<'a>) -> Vec<Target<'a>> {
         let mut targets = match query {
             Query::Dyn {
                 method,
@@ -214,7 +215,15 @@ impl<'a> Index<'a> {
                 method,
                 trait_ref,
                 caller,
-            } => self.generic_targets(method, trait_ref, caller),
+                uninstantiated,
+            } => self.generic_targets(method, trait_ref, caller, uninstantiated),
+            Query::Instance {
+                method,
+                trait_ref,
+                caller,
+                args,
+                open,
+            } => self.instance_targets(inst, method, trait_ref, caller, args, open),
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
         };
         targets.sort_unstable();

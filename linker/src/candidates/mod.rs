@@ -17,11 +17,14 @@ mod generic;
 mod index;
 mod query;
 
+pub(crate) use index::{MethodKey, method_key};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph};
 use rayon::prelude::*;
 
+use crate::instances::{self, Instantiations};
 use index::Index;
 use query::{Query, Target};
 
@@ -36,6 +39,14 @@ pub const REASON_EXTERNAL_TRAIT: &str =
     "impl of the trait method (the trait's crate is not in the graph)";
 /// `trait_generic` call: every impl of the method.
 pub const REASON_IMPL: &str = "impl of the trait method";
+/// `trait_generic` call in a body no call in the graph instantiates (a library analysed
+/// without its callers): every impl of the method, marked as such.
+pub const REASON_IMPL_UNINSTANTIATED: &str =
+    "impl of the trait method (no instantiation of the caller in the graph)";
+/// `trait_generic` call in an instantiated body: the impl method, closure or coroutine an
+/// instantiation of the body selects. Queries take these as exact edges
+/// (docs/linker.md#instantiations).
+pub const REASON_INSTANCE: &str = "via instantiation";
 /// `dyn` call: a closure (or fn item) coerced to the `dyn` type; its body is the method.
 pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
@@ -55,6 +66,14 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
     let (sets, assignments) = {
         let crates: &BTreeMap<String, CrateGraph> = crates;
         let index = Index::build(crates);
+        let inst = instances::instantiate(crates, &index.crate_of);
+        log::debug!(
+            "{} instantiations of {} bodies ({} open){}",
+            inst.total,
+            inst.instantiated.len(),
+            inst.open.len(),
+            if inst.truncated { ", bounds hit" } else { "" }
+        );
         let asked: Vec<Asked<'_>> = crates
             .par_iter()
             .map(|(key, graph)| {
@@ -62,7 +81,9 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     .calls
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, call)| Query::of(call).map(|q| (i, q)))
+                    .filter_map(|(i, call)| {
+                        Query::of(call).map(|q| (i, instantiated(q, call, &index, &inst)))
+                    })
                     .collect();
                 (key, graph, queries)
             })
@@ -74,7 +95,10 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             .into_iter()
             .collect();
         distinct.sort();
-        let answers: Vec<Vec<Target<'_>>> = distinct.par_iter().map(|q| index.answer(*q)).collect();
+        let answers: Vec<Vec<Target<'_>>> = distinct
+            .par_iter()
+            .map(|q| index.answer(*q, &inst))
+            .collect();
         let mut number: HashMap<Query<'_>, u32> = HashMap::new();
         let mut sets = Vec::new();
         for (query, targets) in distinct.iter().zip(answers) {
@@ -84,7 +108,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             number.insert(*query, sets.len() as u32);
             sets.push(CandidateSet {
                 kind: query.kind(),
-                question: query.to_string(),
+                question: question(query, &index, &inst),
                 targets: targets
                     .into_iter()
                     .map(|t| CandidateTarget {
@@ -119,6 +143,59 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
         }
     }
     sets
+}
+
+/// A `trait_generic` call whose caller the graph instantiates asks for its instantiations.
+fn instantiated<'a>(
+    query: Query<'a>,
+    call: &'a painter_schema::Call,
+    index: &Index<'a>,
+    inst: &Instantiations<'a>,
+) -> Query<'a> {
+    let Query::Generic {
+        method, trait_ref, ..
+    } = query
+    else {
+        return query;
+    };
+    let caller = method_key(&index.crate_of, &call.caller);
+    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
+        return query;
+    }
+    Query::Instance {
+        method,
+        trait_ref,
+        caller: &call.caller,
+        args: &call.args,
+        open: inst.open.contains(&caller),
+    }
+}
+
+/// The question of a set; an instantiated call's names the receiver types that select its
+/// targets (the instantiations the edges come from).
+fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> String {
+    let mut text = query.to_string();
+    if let Query::Instance {
+        method,
+        caller,
+        args,
+        ..
+    } = *query
+    {
+        let site = (method_key(&index.crate_of, caller), method, args);
+        let via: Vec<String> = inst
+            .resolved
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(|(r, receivers)| format!("{} for {}", r.callee_path, receivers.join(" | ")))
+            .collect();
+        if !via.is_empty() {
+            text.push_str(": ");
+            text.push_str(&via.join("; "));
+        }
+    }
+    text
 }
 
 /// Every candidate edge (call × target) of `graph`, in canonical order: crates by key, calls in

@@ -78,6 +78,8 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         implements: None,
         impl_self_ty: None,
         impl_trait: None,
+        impl_args: Vec::new(),
+        impl_generics: 0,
     }
 }
 
@@ -256,4 +258,5 @@ pub fn find_call<'a>(
         .iter()
         .find(|c| c.caller == caller && c.callee_path == callee_path)
         .unwrap_or_else(|| panic!("no call {caller} -> {callee_path} in {key}"))
+    args: Vec::new(),
 }

@@ -1,0 +1,269 @@
+//! Instantiations over the linked graph (docs/linker.md#instantiations): which concrete generic
+//! arguments each generic body runs with, found like rustc's mono-item collector but across
+//! every crate of the graph. Call sites whose arguments are concrete seed a worklist; each
+//! instantiation of a body is substituted into that body's call sites, giving its callees'
+//! instantiations, and each `trait_generic` call in an instantiated body is resolved to the
+//! impl method, closure or coroutine its instantiation selects.
+//!
+//! Bodies that may run with arguments the graph does not show (reached through `dyn`, fn
+//! pointers or drop glue, or cut off by the bounds) are *open*: their calls keep the
+//! class-hierarchy candidates besides what the instantiations found.
+
+mod resolve;
+pub mod types;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+
+use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, Sym};
+
+use crate::candidates::{MethodKey, method_key};
+use types::Ty;
+
+/// At most this many instantiations of one body; more make it open.
+const MAX_PER_BODY: usize = 64;
+/// Instantiations nested deeper than this (`f::<T>` calling `f::<Vec<T>>`) are not followed.
+const MAX_DEPTH: usize = 12;
+/// At most this many instantiations in the whole graph.
+const MAX_TOTAL: usize = 500_000;
+
+/// A resolved target: the function's id, path and crate key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Resolved<'a> {
+    pub callee: &'a str,
+    pub callee_path: &'a str,
+    pub target_crate: &'a str,
+}
+
+/// What the instantiations determine.
+#[derive(Default)]
+pub struct Instantiations<'a> {
+    /// Bodies with at least one instantiation.
+    pub instantiated: HashSet<MethodKey<'a>>,
+    /// Bodies that may also run with instantiations the graph does not show.
+    pub open: HashSet<MethodKey<'a>>,
+    /// For a `trait_generic` call (caller, trait method, arguments as recorded): the functions
+    /// the caller's instantiations select, with the receiver types that select them.
+    pub resolved: HashMap<CallSite<'a>, BTreeMap<Resolved<'a>, Vec<String>>>,
+    /// How many instantiations were found, and whether a bound was hit.
+    pub total: usize,
+    pub truncated: bool,
+}
+
+/// A call, as far as its resolution depends on it: caller, callee and recorded arguments.
+pub type CallSite<'a> = (MethodKey<'a>, &'a str, &'a [Sym]);
+
+/// Everything the worklist looks up.
+pub(crate) struct Graph<'a> {
+    pub crate_of: &'a HashMap<&'a str, &'a str>,
+    pub functions: HashMap<MethodKey<'a>, (&'a str, &'a Function)>,
+    /// Function keys by the local part of their ids (for ids read out of printed types).
+    pub by_local: HashMap<&'a str, Vec<MethodKey<'a>>>,
+    pub calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>>,
+    /// Impl methods by the trait method they implement.
+    pub impls: HashMap<MethodKey<'a>, Vec<(&'a str, &'a Function)>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(
+        crates: &'a BTreeMap<String, CrateGraph>,
+        crate_of: &'a HashMap<&'a str, &'a str>,
+    ) -> Self {
+        let mut functions = HashMap::new();
+        let mut by_local: HashMap<&'a str, Vec<MethodKey<'a>>> = HashMap::new();
+        let mut calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>> = HashMap::new();
+        let mut impls: HashMap<MethodKey<'a>, Vec<(&'a str, &'a Function)>> = HashMap::new();
+        for (key, graph) in crates {
+            for f in &graph.functions {
+                let fkey = method_key(crate_of, &f.id);
+                functions.insert(fkey, (key.as_str(), f));
+                by_local.entry(fkey.1).or_default().push(fkey);
+                if let Some(implements) = f.implements.as_deref() {
+                    impls
+                        .entry(method_key(crate_of, implements))
+                        .or_default()
+                        .push((key.as_str(), f));
+                }
+            }
+            for call in &graph.calls {
+                calls_of
+                    .entry(method_key(crate_of, &call.caller))
+                    .or_default()
+                    .push(call);
+            }
+        }
+        Graph {
+            crate_of,
+            functions,
+            by_local,
+            calls_of,
+            impls,
+        }
+    }
+
+    pub fn key(&self, id: &'a str) -> MethodKey<'a> {
+        method_key(self.crate_of, id)
+    }
+
+    pub fn resolved(&self, key: MethodKey<'a>) -> Option<Resolved<'a>> {
+        let (krate, f) = self.functions.get(&key)?;
+        Some(Resolved {
+            callee: &f.id,
+            callee_path: &f.path,
+            target_crate: krate,
+        })
+    }
+}
+
+/// Parsed arguments of a call; `None` when one does not parse (a newer driver's syntax).
+fn parse_args(args: &[Sym]) -> Option<Vec<Ty>> {
+    args.iter().map(|a| Ty::parse(a)).collect()
+}
+
+/// Run the worklist over `crates`.
+pub fn instantiate<'a>(
+    crates: &'a BTreeMap<String, CrateGraph>,
+    crate_of: &'a HashMap<&'a str, &'a str>,
+) -> Instantiations<'a> {
+    let graph = Graph::new(crates, crate_of);
+    let mut out = Instantiations::default();
+    let mut seen: HashMap<MethodKey<'a>, HashSet<Rc<[Ty]>>> = HashMap::new();
+    let mut queue: VecDeque<(MethodKey<'a>, Rc<[Ty]>)> = VecDeque::new();
+    let mut enqueue = |out: &mut Instantiations<'a>,
+                       queue: &mut VecDeque<(MethodKey<'a>, Rc<[Ty]>)>,
+                       target: MethodKey<'a>,
+                       args: Vec<Ty>| {
+        if args.is_empty() || args.iter().any(Ty::has_params) {
+            return;
+        }
+        let instances = seen.entry(target).or_default();
+        let args: Rc<[Ty]> = args.into();
+        if instances.contains(&args) {
+            return;
+        }
+        if instances.len() >= MAX_PER_BODY
+            || out.total >= MAX_TOTAL
+            || args.iter().any(|t| t.depth() > MAX_DEPTH)
+        {
+            out.open.insert(target);
+            out.truncated = true;
+            return;
+        }
+        instances.insert(args.clone());
+        out.total += 1;
+        queue.push_back((target, args));
+    };
+
+    // Seeds: call sites whose arguments are concrete, wherever they are.
+    for graph_crate in crates.values() {
+        for call in &graph_crate.calls {
+            if call.args.is_empty() || call.args.iter().any(|a| a.contains('#')) {
+                continue;
+            }
+            let Some(args) = parse_args(&call.args) else {
+                continue;
+            };
+            for (target, args) in graph.targets(call, &args) {
+                enqueue(&mut out, &mut queue, target, args);
+            }
+        }
+    }
+    while let Some((body, instance)) = queue.pop_front() {
+        out.instantiated.insert(body);
+        let Some(calls) = graph.calls_of.get(&body) else {
+            continue;
+        };
+        for call in calls {
+            if call.args.is_empty() {
+                continue;
+            }
+            let Some(args) = parse_args(&call.args).and_then(|args| {
+                args.iter()
+                    .map(|t| t.subst(&instance))
+                    .collect::<Option<Vec<_>>>()
+            }) else {
+                continue;
+            };
+            let targets = graph.targets(call, &args);
+            if call.kind == CallKind::TraitGeneric
+                && let Some(method) = call.callee.as_deref()
+            {
+                let receiver = args.first().map(|t| t.to_string()).unwrap_or_default();
+                let site = out
+                    .resolved
+                    .entry((body, method, call.args.as_slice()))
+                    .or_default();
+                for (target, _) in targets.iter() {
+                    if graph.key(method) == *target {
+                        continue; // the exact edge already leads there (a default body)
+                    }
+                    if let Some(resolved) = graph.resolved(*target) {
+                        let via = site.entry(resolved).or_default();
+                        if !via.contains(&receiver) {
+                            via.push(receiver.clone());
+                        }
+                    }
+                }
+            }
+            for (target, args) in targets {
+                enqueue(&mut out, &mut queue, target, args);
+            }
+        }
+    }
+    open_bodies(crates, &graph, &mut out);
+    out
+}
+
+/// Bodies reached in ways the worklist does not follow (through `dyn`, fn pointers, drop
+/// glue), and every generic body they reach with their own parameters: their instantiations
+/// are not all known.
+fn open_bodies<'a>(
+    crates: &'a BTreeMap<String, CrateGraph>,
+    graph: &Graph<'a>,
+    out: &mut Instantiations<'a>,
+) {
+    let mut open: Vec<MethodKey<'a>> = out.open.iter().copied().collect();
+    let mut dyn_methods = HashSet::new();
+    for krate in crates.values() {
+        for taken in &krate.address_taken {
+            if matches!(
+                taken.kind,
+                AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr | AddressTakenKind::Vtable
+            ) && let Some(target) = taken.target.as_deref()
+            {
+                open.push(graph.key(target));
+            }
+        }
+        for call in &krate.calls {
+            match (call.kind, call.callee.as_deref()) {
+                (CallKind::Drop, Some(callee)) => open.push(graph.key(callee)),
+                (CallKind::Dyn, Some(method)) => {
+                    dyn_methods.insert(graph.key(method));
+                }
+                _ => {}
+            }
+        }
+    }
+    for method in &dyn_methods {
+        open.push(*method);
+        for (_, f) in graph.impls.get(method).into_iter().flatten() {
+            open.push(graph.key(&f.id));
+        }
+    }
+    let mut done = HashSet::new();
+    while let Some(body) = open.pop() {
+        if !done.insert(body) {
+            continue;
+        }
+        out.open.insert(body);
+        let Some(calls) = graph.calls_of.get(&body) else {
+            continue;
+        };
+        for call in calls {
+            if !call.args.iter().any(|a| a.contains('#')) {
+                continue;
+            }
+            open.extend(graph.open_targets(call));
+        }
+    }
+}
