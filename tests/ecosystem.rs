@@ -1,8 +1,8 @@
 //! `cargo painter ecosystem` end to end, on small real crates.io crates and local fixtures
 //! (`tests/fixtures/ecosystem/`): every status is classified, a killed run resumes without
-//! redoing finished crates, two shards link to exactly the unsharded graph, the sandbox keeps
-//! build scripts off the network and out of their sources, and without bubblewrap the runner
-//! refuses to start.
+//! redoing finished crates, 2, 3 or 4 shards merged in any order are exactly the unsharded
+//! run's dataset (rows and bytes), the sandbox keeps build scripts off the network and out of
+//! their sources, and without bubblewrap the runner refuses to start.
 //!
 //! The sandboxed tests need `bwrap` (`.ci/run` installs it); on CI (`CI=true`) its absence is a
 //! failure, elsewhere those tests say they are skipped.
@@ -292,8 +292,118 @@ fn killed_run_resumes_without_redoing_finished_crates() {
     assert_eq!(status(&results(&out), "slow-build"), "timeout");
 }
 
+/// A fetch that fails with a network error is retried after waits of 2 and 4 s, and an entry
+/// that still cannot be fetched says after how many attempts. The registry is a port nothing
+/// listens on, with cargo's own retries off, so each attempt fails at once. (Which errors are
+/// not retried — no such crate or version — is fetch.rs's unit test.)
 #[test]
-fn two_shards_link_to_the_unsharded_graph() {
+fn network_failures_of_the_fetch_are_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let home = dir.path().join("cargo-home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "[source.crates-io]\nreplace-with = \"down\"\n\
+             [source.down]\nregistry = \"sparse+http://127.0.0.1:{port}/index/\"\n\
+             [net]\nretry = 0\n"
+        ),
+    )
+    .unwrap();
+    let list = list(dir.path(), &["itoa@1.0.15"]);
+    let started = Instant::now();
+    let output = ecosystem(
+        dir.path(),
+        &list,
+        "out",
+        &[
+            "--no-sandbox",
+            "--fetch-retries",
+            "2",
+            "--cargo-home",
+            home.to_str().unwrap(),
+        ],
+    );
+    let waited = started.elapsed();
+    let out = dir.path().join("out");
+    let results = results(&out);
+    assert_eq!(
+        status(&results, "itoa"),
+        "fetch_failed",
+        "{}",
+        stderr(&output)
+    );
+    let error = results["itoa"]["error"].as_str().unwrap();
+    assert!(
+        error.ends_with("(a network or registry error, 3 attempts)"),
+        "{error}"
+    );
+    let log = std::fs::read_to_string(out.join("logs/itoa@1.0.15.log")).unwrap();
+    assert!(
+        log.contains("fetch attempt 1 failed with a network or registry error; retrying in 2 s"),
+        "{log}"
+    );
+    assert!(
+        log.contains("fetch attempt 2 failed with a network or registry error; retrying in 4 s"),
+        "{log}"
+    );
+    assert!(!log.contains("fetch attempt 3"), "{log}");
+    assert!(waited >= Duration::from_secs(6), "{waited:?}");
+}
+
+/// The orders the shards of an N-way split are merged in: every order of 2 and 3 shards, and
+/// for 4 (24 orders) the identity, the reverse and two interleavings.
+fn merge_orders(n: usize) -> Vec<Vec<usize>> {
+    match n {
+        2 => vec![vec![1, 2], vec![2, 1]],
+        3 => vec![
+            vec![1, 2, 3],
+            vec![1, 3, 2],
+            vec![2, 1, 3],
+            vec![2, 3, 1],
+            vec![3, 1, 2],
+            vec![3, 2, 1],
+        ],
+        4 => vec![
+            vec![1, 2, 3, 4],
+            vec![4, 3, 2, 1],
+            vec![2, 4, 1, 3],
+            vec![3, 1, 4, 2],
+        ],
+        _ => unreachable!(),
+    }
+}
+
+/// Every file below `dir` by its path relative to `dir`, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The shards' datasets (`<out>/graph`) of a 2-, 3- and 4-way split, merged by `cargo painter
+/// link` in several orders, are the unsharded run's dataset: the same graph record for record
+/// (every row of every table), and the same bytes in every file — the dataset writer is
+/// deterministic (docs/schema.md), manifest.json included. A shard may hold no entry (5
+/// entries in 4 shards), and its empty dataset merges too. The shards' per-crate caches
+/// (`<out>/crates`) link to the same graph as JSON.
+#[test]
+fn shards_merged_in_any_order_equal_the_unsharded_run() {
     if !bwrap_available() {
         return;
     }
@@ -308,7 +418,7 @@ fn two_shards_link_to_the_unsharded_graph() {
             "ryu@1.0.20",
         ],
     );
-    // One registry download for the three runs.
+    // One registry download for every run.
     let home = dir.path().join("cargo-home");
     let home = home.to_str().unwrap();
     let all = ecosystem(
@@ -318,36 +428,75 @@ fn two_shards_link_to_the_unsharded_graph() {
         &["--jobs", "2", "--cargo-home", home],
     );
     assert_success(&all);
-    let mut sizes = Vec::new();
-    for shard in ["1/2", "2/2"] {
-        let out = format!("shard{}", &shard[..1]);
-        let output = ecosystem(
-            dir.path(),
-            &list,
-            &out,
-            &["--shard", shard, "--cargo-home", home],
-        );
-        assert_success(&output);
-        sizes.push(results(&dir.path().join(&out)).len());
-    }
-    assert_eq!(sizes.iter().sum::<usize>(), 5);
-    assert!(sizes.iter().all(|&n| n > 0), "a shard is empty: {sizes:?}");
+    let unsharded_dir = dir.path().join("all/graph");
+    let unsharded = linked_graph(&unsharded_dir);
+    let unsharded_files = tree(&unsharded_dir);
+    assert!(unsharded.crates.contains_key("serde_json@1.0.140"));
+    assert!(unsharded.crates.keys().any(|k| k.starts_with("serde@1.")));
+    assert!(unsharded_files.keys().any(|p| p.starts_with("calls")));
 
+    for n in 2..=4 {
+        let mut entries = 0;
+        for k in 1..=n {
+            let shard = format!("{k}/{n}");
+            let out = format!("s{n}-{k}");
+            let output = ecosystem(
+                dir.path(),
+                &list,
+                &out,
+                &["--shard", &shard, "--cargo-home", home],
+            );
+            assert_success(&output);
+            entries += results(&dir.path().join(&out)).len();
+        }
+        assert_eq!(entries, 5, "the {n} shards do not cover the list");
+        for (i, order) in merge_orders(n).into_iter().enumerate() {
+            let merged = dir.path().join(format!("merged-{n}-{i}"));
+            let mut args = vec!["link".to_string()];
+            args.extend(order.iter().map(|k| format!("s{n}-{k}/graph")));
+            args.extend(["-o".to_string(), merged.display().to_string()]);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            assert_success(&cargo_painter(dir.path(), &args));
+            let graph = linked_graph(&merged);
+            if graph != unsharded {
+                let as_json = |g: &painter_schema::LinkedGraph| serde_json::to_value(g).unwrap();
+                panic!(
+                    "{n} shards merged in the order {order:?} differ from the unsharded run: {}",
+                    json_difference(&as_json(&graph), &as_json(&unsharded), "")
+                );
+            }
+            let files = tree(&merged);
+            let names = |t: &BTreeMap<PathBuf, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(
+                names(&files),
+                names(&unsharded_files),
+                "{n} shards, {order:?}"
+            );
+            for (path, bytes) in &files {
+                assert!(
+                    *bytes == unsharded_files[path],
+                    "{n} shards merged in the order {order:?}: {} differs in its bytes",
+                    path.display()
+                );
+            }
+        }
+    }
+
+    // The per-crate caches link to the same graph, written as JSON.
     let merged = dir.path().join("merged.json");
     let link = cargo_painter(
         dir.path(),
         &[
             "link",
-            "shard1/crates",
-            "shard2/crates",
+            "s2-2/crates",
+            "s2-1/crates",
             "-o",
             merged.to_str().unwrap(),
         ],
     );
     assert_success(&link);
-    // The unsharded run wrote a dataset; `-o merged.json` asked for the JSON document.
     let parse = |b: &[u8]| serde_json::from_slice::<Value>(b).unwrap();
-    let unsharded = parse(&graph_json(&dir.path().join("all/graph")));
+    let unsharded = parse(&graph_json(&unsharded_dir));
     let sharded = parse(&std::fs::read(&merged).unwrap());
     if sharded != unsharded {
         panic!(
@@ -355,9 +504,6 @@ fn two_shards_link_to_the_unsharded_graph() {
             json_difference(&sharded, &unsharded, "")
         );
     }
-    let graph = linked_graph(&merged);
-    assert!(graph.crates.contains_key("serde_json@1.0.140"));
-    assert!(graph.crates.keys().any(|k| k.starts_with("serde@1.")));
 }
 
 /// Where two JSON values first differ (a path and both values, shortened), for a failure
@@ -441,4 +587,51 @@ fn only_the_sandbox_keeps_build_scripts_off_the_network() {
         "{error}"
     );
     // The same crate in the sandbox: statuses_are_classified_and_reruns_resume.
+}
+
+/// `--verify` records a verdict for every entry's package and its crates.io dependencies, and
+/// the report gives the share of each verdict. Whether the repositories are reachable depends
+/// on the machine (here GitHub is not), so the test checks the bookkeeping, not which verdict:
+/// a local `path=` crate has no published package and is not verified.
+#[test]
+fn verify_records_a_verdict_per_package_and_the_report_its_shares() {
+    if !bwrap_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let list = list(dir.path(), &["itoa@1.0.15", "broken path={F}/broken"]);
+    let output = ecosystem(dir.path(), &list, "out", &["--verify", "--timeout", "60"]);
+    assert_success(&output);
+    let out = dir.path().join("out");
+    let r = results(&out);
+    const VERDICTS: &[&str] = &[
+        "verified",
+        "verified, tagged",
+        "files differ",
+        "files not in repository",
+        "commit not found",
+        "dirty publish",
+        "no vcs info",
+        "repository unreachable",
+        "repository does not contain this crate",
+    ];
+    let itoa = r["itoa"]["verification"].as_array().unwrap();
+    assert_eq!(itoa.len(), 1, "itoa has no dependencies: {itoa:?}");
+    assert_eq!(itoa[0]["package"], "itoa@1.0.15");
+    assert_eq!(itoa[0]["entry"], true);
+    let verdict = itoa[0]["verdict"].as_str().unwrap();
+    assert!(VERDICTS.contains(&verdict), "{verdict}");
+
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let shares = &report["verification"]["entries"];
+    let counted: u64 = VERDICTS
+        .iter()
+        .map(|v| shares[*v]["crates"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 1, "one entry has a package to verify: {shares}");
+    assert_eq!(shares[verdict]["crates"], 1);
+    assert_eq!(shares[verdict]["percent"], 100.0);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Verification"), "{md}");
 }

@@ -306,6 +306,7 @@ run("reach_edges_exact"); run("reach_targets_unsafe"); run("reach_seed")
 while True:
     run("reach_step")
     if run("reach_count").fetchone()[0] == 0:
+        run("reach_finish")
         break
     run("reach_advance")
 reached = con.execute("SELECT count(*) FROM reach_seen").fetchone()[0]

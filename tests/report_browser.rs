@@ -288,3 +288,77 @@ fn browse(site: &Path) {
     let loaded = chromium::load(&browser, &url("crate.html#nope"), false);
     assert!(loaded.console.is_empty() && loaded.dom.contains("No such crate"));
 }
+
+/// The report of a real dependency tree (regex, flate2, libc, smallvec, serde_json: about 25
+/// units, memchr's 700-odd ops on one page) is split per crate and every page type loads in
+/// the browser without a console error, showing the crates and ops of the graph.
+#[test]
+fn report_of_a_real_tree_in_the_browser() {
+    let dir = painter_tests::scratch_fixture("real-crates");
+    let site = dir.path().join("site");
+    let out = cargo_painter(dir.path(), &["--locked", "--html", site.to_str().unwrap()]);
+    assert_success(&out);
+    let graph = painter_tests::linked_graph(&dir.path().join("target/painter/graph"));
+    let crate_files = painter_tests::files_ending_with(&site.join("data/crates"), ".js");
+    assert_eq!(
+        crate_files.len(),
+        graph.crates.len(),
+        "one data file per crate"
+    );
+
+    let Some(browser) = chromium::find() else {
+        return;
+    };
+    // The crate with the most unsafe ops, and one of its ops' kinds.
+    let (key, krate) = graph
+        .crates
+        .iter()
+        .max_by_key(|(_, k)| k.unsafe_ops.len())
+        .unwrap();
+    let kind = krate.unsafe_ops[0].kind.to_string();
+    let url = |page: &str| format!("file://{}/{page}", site.display());
+    let encoded = key
+        .replace('@', "%40")
+        .replace('#', "%23")
+        .replace(':', "%3A");
+    let pages = [
+        (
+            "index.html".to_owned(),
+            vec![format!("data-crate=\"{key}\""), "<rect".into()],
+        ),
+        (
+            format!("crate.html#{encoded}"),
+            vec![format!("data-kind=\"{kind}\""), key.clone()],
+        ),
+        ("paths.html".to_owned(), vec!["data-function=".to_owned()]),
+        ("search.html#Regex".to_owned(), vec!["regex::".to_owned()]),
+    ];
+    let shots = artefacts();
+    for (i, (page, expected)) in pages.iter().enumerate() {
+        let loaded = chromium::load(&browser, &url(page), false);
+        assert!(
+            loaded.console.is_empty(),
+            "{page}: console: {:?}",
+            loaded.console
+        );
+        assert!(
+            loaded.dom.contains("data-ready=\"1\""),
+            "{page} did not finish"
+        );
+        for needle in expected {
+            assert!(
+                loaded.dom.contains(needle.as_str()),
+                "{page} lacks {needle}"
+            );
+        }
+        chromium::screenshot(&browser, &url(page), &shots.join(format!("real-{i}.png")));
+    }
+    // Every op of the largest crate is on its page.
+    let loaded = chromium::load(&browser, &url(&format!("crate.html#{encoded}")), false);
+    let shown = loaded.dom.matches("data-kind=\"").count();
+    assert!(
+        shown >= krate.unsafe_ops.len(),
+        "{key}: {shown} ops shown of {}",
+        krate.unsafe_ops.len()
+    );
+}

@@ -172,6 +172,20 @@ fn the_sandbox_denies_every_escape() {
     assert_eq!(probe["isolation"]["uid"], 65534);
     assert_eq!(probe["isolation"]["limits"]["procs"], 128);
     assert_eq!(probe["isolation"]["limits"]["disk_mib"], 64);
+    // The memory limit (default 8192 MiB) is the cgroup's where one has the memory controller,
+    // else RLIMIT_AS, never both, and the result says which.
+    let limits = &probe["isolation"]["limits"];
+    match limits["memory_by"].as_str() {
+        Some("cgroup") => {
+            assert_eq!(limits["memory_cgroup_mib"], 8192, "{limits}");
+            assert_eq!(limits["address_space_mib"], 0, "{limits}");
+        }
+        Some("rlimit") => {
+            assert_eq!(limits["address_space_mib"], 8192, "{limits}");
+            assert!(limits.get("memory_cgroup_mib").is_none(), "{limits}");
+        }
+        _ => panic!("no memory_by: {limits}"),
+    }
     let seen = observations(&out);
     let checks: Vec<&str> = seen.iter().map(|(c, _, _)| c.as_str()).collect();
     for check in [

@@ -34,6 +34,8 @@ fn main() -> ExitCode {
             .filter("PAINTER_LOG")
             .write_style("PAINTER_LOG_STYLE"),
     )
+    // Phases of a no-op or touched run take milliseconds (docs/benchmarks.md reads them here).
+    .format_timestamp_millis()
     .init();
     let cli = Cli::parse_from(cli::normalize_args(std::env::args_os().collect()));
     match run(&cli) {

@@ -17,6 +17,7 @@ mod error;
 mod figures;
 mod find;
 mod link;
+pub mod procedures;
 mod reach;
 pub mod split;
 pub mod sql;

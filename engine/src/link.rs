@@ -11,7 +11,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use serde::Serialize;
 
 use crate::tables::documented_schema;
-use crate::{Engine, EngineError};
+use crate::{Engine, EngineError, procedures};
 
 /// What [`Engine::link`] computed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,7 +53,8 @@ fn conform(
 }
 
 impl Engine {
-    /// Resolve calls across units in SQL (`link_crate_ids.sql`, `link_external_functions.sql`)
+    /// Resolve calls across units in SQL (the `link` of `procedures.json`: `link_crate_ids.sql`,
+    /// then `link_external_functions.sql`)
     /// and use the answers from now on instead of the dataset's own link tables. With `write_to`
     /// (a dataset directory), also write them there as `crate_ids/graph.parquet` and
     /// `external_functions/graph.parquet`.
@@ -63,10 +64,11 @@ impl Engine {
             external_functions: 0,
         };
         // crate_ids first: the external functions are the callees it does not claim.
-        for table in ["crate_ids", "external_functions"] {
-            let query = format!("link_{table}");
-            let schema = documented_schema(table).expect("a documented table");
-            let batches = conform(&query, &self.run_file(&query)?, &schema)?;
+        for step in &procedures::get().link {
+            let (table, query) = (step.table.as_str(), step.query.as_str());
+            let schema = documented_schema(table)
+                .ok_or_else(|| EngineError::UnknownQuery(table.to_owned()))?;
+            let batches = conform(query, &self.run_file(query)?, &schema)?;
             let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
             if let Some(dir) = write_to {
                 write_parquet(&dir.join(table).join("graph.parquet"), &schema, &batches)?;

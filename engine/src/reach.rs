@@ -1,10 +1,11 @@
 //! Reachability and shortest paths in SQL: which functions reach a target (unsafe code, the FFI
 //! boundary, one function), and one shortest call path from a function to a target.
 //!
-//! Both are loops of small SQL files (`reach_*.sql`, `path_*.sql`) driven from here, because
-//! `WITH RECURSIVE` keeps its whole working set in hash tables DataFusion cannot spill and ran
-//! out of memory at 100 M calls (docs/engine-choice.md). Each step streams the calls once and
-//! keeps one row per node found.
+//! Both are loops of small SQL files (`reach_*.sql`, `path_*.sql`), because `WITH RECURSIVE`
+//! keeps its whole working set in hash tables DataFusion cannot spill and ran out of memory at
+//! 100 M calls (docs/engine-choice.md). Each step streams the calls once and keeps one row per
+//! node found. Which file plays which part is `query/sql/procedures.json`'s to say (the Spark
+//! job follows the same file); this module only drives the loops.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use painter_query::Edges;
 use serde::Serialize;
 
 use crate::columns::{self, single_count};
-use crate::{Engine, EngineError};
+use crate::{Engine, EngineError, procedures};
 
 /// What a reachability question looks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,50 +104,63 @@ fn key_batch(key: &NodeKey) -> RecordBatch {
 }
 
 impl Engine {
-    /// Point the view `reach_edges` at the exact calls, or at exact and candidate edges (the
-    /// candidate edges are computed once per engine into a scratch Parquet file).
+    /// Point the view `reach_edges` at the exact calls, or at exact and candidate edges, as
+    /// `procedures.json` says (a materialised table, such as the candidate edges, is computed
+    /// once per engine into a scratch Parquet file).
     pub(crate) fn prepare_edges(&self, edges: Edges) -> Result<(), EngineError> {
-        match edges {
-            Edges::Exact => self.run_file("reach_edges_exact").map(drop),
-            Edges::WithCandidates => {
-                let path = self.scratch_path("candidate_edges.parquet");
-                if !path.exists() {
-                    self.write_file_result("reach_candidate_edges", &path)?;
-                    self.register_file("candidate_edges", &path)?;
-                }
-                self.run_file("reach_edges_with_candidates").map(drop)
-            }
-        }
+        let name = match edges {
+            Edges::Exact => "exact",
+            Edges::WithCandidates => "with_candidates",
+        };
+        self.prepare(procedures::edges(name))
     }
 
     /// Point the view `reach_targets` at `target`'s nodes.
     pub(crate) fn prepare_target(&self, target: &ReachTarget) -> Result<(), EngineError> {
-        match target {
-            ReachTarget::Unsafe => self.run_file("reach_targets_unsafe").map(drop),
-            ReachTarget::Ffi => self.run_file("reach_targets_ffi").map(drop),
-            ReachTarget::Function(id) => {
-                let batch = key_batch(&node_key(id));
-                self.register_batches("target_function", batch.schema(), vec![batch])?;
-                self.run_file("reach_targets_function").map(drop)
-            }
+        let (name, id) = match target {
+            ReachTarget::Unsafe => ("unsafe", None),
+            ReachTarget::Ffi => ("ffi", None),
+            ReachTarget::Function(id) => ("function", Some(id)),
+        };
+        let prepare = procedures::target(name);
+        if let Some(input) = &prepare.input {
+            let id = id.ok_or_else(|| EngineError::UnknownQuery(input.clone()))?;
+            let batch = key_batch(&node_key(id));
+            self.register_batches(input, batch.schema(), vec![batch])?;
         }
+        self.prepare(prepare)
     }
 
-    /// Run the reach loop over the prepared edges and targets; `reach_seen` then holds every
-    /// node that reaches a target with its distance. Returns the number of steps that found
-    /// nodes.
+    fn prepare(&self, prepare: &procedures::Prepare) -> Result<(), EngineError> {
+        for m in &prepare.materialize {
+            let path = self.scratch_path(&format!("{}.parquet", m.table));
+            if !path.exists() {
+                self.write_file_result(&m.query, &path)?;
+                self.register_file(&m.table, &path)?;
+            }
+        }
+        for file in &prepare.define {
+            self.run_file(file)?;
+        }
+        Ok(())
+    }
+
+    /// Run the reach loop of `procedures.json` over the prepared edges and targets;
+    /// `reach_seen` then holds every node that reaches a target with its distance. Returns the
+    /// number of steps that found nodes.
     pub(crate) fn reach_loop(&self) -> Result<u32, EngineError> {
-        self.run_file("reach_seed")?;
+        let files = &procedures::get().reach;
+        self.run_file(&files.seed)?;
         let mut steps = 0;
         loop {
-            self.run_file("reach_step")?;
-            let found = single_count("reach_count", &self.run_file("reach_count")?)?;
+            self.run_file(&files.step)?;
+            let found = single_count(&files.count, &self.run_file(&files.count)?)?;
             if found == 0 {
-                self.run_sql("reach_step", "DROP TABLE reach_next")?;
+                self.run_file(&files.finish)?;
                 return Ok(steps);
             }
             steps += 1;
-            self.run_file("reach_advance")?;
+            self.run_file(&files.advance)?;
         }
     }
 
@@ -167,7 +181,7 @@ impl Engine {
             &self.run_sql("reach_count", "SELECT count(*) FROM reach_seen")?,
         )?;
         if let ReachOutput::Parquet(path) = output {
-            self.write_file_result("reach_result", path)?;
+            self.write_file_result(&procedures::get().reach.result, path)?;
         }
         Ok(ReachSummary { functions, steps })
     }
@@ -184,25 +198,26 @@ impl Engine {
         self.ensure_linked()?;
         self.prepare_edges(edges)?;
         self.prepare_target(target)?;
+        let files = &procedures::get().path;
         let start = key_batch(&node_key(from));
         self.register_batches("path_start", start.schema(), vec![start])?;
-        self.run_file("path_seed")?;
+        self.run_file(&files.seed)?;
         let end = loop {
             if let Some(end) = self.path_hit()? {
                 break end;
             }
-            self.run_file("path_step")?;
-            let found = single_count("path_count", &self.run_file("path_count")?)?;
+            self.run_file(&files.step)?;
+            let found = single_count(&files.count, &self.run_file(&files.count)?)?;
             if found == 0 {
                 return Ok(None);
             }
-            self.run_file("path_advance")?;
+            self.run_file(&files.advance)?;
         };
         // Walk the parent pointers back to the start.
         let mut keys = vec![end];
         loop {
-            let rows = self.run_file_with("path_parent", &key_params(keys.last().unwrap()))?;
-            let q = "path_parent";
+            let q = files.parent.as_str();
+            let rows = self.run_file_with(q, &key_params(keys.last().unwrap()))?;
             let level = columns::u64s(q, &rows, "level")?;
             if level.first().copied().flatten().unwrap_or(0) == 0 {
                 break;
@@ -219,8 +234,9 @@ impl Engine {
         keys.reverse();
         let mut steps = Vec::with_capacity(keys.len());
         for key in &keys {
-            let rows = self.run_file_with("node_path", &key_params(key))?;
-            let path = columns::strings("node_path", &rows, "path")?;
+            let q = files.node_path.as_str();
+            let rows = self.run_file_with(q, &key_params(key))?;
+            let path = columns::strings(q, &rows, "path")?;
             steps.push(PathStep {
                 id: node_id(key),
                 path: path.into_iter().next().flatten().unwrap_or_default(),
@@ -231,8 +247,8 @@ impl Engine {
 
     /// The target the last path level arrived at, if any.
     fn path_hit(&self) -> Result<Option<NodeKey>, EngineError> {
-        let rows = self.run_file("path_hit")?;
-        let q = "path_hit";
+        let q = procedures::get().path.hit.as_str();
+        let rows = self.run_file(q)?;
         let krate = columns::u64s(q, &rows, "crate_id")?;
         let Some(&Some(krate)) = krate.first() else {
             return Ok(None);

@@ -25,6 +25,7 @@ pub const FILES: &[(&str, &str)] = &[
     sql_file!("reach_step"),
     sql_file!("reach_count"),
     sql_file!("reach_advance"),
+    sql_file!("reach_finish"),
     sql_file!("reach_result"),
     sql_file!("path_seed"),
     sql_file!("path_step"),

@@ -192,3 +192,78 @@ pub async fn register(
         .await
         .map_err(sql_err)
 }
+
+/// `query/sql/tables.json`: every table's columns (name, type, nullable) for engines that are
+/// not Rust — the Spark job registers a table without files with these columns. The file is
+/// rendered from [`documented_schema`]; this test keeps the two equal.
+#[cfg(test)]
+mod tables_json {
+    use super::{DataType, all_tables, documented_schema};
+
+    /// The type names of `tables.json`: Spark and SQL spellings are derived from these.
+    fn type_name(t: &DataType) -> String {
+        match t {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string".into(),
+            DataType::Boolean => "bool".into(),
+            DataType::UInt8 => "uint8".into(),
+            DataType::UInt16 => "uint16".into(),
+            DataType::UInt32 => "uint32".into(),
+            DataType::UInt64 => "uint64".into(),
+            DataType::Int8 => "int8".into(),
+            DataType::Int16 => "int16".into(),
+            DataType::Int32 => "int32".into(),
+            DataType::Int64 => "int64".into(),
+            DataType::Float64 => "float64".into(),
+            DataType::List(item) | DataType::LargeList(item) => {
+                format!("list<{}>", type_name(item.data_type()))
+            }
+            DataType::Dictionary(_, value) => type_name(value),
+            other => panic!("tables.json has no name for {other}"),
+        }
+    }
+
+    /// tables.json as it should read: one line per column, tables in [`all_tables`] order.
+    fn render() -> String {
+        let mut out = String::from("{\n");
+        let tables = all_tables();
+        for (i, table) in tables.iter().enumerate() {
+            let schema = documented_schema(table).expect("every table is documented");
+            out.push_str(&format!("  \"{table}\": [\n"));
+            for (j, field) in schema.fields().iter().enumerate() {
+                let comma = if j + 1 < schema.fields().len() {
+                    ","
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "    [\"{}\", \"{}\", {}]{comma}\n",
+                    field.name(),
+                    type_name(field.data_type()),
+                    field.is_nullable()
+                ));
+            }
+            let comma = if i + 1 < tables.len() { "," } else { "" };
+            out.push_str(&format!("  ]{comma}\n"));
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// `query/sql/tables.json` says what the dataset writer writes. `PAINTER_BLESS=1` rewrites
+    /// it after a deliberate schema change.
+    #[test]
+    fn tables_json_matches_the_writer() {
+        let want = render();
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../query/sql/tables.json");
+        if std::env::var_os("PAINTER_BLESS").is_some() {
+            std::fs::write(path, &want).unwrap();
+            return;
+        }
+        let have = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            have == want,
+            "query/sql/tables.json is stale: rerun with PAINTER_BLESS=1\n{want}"
+        );
+    }
+}

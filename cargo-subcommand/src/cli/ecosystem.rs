@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+/// Retries of a fetch after a network error, unless `--fetch-retries` says otherwise.
+pub const DEFAULT_FETCH_RETRIES: u32 = 3;
+
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "The list has one crate per line: `name` (the latest version), \
@@ -35,7 +38,9 @@ pub struct EcosystemArgs {
     /// Wall-time limit per crate, in seconds
     #[arg(long, value_name = "SECS", default_value_t = 900)]
     pub timeout: u64,
-    /// Address-space limit per build process (RLIMIT_AS), in MiB; 0 for none
+    /// Memory limit per crate's build, in MiB: resident memory of the whole build (cgroup
+    /// memory.max) where a cgroup can be made, else address space per process (RLIMIT_AS);
+    /// 0 for none
     #[arg(long, value_name = "MIB", default_value_t = 8192)]
     pub memory_limit: u64,
     /// Processes and threads per crate's build (cgroup pids.max, else RLIMIT_NPROC); 0 for none
@@ -56,6 +61,9 @@ pub struct EcosystemArgs {
     /// Verdicts go into the results and the report; evidence into <out>/verify/
     #[arg(long)]
     pub verify: bool,
+    /// Retries of a fetch that failed with a network error, after 2, 4, 8 … s (at most 60)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_FETCH_RETRIES)]
+    pub fetch_retries: u32,
     /// Private CARGO_HOME for the fetched registry [default: <out>/work/cargo-home]
     #[arg(long, value_name = "DIR")]
     pub cargo_home: Option<PathBuf>,

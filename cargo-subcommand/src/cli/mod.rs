@@ -18,7 +18,7 @@ use painter_schema::Emit;
 pub use audit::{AuditArgs, AuditFormat};
 pub use cargo_flags::CargoFlags;
 pub use configurations::ConfigSpec;
-pub use ecosystem::EcosystemArgs;
+pub use ecosystem::{DEFAULT_FETCH_RETRIES, EcosystemArgs};
 pub use graph_commands::*;
 pub use review::{DiffArgs, DiffFormat, ReportArgs};
 pub use verify::{VerifyArgs, VerifyFormat, denied_verdicts};

@@ -14,6 +14,7 @@ use std::{
     fs,
     path::{Path, PathBuf},
     process::{Command, Stdio},
+    time::Duration,
 };
 
 use cargo_metadata::{Metadata, TargetKind};
@@ -51,6 +52,70 @@ pub struct FetchContext<'a> {
     pub cargo_home: &'a Path,
     /// `--offline`: resolve from what the private `CARGO_HOME` already holds.
     pub offline: bool,
+    pub retry: Retry,
+}
+
+/// How often and when a fetch that failed with a network error is tried again (cargo retries
+/// a single request itself; this covers a registry or network that is down for longer).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    pub retries: u32,
+    /// The wait before the first retry; each later one waits twice as long, up to a minute.
+    pub first_delay: Duration,
+}
+
+impl Retry {
+    const MAX_DELAY: Duration = Duration::from_secs(60);
+
+    /// The wait before retry `n` (1-based).
+    pub fn delay(&self, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.first_delay
+            .checked_mul(factor)
+            .map_or(Self::MAX_DELAY, |d| d.min(Self::MAX_DELAY))
+    }
+}
+
+/// Whether cargo's stderr says the fetch failed for a reason that may pass: the network or
+/// the registry, not the request (no such crate, version or feature, a bad manifest).
+pub fn is_transient(stderr: &str) -> bool {
+    let text = stderr.to_ascii_lowercase();
+    const PERMANENT: &[&str] = &[
+        "no matching package",
+        "failed to select a version",
+        "does not have these features",
+        "does not have that feature",
+        "failed to parse manifest",
+        "you are in offline mode",
+    ];
+    const TRANSIENT: &[&str] = &[
+        "spurious network error",
+        "failed to download",
+        "download of config.json failed",
+        "failed to query replaced source registry",
+        "failed to update registry",
+        "failed to get successful http response",
+        "couldn't resolve host",
+        "could not resolve host",
+        "couldn't connect to server",
+        "failed to connect",
+        "connection refused",
+        "connection reset",
+        "timed out",
+        "timeout was reached",
+        "ssl connect error",
+        "failure when receiving data",
+    ];
+    if PERMANENT.iter().any(|p| text.contains(p)) {
+        return false;
+    }
+    // An HTTP 4xx answer other than 429 (too many requests) will not change.
+    if let Some(at) = text.find(", got 4")
+        && !text[at..].starts_with(", got 429")
+    {
+        return false;
+    }
+    TRANSIENT.iter().any(|p| text.contains(p))
 }
 
 /// Prepare and fetch `entry` in `dir`, appending cargo's stderr to `log`.
@@ -177,14 +242,48 @@ pub fn manifest(entry: &Entry, features: &[String]) -> String {
 }
 
 /// `cargo metadata` resolves, writes `Cargo.lock` and downloads (and verifies and unpacks)
-/// every package of the resolve, for every platform: all the build phase will read.
+/// every package of the resolve, for every platform: all the build phase will read. A failure
+/// of the network or the registry is retried after a growing wait ([`Retry`]); the log says
+/// so, and a fetch that still fails says after how many attempts.
 fn metadata(cx: &FetchContext<'_>, ws: &Path, log: &Path) -> Result<Metadata, FetchError> {
-    let mut cmd = cargo(cx, ws);
-    cmd.args(["metadata", "--format-version", "1"]);
-    if cx.offline {
-        cmd.arg("--offline");
+    let mut attempt = 1;
+    loop {
+        let mut cmd = cargo(cx, ws);
+        cmd.args(["metadata", "--format-version", "1"]);
+        if cx.offline {
+            cmd.arg("--offline");
+        }
+        let logged = fs::metadata(log).map_or(0, |m| m.len());
+        let error = match run_metadata(cmd, log) {
+            Err(FetchError::Cargo(error)) => error,
+            other => return other,
+        };
+        // Only this attempt's output decides.
+        let stderr = fs::read(log).unwrap_or_default();
+        let stderr = String::from_utf8_lossy(stderr.get(logged as usize..).unwrap_or_default());
+        if cx.offline || !is_transient(&stderr) {
+            return Err(FetchError::Cargo(error));
+        }
+        if attempt > cx.retry.retries {
+            let tries = if attempt == 1 { "attempt" } else { "attempts" };
+            return Err(FetchError::Cargo(format!(
+                "{error} (a network or registry error, {attempt} {tries})"
+            )));
+        }
+        let delay = cx.retry.delay(attempt);
+        let note = format!(
+            "painter: fetch attempt {attempt} failed with a network or registry error; \
+             retrying in {} s\n",
+            delay.as_secs_f64()
+        );
+        log::info!("{}: {}", ws.display(), note.trim_end());
+        fs::OpenOptions::new()
+            .append(true)
+            .open(log)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, note.as_bytes()))?;
+        std::thread::sleep(delay);
+        attempt += 1;
     }
-    run_metadata(cmd, log)
 }
 
 fn cargo(cx: &FetchContext<'_>, ws: &Path) -> Command {
@@ -294,5 +393,49 @@ mod tests {
         );
         let m = manifest(&entry("probe path=p"), &[]);
         assert!(m.contains("probe = { path = \"../pkg\" }"), "{m}");
+    }
+
+    #[test]
+    fn retry_waits_double_up_to_a_minute() {
+        let retry = Retry {
+            retries: 10,
+            first_delay: Duration::from_secs(2),
+        };
+        let waits: Vec<u64> = (1..=7).map(|n| retry.delay(n).as_secs()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(retry.delay(40).as_secs(), 60);
+    }
+
+    #[test]
+    fn network_errors_are_transient_and_request_errors_are_not() {
+        // Messages of cargo 1.9x, as they appear in a fetch's log.
+        let refused = "    Updating `local` index\nerror: failed to get `itoa` as a dependency of package \
+                       `painter-ecosystem-root v0.0.0`\n\nCaused by:\n  failed to query replaced source \
+                       registry `crates-io`\n\nCaused by:\n  download of config.json failed\n\nCaused \
+                       by:\n  failed to download from `http://127.0.0.1:9/config.json`\n\nCaused by:\n  \
+                       [7] Couldn't connect to server (Failed to connect to 127.0.0.1 port 9: \
+                       Connection refused)\n";
+        assert!(is_transient(refused));
+        assert!(is_transient(
+            "error: failed to download `serde v1.0.0`\nCaused by:\n  [28] Timeout was reached\n"
+        ));
+        assert!(is_transient(
+            "error: failed to get successful HTTP response from `https://index.crates.io/3/i/itoa`, got 503\n"
+        ));
+        assert!(is_transient(
+            "error: failed to get successful HTTP response from `https://index.crates.io/3/i/itoa`, got 429\n"
+        ));
+        assert!(!is_transient(
+            "error: failed to get successful HTTP response from `https://static.crates.io/x`, got 403\n"
+        ));
+        assert!(!is_transient(
+            "    Updating crates.io index\nerror: no matching package named `nope` found\n"
+        ));
+        assert!(!is_transient(
+            "error: failed to select a version for the requirement `itoa = \"=9.9.9\"`\n"
+        ));
+        assert!(!is_transient(
+            "error: failed to parse manifest at `/x/Cargo.toml`\n"
+        ));
     }
 }

@@ -170,6 +170,10 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
             toolchain: &toolchain,
             cargo_home: &layout.cargo_home,
             offline: args.offline,
+            retry: fetch::Retry {
+                retries: args.fetch_retries,
+                first_delay: std::time::Duration::from_secs(2),
+            },
         },
         build: BuildContext {
             toolchain: &toolchain,

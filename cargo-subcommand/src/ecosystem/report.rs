@@ -156,7 +156,7 @@ pub fn write(out: &Path, info: &RunInfo, figures: &Figures, results: &[CrateResu
 /// How the entries were isolated, in one line: each distinct isolation with its limits and
 /// how many entries had it (a resumed run may mix them).
 fn isolation_line(results: &[CrateResult]) -> Option<String> {
-    use result::{IsolationKind, ProcsBy};
+    use result::{IsolationKind, MemoryBy, ProcsBy};
     let mut kinds: Vec<(&result::Isolation, usize)> = Vec::new();
     for isolation in results.iter().filter_map(|r| r.isolation.as_ref()) {
         match kinds.iter_mut().find(|(i, _)| *i == isolation) {
@@ -178,15 +178,22 @@ fn isolation_line(results: &[CrateResult]) -> Option<String> {
                 ProcsBy::Rlimit => "RLIMIT_NPROC",
                 ProcsBy::None => "none",
             };
-            let memory = l
-                .memory_cgroup_mib
-                .map(|m| format!(", memory {m} MiB (cgroup)"))
-                .unwrap_or_default();
+            // Results of older versions say nothing of how: RLIMIT_AS always, the cgroup too
+            // when there was one.
+            let memory = match (l.memory_by, l.memory_cgroup_mib) {
+                (Some(MemoryBy::Cgroup), Some(m)) => format!("memory {m} MiB (cgroup)"),
+                (Some(MemoryBy::None), _) => "memory 0 MiB".to_string(),
+                (Some(_), _) => format!("address space {} MiB (RLIMIT_AS)", l.address_space_mib),
+                (None, Some(m)) => format!(
+                    "address space {} MiB, memory {m} MiB (cgroup)",
+                    l.address_space_mib
+                ),
+                (None, None) => format!("address space {} MiB", l.address_space_mib),
+            };
             format!(
-                "{n} entries in {how} (time {} s, address space {} MiB{memory}, {} processes \
-                 ({}), disk {} MiB; 0 is no limit)",
+                "{n} entries in {how} (time {} s, {memory}, {} processes ({}), disk {} MiB; 0 \
+                 is no limit)",
                 l.timeout_s,
-                l.address_space_mib,
                 l.procs,
                 by(l.procs_by),
                 l.disk_mib

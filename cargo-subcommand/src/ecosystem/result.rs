@@ -135,16 +135,33 @@ pub enum IsolationKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IsolationLimits {
     pub timeout_s: u64,
-    /// RLIMIT_AS of each process.
+    /// RLIMIT_AS of each process: the memory limit where no memory cgroup could be made (0
+    /// when the cgroup holds it).
     pub address_space_mib: u64,
     /// `memory.max` of the build's cgroup, when there was one with the memory controller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_cgroup_mib: Option<u64>,
+    /// How the memory limit was enforced. Results of older versions (RLIMIT_AS always, the
+    /// cgroup besides when there was one) have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_by: Option<MemoryBy>,
     /// Processes and threads.
     pub procs: u64,
     pub procs_by: ProcsBy,
     /// What the build may add to its target directory and `/tmp`.
     pub disk_mib: u64,
+}
+
+/// How the memory limit is enforced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemoryBy {
+    /// `memory.max` of the build's own cgroup (v2; `memory.limit_in_bytes` on v1): the
+    /// resident memory of all its processes together, no swap.
+    Cgroup,
+    /// RLIMIT_AS of each process: address space, which rustc reserves well beyond its use.
+    Rlimit,
+    None,
 }
 
 /// How the process limit is enforced.
@@ -210,6 +227,7 @@ mod tests {
                     timeout_s: 900,
                     address_space_mib: 8192,
                     memory_cgroup_mib: None,
+                    memory_by: Some(MemoryBy::Rlimit),
                     procs: 2048,
                     procs_by: ProcsBy::Rlimit,
                     disk_mib: 10240,

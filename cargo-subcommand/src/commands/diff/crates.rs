@@ -50,6 +50,7 @@ pub fn analyse(
         fetch_only: false,
         cargo_home: None,
         verify: false,
+        fetch_retries: crate::cli::DEFAULT_FETCH_RETRIES,
     };
     let analysed = ecosystem::analyse_list(&args)?.context("nothing analysed")?;
     let mut graphs = Vec::new();

@@ -124,6 +124,16 @@ impl Cgroups {
         Ok(cgroups)
     }
 
+    /// A run's cgroups as the tests of command lines need them (nothing is created).
+    #[cfg(test)]
+    pub fn for_tests(has_memory: bool) -> Cgroups {
+        Cgroups {
+            v2: true,
+            parents: vec![],
+            has_memory,
+        }
+    }
+
     pub fn has_memory(&self) -> bool {
         self.has_memory
     }

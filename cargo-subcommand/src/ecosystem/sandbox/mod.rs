@@ -30,7 +30,7 @@ use thiserror::Error;
 pub use limits::LimitArgs;
 pub use watch::{DiskLimit, Watch, run_limited};
 
-use super::result::{Isolation, IsolationKind, IsolationLimits, ProcsBy};
+use super::result::{Isolation, IsolationKind, IsolationLimits, MemoryBy, ProcsBy};
 use crate::cargo::check::CargoCommand;
 use limits::{Cgroup, Cgroups};
 
@@ -123,8 +123,12 @@ impl Sandbox {
             bwrap::probe(&bwrap, setpriv.as_deref())?;
             (Some(bwrap), setpriv)
         };
-        let rlimits =
-            limits.memory > 0 || limits.target_size > 0 || (limits.procs > 0 && cgroups.is_none());
+        // Resident memory is limited by the build's cgroup where one has the memory
+        // controller; RLIMIT_AS (address space) only where none has.
+        let memory_cgroup = cgroups.as_ref().is_some_and(|c| c.has_memory());
+        let rlimits = (limits.memory > 0 && !memory_cgroup)
+            || limits.target_size > 0
+            || (limits.procs > 0 && cgroups.is_none());
         let prlimit = match rlimits {
             true => Some(find_on_path("prlimit").ok_or(SandboxError::NoUtilLinux("prlimit"))?),
             false => None,
@@ -140,6 +144,11 @@ impl Sandbox {
         })
     }
 
+    /// Whether the memory limit is the builds' cgroups' (else RLIMIT_AS).
+    fn memory_by_cgroup(&self) -> bool {
+        self.cgroups.as_ref().is_some_and(|c| c.has_memory())
+    }
+
     pub fn is_sandboxed(&self) -> bool {
         self.bwrap.is_some()
     }
@@ -151,6 +160,11 @@ impl Sandbox {
             (_, Some(_)) => ProcsBy::Cgroup,
             (_, None) => ProcsBy::Rlimit,
         };
+        let memory_by = match (self.limits.memory, self.memory_by_cgroup()) {
+            (0, _) => MemoryBy::None,
+            (_, true) => MemoryBy::Cgroup,
+            (_, false) => MemoryBy::Rlimit,
+        };
         let mib = |bytes: u64| bytes >> 20;
         Isolation {
             kind: match self.bwrap {
@@ -160,12 +174,12 @@ impl Sandbox {
             uid: self.bwrap.as_ref().map(|_| SANDBOX_UID),
             limits: IsolationLimits {
                 timeout_s: timeout.as_secs(),
-                address_space_mib: mib(self.limits.memory),
-                memory_cgroup_mib: self
-                    .cgroups
-                    .as_ref()
-                    .filter(|c| c.has_memory() && self.limits.memory > 0)
-                    .map(|_| mib(self.limits.memory)),
+                address_space_mib: match memory_by {
+                    MemoryBy::Rlimit => mib(self.limits.memory),
+                    _ => 0,
+                },
+                memory_cgroup_mib: (memory_by == MemoryBy::Cgroup).then(|| mib(self.limits.memory)),
+                memory_by: Some(memory_by),
                 procs: self.limits.procs,
                 procs_by,
                 disk_mib: mib(self.limits.target_size),
@@ -324,7 +338,7 @@ impl Sandbox {
         if let Some(prlimit) = &self.prlimit {
             argv.push(prlimit.into());
             let l = &self.limits;
-            if l.memory > 0 {
+            if l.memory > 0 && !self.memory_by_cgroup() {
                 argv.push(format!("--as={}", l.memory).into());
             }
             if l.procs > 0 && prepared.cgroup.is_none() {

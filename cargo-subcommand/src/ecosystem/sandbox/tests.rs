@@ -116,6 +116,65 @@ fn sandboxed_command_line_as_root() {
     );
 }
 
+/// The memory limit is the cgroup's where the run's cgroups have the memory controller, and
+/// then no RLIMIT_AS is set; otherwise RLIMIT_AS. The isolation says which.
+#[test]
+fn memory_is_limited_by_the_cgroup_when_there_is_one_else_by_rlimit_as() {
+    let limits = LimitArgs {
+        memory: 1 << 30,
+        procs: 0,
+        target_size: 0,
+    };
+    let cargo = CargoCommand {
+        program: "/bin/cargo".into(),
+        args: vec!["check".into()],
+        envs: vec![],
+        env_remove: vec![],
+    };
+    let prepared = Prepared {
+        cgroup: None,
+        disk: None,
+    };
+    let timeout = Duration::from_secs(1);
+    for (cgroups, by, line, address_space, cgroup_mib) in [
+        (
+            None,
+            MemoryBy::Rlimit,
+            "--as=1073741824 -- /bin/cargo check",
+            1024,
+            None,
+        ),
+        (
+            Some(false),
+            MemoryBy::Rlimit,
+            "--as=1073741824 -- /bin/cargo check",
+            1024,
+            None,
+        ),
+        (
+            Some(true),
+            MemoryBy::Cgroup,
+            "-- /bin/cargo check",
+            0,
+            Some(1024),
+        ),
+    ] {
+        let sandbox = Sandbox {
+            cgroups: cgroups.map(|memory| Arc::new(Cgroups::for_tests(memory))),
+            ..unsandboxed(limits)
+        };
+        let cmd = sandbox.command(&mounts(), &cargo, Path::new("/ws"), &prepared);
+        // The program is prlimit (the test's sandbox always has it); its arguments say which.
+        assert_eq!(args(&cmd), line, "{cgroups:?}");
+        let isolation = sandbox.isolation(timeout).limits;
+        assert_eq!(isolation.memory_by, Some(by), "{cgroups:?}");
+        assert_eq!(isolation.address_space_mib, address_space, "{cgroups:?}");
+        assert_eq!(isolation.memory_cgroup_mib, cgroup_mib, "{cgroups:?}");
+    }
+    let none = unsandboxed(LimitArgs::default()).isolation(timeout).limits;
+    assert_eq!(none.memory_by, Some(MemoryBy::None));
+}
+
 #[test]
 fn tools_under_tmp_are_mounted_over_the_private_tmp() {
     let sandbox = Sandbox {
