@@ -105,6 +105,7 @@ pub fn call(
         target_crate: None,
         external: false,
         candidates: None,
+        args: Vec::new(),
     }
 }
 
@@ -258,5 +259,4 @@ pub fn find_call<'a>(
         .iter()
         .find(|c| c.caller == caller && c.callee_path == callee_path)
         .unwrap_or_else(|| panic!("no call {caller} -> {callee_path} in {key}"))
-    args: Vec::new(),
 }
