@@ -92,6 +92,14 @@ impl<'a> Columns<'a> {
         }
     }
 
+    /// A nullable `Utf8` column added after the format's first release (absent: every row null).
+    pub fn added_text(&self, name: &str) -> Result<Option<Col<'a, StringArray>>, DatasetError> {
+        match self.batch.column_by_name(name) {
+            None => Ok(None),
+            Some(_) => self.text(name).map(Some),
+        }
+    }
+
     /// A `UInt32` column added after the format's first release (absent: 0).
     pub fn added_u32(&self, name: &str) -> Result<Option<Col<'a, UInt32Array>>, DatasetError> {
         match self.batch.column_by_name(name) {

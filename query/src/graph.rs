@@ -56,7 +56,7 @@ impl Edge<'_> {
 
 /// A target of a `trait_generic` call that an instantiation of the caller selects.
 pub fn is_instance(target: &CandidateTarget) -> bool {
-    target.reason == painter_linker::candidates::REASON_INSTANCE
+    target.via == Some(painter_schema::Via::Instantiation)
 }
 
 /// Whether [`call_graph_with`] adds the graph's candidate edges to the exact ones.

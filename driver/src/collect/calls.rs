@@ -9,7 +9,9 @@ use rustc_data_structures::fx::FxHashSet;
 use rustc_hir::def_id::{DefId, LocalDefId};
 use rustc_middle::mir::{self, Body, CastKind, Rvalue, TerminatorKind};
 use rustc_middle::ty::adjustment::PointerCoercion;
-use rustc_middle::ty::{self, GenericArgsRef, Instance, InstanceKind, ShimKind, Ty, TyCtxt};
+use rustc_middle::ty::{
+    self, GenericArgsRef, Instance, InstanceKind, ShimKind, Ty, TyCtxt, TypeVisitableExt,
+};
 use rustc_span::Span;
 
 use super::common::{Cx, reveal_opaques};
@@ -124,6 +126,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             }
             ty::FnPtr(..) => {
                 let sig = signature(self.cx, fn_ty);
+                // A signature naming the body's type parameters (`fn(&T) -> u32`): also in
+                // the linker's substitutable form, so each instantiation narrows it.
+                if fn_ty.has_param() {
+                    self.args = vec![instances::signature(self.cx, fn_ty)];
+                }
                 self.push(CallKind::FnPtr, None, span, None, Some(sig));
             }
             // Closures called directly are `Fn*::call*` calls in MIR; anything else here is a

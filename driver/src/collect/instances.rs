@@ -23,6 +23,17 @@ pub fn args<'tcx>(cx: &Cx<'tcx>, typing_env: ty::TypingEnv<'tcx>, args: GenericA
         .collect()
 }
 
+/// A fn pointer's signature with the body's parameters as placeholders, as an atom
+/// (`{ty:fn(&#0) -> u32}`): the linker substitutes an instantiation into it and matches the
+/// result against the address-taken functions' signatures.
+pub fn signature<'tcx>(cx: &Cx<'tcx>, fn_ptr: Ty<'tcx>) -> String {
+    let renamed = fn_ptr.fold_with(&mut Placeholders { tcx: cx.tcx });
+    let sig = cx
+        .tcx
+        .instantiate_bound_regions_with_erased(renamed.fn_sig(cx.tcx));
+    format!("{{ty:{}}}", cx.print(sig))
+}
+
 struct Printer<'a, 'tcx> {
     cx: &'a Cx<'tcx>,
     typing_env: ty::TypingEnv<'tcx>,

@@ -225,6 +225,9 @@ impl<'a> Index<'a> {
                 open,
             } => self.instance_targets(inst, method, trait_ref, caller, args, open),
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
+            Query::FnPtrInstance { caller, args, .. } => {
+                self.fn_ptr_instance_targets(inst, caller, args)
+            }
         };
         targets.sort_unstable();
         targets.dedup();

@@ -21,7 +21,9 @@ pub(crate) use index::{MethodKey, method_key};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph};
+use painter_schema::{
+    CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via,
+};
 use rayon::prelude::*;
 
 use crate::instances::{self, Instantiations};
@@ -46,11 +48,15 @@ pub const REASON_IMPL_UNINSTANTIATED: &str =
 /// `trait_generic` call in an instantiated body: the impl method, closure or coroutine an
 /// instantiation of the body selects. Queries take these as exact edges
 /// (docs/linker.md#instantiations).
-pub const REASON_INSTANCE: &str = "via instantiation";
+pub const REASON_INSTANCE: &str = "selected by an instantiation of the caller";
 /// `dyn` call: a closure (or fn item) coerced to the `dyn` type; its body is the method.
 pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
 pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+/// `fn_ptr` call through a signature naming the caller's type parameters, in a body whose
+/// instantiations the graph fixes: a function whose signature matches an instantiated one.
+pub const REASON_SIGNATURE_INSTANCE: &str =
+    "address-taken fn with this signature as the caller is instantiated";
 /// `trait_generic` call of `Fn*::call*`: a closure or fn item passed as a type argument to the
 /// function that makes the call, taking the call's arguments.
 pub const REASON_GENERIC_ARG: &str = "closure or fn passed as a type argument to this function";
@@ -116,6 +122,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                         callee_path: t.callee_path.to_owned(),
                         target_crate: t.target_crate.to_owned(),
                         reason: t.reason.to_owned(),
+                        via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
                     })
                     .collect(),
             });
@@ -152,16 +159,27 @@ fn instantiated<'a>(
     index: &Index<'a>,
     inst: &Instantiations<'a>,
 ) -> Query<'a> {
+    let caller = method_key(&index.crate_of, &call.caller);
+    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
+        return query;
+    }
+    if let Query::FnPtr { signature } = query {
+        // Narrowed only where every instantiation is known.
+        if inst.open.contains(&caller) || !inst.signatures.contains_key(&(caller, &call.args[..])) {
+            return query;
+        }
+        return Query::FnPtrInstance {
+            signature,
+            caller: &call.caller,
+            args: &call.args,
+        };
+    }
     let Query::Generic {
         method, trait_ref, ..
     } = query
     else {
         return query;
     };
-    let caller = method_key(&index.crate_of, &call.caller);
-    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
-        return query;
-    }
     Query::Instance {
         method,
         trait_ref,
@@ -175,6 +193,18 @@ fn instantiated<'a>(
 /// targets (the instantiations the edges come from).
 fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> String {
     let mut text = query.to_string();
+    if let Query::FnPtrInstance { caller, args, .. } = *query {
+        let site = (method_key(&index.crate_of, caller), args);
+        let signatures: Vec<&str> = inst
+            .signatures
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        text.push_str(": ");
+        text.push_str(&signatures.join(" | "));
+    }
     if let Query::Instance {
         method,
         caller,
@@ -219,6 +249,7 @@ pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
                 target_crate: t.target_crate.clone(),
                 kind: call.kind,
                 reason: t.reason.clone(),
+                via: t.via,
             }));
         }
     }

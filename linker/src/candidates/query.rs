@@ -45,6 +45,13 @@ pub(super) enum Query<'a> {
     FnPtr {
         signature: &'a str,
     },
+    /// An `fn_ptr` call whose signature names the caller's type parameters, in a body the
+    /// graph fixes every instantiation of: the signatures it has there (`instances`).
+    FnPtrInstance {
+        signature: &'a str,
+        caller: &'a str,
+        args: &'a [Sym],
+    },
 }
 
 impl std::fmt::Display for Query<'_> {
@@ -105,6 +112,9 @@ impl std::fmt::Display for Query<'_> {
                 Ok(())
             }
             Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
+            Query::FnPtrInstance {
+                signature, caller, ..
+            } => write!(f, "fn pointer {signature} in {caller} as instantiated"),
         }
     }
 }
@@ -114,7 +124,7 @@ impl<'a> Query<'a> {
         match self {
             Query::Dyn { .. } => CallKind::Dyn,
             Query::Generic { .. } | Query::Instance { .. } => CallKind::TraitGeneric,
-            Query::FnPtr { .. } => CallKind::FnPtr,
+            Query::FnPtr { .. } | Query::FnPtrInstance { .. } => CallKind::FnPtr,
         }
     }
 

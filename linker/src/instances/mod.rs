@@ -12,7 +12,7 @@
 mod resolve;
 pub mod types;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, Sym};
@@ -45,6 +45,9 @@ pub struct Instantiations<'a> {
     /// For a `trait_generic` call (caller, trait method, arguments as recorded): the functions
     /// the caller's instantiations select, with the receiver types that select them.
     pub resolved: HashMap<CallSite<'a>, BTreeMap<Resolved<'a>, Vec<String>>>,
+    /// For an `fn_ptr` call whose signature names the caller's parameters (caller, the
+    /// signature as recorded): the signatures it has in the caller's instantiations.
+    pub signatures: HashMap<(MethodKey<'a>, &'a [Sym]), BTreeSet<String>>,
     /// How many instantiations were found, and whether a bound was hit.
     pub total: usize,
     pub truncated: bool,
@@ -184,6 +187,15 @@ pub fn instantiate<'a>(
             }) else {
                 continue;
             };
+            if call.kind == CallKind::FnPtr {
+                if let Some(signature) = args.first().and_then(Ty::atom_text) {
+                    out.signatures
+                        .entry((body, call.args.as_slice()))
+                        .or_default()
+                        .insert(signature.to_owned());
+                }
+                continue;
+            }
             let targets = graph.targets(call, &args);
             if call.kind == CallKind::TraitGeneric
                 && let Some(method) = call.callee.as_deref()
@@ -215,7 +227,8 @@ pub fn instantiate<'a>(
 }
 
 /// Bodies reached in ways the worklist does not follow (through `dyn`, fn pointers, drop
-/// glue), and every generic body they reach with their own parameters: their instantiations
+/// glue, or from outside the graph: the public functions of a library no crate of the graph
+/// calls), and every generic body they reach with their own parameters: their instantiations
 /// are not all known.
 fn open_bodies<'a>(
     crates: &'a BTreeMap<String, CrateGraph>,
@@ -242,6 +255,31 @@ fn open_bodies<'a>(
                 }
                 _ => {}
             }
+        }
+    }
+    // A library no other crate of the graph calls into (analysed without its callers): its
+    // public functions may run with any arguments, so they are open like the rest.
+    let mut called: HashSet<&str> = HashSet::new();
+    for (key, krate) in crates {
+        for call in &krate.calls {
+            if let Some(target) = call.target_crate.as_deref()
+                && target != key
+            {
+                called.insert(target);
+            }
+        }
+    }
+    for (key, krate) in crates {
+        if matches!(krate.krate.kind.as_str(), "lib" | "rlib" | "dylib")
+            && !called.contains(key.as_str())
+        {
+            open.extend(
+                krate
+                    .functions
+                    .iter()
+                    .filter(|f| f.public)
+                    .map(|f| graph.key(&f.id)),
+            );
         }
     }
     for method in &dyn_methods {

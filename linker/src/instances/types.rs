@@ -90,6 +90,14 @@ impl Ty {
         }
     }
 
+    /// The text of an atom (`{ty:fn(&zoo::Dog) -> u32}` → `fn(&zoo::Dog) -> u32`).
+    pub fn atom_text(&self) -> Option<&str> {
+        match self {
+            Ty::Node(head, args) if args.is_empty() => head.strip_prefix("{ty:")?.strip_suffix('}'),
+            _ => None,
+        }
+    }
+
     /// `{closure:<id>}`, `{coroutine:<id>}`, `{fn:<id>}`: the kind and the function id.
     pub fn body(&self) -> Option<(&str, &str, &[Ty])> {
         let Ty::Node(head, args) = self else {
