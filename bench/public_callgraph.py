@@ -10,7 +10,7 @@ first line says `static|instance function|method call ...`, followed by the call
 of the category of its package; it is *resolved* when painter has an edge at that line to each
 of its real targets.
 
-The real targets of each documented call are in REFERENCE below, in painter's naming (rustc's
+The real targets of each documented call are in bench/public_callgraph_reference.json, in painter's naming (rustc's
 `def_path_str`), written by hand from the benchmark's comments (which name the statically
 known callee: the trait method for `dyn` and generic calls, the pointer type for fn-pointer
 calls) and from what runs: the impls of the types really coerced to a `dyn` type or really
@@ -54,18 +54,17 @@ PACKAGES = {
 }
 CONFIGURATIONS = [("default", ""), ("foo", "--features foo")]
 # The workspace's `main` enables the benchmark's feature through its own `foo` feature.
-DOC_FIRST_LINE = re.compile(r"^\s*//\s*(static|instance)\s+(function|method)\s+call\b")
+DOC_FIRST_LINE = re.compile(
+    r"^\s*//\s*((static|instance)\s+(function|method)|function\s+pointer)\s+call\s*(\(.*\))?\s*$")
 
-# The real targets of each documented call, keyed by (file under `src/`, the call's line at
-# the commit below). See the module docstring.
-COMMIT = "ccb88af"
-REFERENCE = {}  # filled from bench/public_callgraph_reference.json
+# The real targets of each documented call are in public_callgraph_reference.json, keyed by
+# (file under `src/`, the call's line) at the benchmark's commit named there.
 
 
 def load_reference():
     path = Path(__file__).with_name("public_callgraph_reference.json")
     data = json.loads(path.read_text())
-    return {(e["file"], e["line"]): e["targets"] for e in data["calls"]}
+    return {(e["file"], e["line"]): e for e in data["calls"]}
 
 
 def make_workspace(checkout: Path, scratch: Path) -> Path:
@@ -110,12 +109,26 @@ def documented_calls(ws: Path):
                     while j < len(lines) and lines[j].strip().startswith("//"):
                         block.append(lines[j].strip()[2:].strip())
                         j += 1
+                    # The call: the first line after the block with a call in it (a binding
+                    # may come between, `let mut one = One;`).
+                    while j < len(lines) and "(" not in lines[j]:
+                        j += 1
                     if j < len(lines):
                         calls.append((rel, j + 1, category, block))
                     i = j
                 else:
                     i += 1
     return calls
+
+
+def site_of(file, line, reference):
+    """Where painter reports a documented call: its line, or (a call in a derive macro's
+    generated code) the `#[derive]` the reference names."""
+    entry = reference.get((file, line))
+    if entry and entry.get("site"):
+        f, l = entry["site"].rsplit(":", 1)
+        return (f, int(l))
+    return (file, line)
 
 
 def painter_edges(graph: dict, ws: Path):
@@ -150,8 +163,9 @@ def score(calls, edges, reference):
     for file, line, category, block in calls:
         row = rows[category]
         row["calls"] += 1
-        targets = reference.get((file, line))
-        got = edges.get((file, line), set())
+        entry = reference.get((file, line))
+        got = edges.get(site_of(file, line, reference), set())
+        targets = entry["targets"] if entry else None
         if targets is None:
             details.append(f"no reference for {file}:{line} ({block[1] if len(block) > 1 else ''}); painter: {sorted(got)}")
             continue
@@ -214,13 +228,14 @@ def main():
         graph = run_painter(ws, a.cargo_painter.resolve(), a.driver.resolve())
         calls = documented_calls(ws)
         edges = painter_edges(graph, ws)
+        reference = load_reference()
         if a.dump:
             for file, line_no, category, block in calls:
                 print(f"{file}:{line_no} [{category}] {' / '.join(block[:2])}")
-                for m, c in sorted(edges.get((file, line_no), set())):
+                for m, c in sorted(edges.get(site_of(file, line_no, reference), set())):
                     print(f"    {m} {c}")
             return
-        rows, details = score(calls, edges, load_reference())
+        rows, details = score(calls, edges, reference)
         print(table(rows))
         print("\n".join(details))
         if a.json:

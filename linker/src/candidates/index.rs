@@ -219,12 +219,45 @@ impl<'a> Index<'a> {
             } => self.generic_targets(method, trait_ref, caller, uninstantiated),
             Query::Instance {
                 method,
+                trait_path,
                 trait_ref,
                 caller,
                 args,
                 open,
-            } => self.instance_targets(inst, method, trait_ref, caller, args, open),
+            } => {
+                let mut targets =
+                    self.instance_targets(inst, method, trait_ref, caller, args, open);
+                let site = (method_key(&self.crate_of, caller), method, args);
+                for object in inst.dyn_receivers.get(&site).into_iter().flatten() {
+                    let principal = super::dyn_calls::dyn_object(object);
+                    let same_trait = principal
+                        .is_some_and(|p| p.split('<').next().unwrap_or(p) == trait_path);
+                    if same_trait {
+                        targets.extend(self.dyn_targets(method, trait_path, None, principal));
+                    } else {
+                        // A supertrait's method through a subtrait object: every impl.
+                        targets.extend(self.impl_targets(method, super::REASON_IMPL, |_| true));
+                    }
+                }
+                targets
+            }
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
+            Query::DynInstance {
+                method,
+                trait_path,
+                receiver,
+                caller,
+                args,
+            } => {
+                let site = (method_key(&self.crate_of, caller), args);
+                let mut all = Vec::new();
+                for object in inst.signatures.get(&site).into_iter().flatten() {
+                    let principal = super::dyn_calls::dyn_object(object);
+                    all.extend(self.dyn_targets(method, trait_path, receiver, principal));
+                }
+                all.dedup();
+                all
+            }
             Query::FnPtrInstance { caller, args, .. } => {
                 self.fn_ptr_instance_targets(inst, caller, args)
             }

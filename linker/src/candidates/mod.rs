@@ -163,9 +163,30 @@ fn instantiated<'a>(
     if call.args.is_empty() || !inst.instantiated.contains(&caller) {
         return query;
     }
+    let narrowed = !inst.open.contains(&caller)
+        && inst.signatures.contains_key(&(caller, &call.args[..]));
+    if let Query::Dyn {
+        method,
+        trait_path,
+        receiver,
+        ..
+    } = query
+    {
+        // The object type as each instantiation has it (`dyn Meter<T>` with `T = u32`).
+        if !narrowed {
+            return query;
+        }
+        return Query::DynInstance {
+            method,
+            trait_path,
+            receiver,
+            caller: &call.caller,
+            args: &call.args,
+        };
+    }
     if let Query::FnPtr { signature } = query {
         // Narrowed only where every instantiation is known.
-        if inst.open.contains(&caller) || !inst.signatures.contains_key(&(caller, &call.args[..])) {
+        if !narrowed {
             return query;
         }
         return Query::FnPtrInstance {
@@ -182,6 +203,10 @@ fn instantiated<'a>(
     };
     Query::Instance {
         method,
+        trait_path: call
+            .callee_path
+            .rsplit_once("::")
+            .map_or("", |(path, _)| path),
         trait_ref,
         caller: &call.caller,
         args: &call.args,
@@ -193,7 +218,9 @@ fn instantiated<'a>(
 /// targets (the instantiations the edges come from).
 fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> String {
     let mut text = query.to_string();
-    if let Query::FnPtrInstance { caller, args, .. } = *query {
+    if let Query::FnPtrInstance { caller, args, .. } | Query::DynInstance { caller, args, .. } =
+        *query
+    {
         let site = (method_key(&index.crate_of, caller), args);
         let signatures: Vec<&str> = inst
             .signatures

@@ -37,6 +37,9 @@ pub(super) enum Query<'a> {
     /// graph does not instantiate (`open`), the class-hierarchy candidates besides.
     Instance {
         method: &'a str,
+        /// The method's trait (its path minus the method's name): for instantiations whose
+        /// receiver is a trait object, answered like a `dyn` call.
+        trait_path: &'a str,
         trait_ref: Option<&'a str>,
         caller: &'a str,
         args: &'a [Sym],
@@ -44,6 +47,15 @@ pub(super) enum Query<'a> {
     },
     FnPtr {
         signature: &'a str,
+    },
+    /// A `dyn` call whose object type names the caller's type parameters (`dyn Meter<T>`), in
+    /// a body the graph fixes every instantiation of: the object types it has there.
+    DynInstance {
+        method: &'a str,
+        trait_path: &'a str,
+        receiver: Option<&'a str>,
+        caller: &'a str,
+        args: &'a [Sym],
     },
     /// An `fn_ptr` call whose signature names the caller's type parameters, in a body the
     /// graph fixes every instantiation of: the signatures it has there (`instances`).
@@ -115,6 +127,12 @@ impl std::fmt::Display for Query<'_> {
             Query::FnPtrInstance {
                 signature, caller, ..
             } => write!(f, "fn pointer {signature} in {caller} as instantiated"),
+            Query::DynInstance {
+                method,
+                trait_path,
+                caller,
+                ..
+            } => write!(f, "dyn {trait_path} method {method} in {caller} as instantiated"),
         }
     }
 }
@@ -122,7 +140,7 @@ impl std::fmt::Display for Query<'_> {
 impl<'a> Query<'a> {
     pub(super) fn kind(&self) -> CallKind {
         match self {
-            Query::Dyn { .. } => CallKind::Dyn,
+            Query::Dyn { .. } | Query::DynInstance { .. } => CallKind::Dyn,
             Query::Generic { .. } | Query::Instance { .. } => CallKind::TraitGeneric,
             Query::FnPtr { .. } | Query::FnPtrInstance { .. } => CallKind::FnPtr,
         }

@@ -45,8 +45,12 @@ pub struct Instantiations<'a> {
     /// For a `trait_generic` call (caller, trait method, arguments as recorded): the functions
     /// the caller's instantiations select, with the receiver types that select them.
     pub resolved: HashMap<CallSite<'a>, BTreeMap<Resolved<'a>, Vec<String>>>,
-    /// For an `fn_ptr` call whose signature names the caller's parameters (caller, the
-    /// signature as recorded): the signatures it has in the caller's instantiations.
+    /// For a `trait_generic` call (as in `resolved`) whose receiver is a trait object in some
+    /// instantiations: those object types (`dyn lib::Meter<u32>`).
+    pub dyn_receivers: HashMap<CallSite<'a>, BTreeSet<String>>,
+    /// For an `fn_ptr` call whose signature, or a `dyn` call whose object type, names the
+    /// caller's parameters (caller, the call's arguments as recorded): the signatures or
+    /// object types (`dyn lib::Meter<u32>`) it has in the caller's instantiations.
     pub signatures: HashMap<(MethodKey<'a>, &'a [Sym]), BTreeSet<String>>,
     /// How many instantiations were found, and whether a bound was hit.
     pub total: usize,
@@ -187,7 +191,9 @@ pub fn instantiate<'a>(
             }) else {
                 continue;
             };
-            if call.kind == CallKind::FnPtr {
+            if matches!(call.kind, CallKind::FnPtr | CallKind::Dyn) {
+                // Only the signature (fn pointer) or the object type (`dyn`, the receiver) is
+                // narrowed; both are atoms.
                 if let Some(signature) = args.first().and_then(Ty::atom_text) {
                     out.signatures
                         .entry((body, call.args.as_slice()))
@@ -201,6 +207,16 @@ pub fn instantiate<'a>(
                 && let Some(method) = call.callee.as_deref()
             {
                 let receiver = args.first().map(|t| t.to_string()).unwrap_or_default();
+                // `Self` is a trait object in this instantiation (`T::method(x)` with
+                // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
+                if let Some(object) = args.first().and_then(Ty::atom_text)
+                    && object.starts_with("dyn ")
+                {
+                    out.dyn_receivers
+                        .entry((body, method, call.args.as_slice()))
+                        .or_default()
+                        .insert(object.to_owned());
+                }
                 let site = out
                     .resolved
                     .entry((body, method, call.args.as_slice()))
@@ -266,6 +282,15 @@ fn open_bodies<'a>(
                 && target != key
             {
                 called.insert(target);
+            }
+        }
+        // A function of another crate used as a value (a fn pointer) is a use too.
+        for taken in &krate.address_taken {
+            if let Some(target) = taken.target.as_deref() {
+                let (target_crate, _) = graph.key(target);
+                if target_crate != key {
+                    called.insert(target_crate);
+                }
             }
         }
     }
