@@ -126,7 +126,6 @@ fn candidate_edges_are_followed_only_when_asked() {
             CallKind::Dyn,
             7,
         )
-        args: Vec::new(),
     });
     let mut b = crate_b();
     b.functions.push(function(
@@ -144,8 +143,6 @@ fn candidate_edges_are_followed_only_when_asked() {
             FunctionKind::ImplMethod,
             40,
         )
-        impl_args: Vec::new(),
-        impl_generics: 0,
     });
     b.calls.push(call(
         "bbbb:21",
