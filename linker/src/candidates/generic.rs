@@ -111,7 +111,7 @@ impl<'a> Index<'a> {
                 reason: REASON_INSTANCE,
             })
             .collect();
-        if open {
+        if open || inst.unresolved.contains(&site) {
             let is_fn = trait_ref.and_then(fn_trait_signature).is_some();
             let fallback = self.generic_targets(method, trait_ref, is_fn.then_some(caller), false);
             // A function both instantiations and the fallback name is an instantiation edge.

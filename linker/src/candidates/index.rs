@@ -231,12 +231,19 @@ impl<'a> Index<'a> {
                 for object in inst.dyn_receivers.get(&site).into_iter().flatten() {
                     let principal = super::dyn_calls::dyn_object(object);
                     let same_trait = principal
-                        .is_some_and(|p| p.split('<').next().unwrap_or(p) == trait_path);
+                        .is_some_and(|p| p.split(['<', '(']).next().unwrap_or(p) == trait_path);
                     if same_trait {
                         targets.extend(self.dyn_targets(method, trait_path, None, principal));
                     } else {
-                        // A supertrait's method through a subtrait object: every impl.
-                        targets.extend(self.impl_targets(method, super::REASON_IMPL, |_| true));
+                        // Another trait's object (a supertrait's method through a subtrait
+                        // object, `FnMut::call_mut` on a `dyn Fn`): the generic candidates.
+                        let is_fn = trait_ref.and_then(super::generic::fn_trait_signature);
+                        targets.extend(self.generic_targets(
+                            method,
+                            trait_ref,
+                            is_fn.is_some().then_some(caller),
+                            false,
+                        ));
                     }
                 }
                 targets

@@ -45,6 +45,9 @@ pub struct Instantiations<'a> {
     /// For a `trait_generic` call (caller, trait method, arguments as recorded): the functions
     /// the caller's instantiations select, with the receiver types that select them.
     pub resolved: HashMap<CallSite<'a>, BTreeMap<Resolved<'a>, Vec<String>>>,
+    /// `trait_generic` calls (as in `resolved`) whose receiver, in some instantiation, is a
+    /// type the linker cannot match against impls: they keep the class-hierarchy candidates.
+    pub unresolved: HashSet<CallSite<'a>>,
     /// For a `trait_generic` call (as in `resolved`) whose receiver is a trait object in some
     /// instantiations: those object types (`dyn lib::Meter<u32>`).
     pub dyn_receivers: HashMap<CallSite<'a>, BTreeSet<String>>,
@@ -92,7 +95,8 @@ impl<'a> Graph<'a> {
                         .push((key.as_str(), f));
                 }
             }
-            for call in &graph.calls {
+            // Only calls with generic arguments take part in instantiation.
+            for call in graph.calls.iter().filter(|c| !c.args.is_empty()) {
                 calls_of
                     .entry(method_key(crate_of, &call.caller))
                     .or_default()
@@ -132,6 +136,13 @@ pub fn instantiate<'a>(
     crates: &'a BTreeMap<String, CrateGraph>,
     crate_of: &'a HashMap<&'a str, &'a str>,
 ) -> Instantiations<'a> {
+    // Files without generic arguments (older drivers, synthetic inputs): nothing to do.
+    if !crates
+        .values()
+        .any(|krate| krate.calls.iter().any(|c| !c.args.is_empty()))
+    {
+        return Instantiations::default();
+    }
     let graph = Graph::new(crates, crate_of);
     let mut out = Instantiations::default();
     let mut seen: HashMap<MethodKey<'a>, HashSet<Rc<[Ty]>>> = HashMap::new();
@@ -209,13 +220,20 @@ pub fn instantiate<'a>(
                 let receiver = args.first().map(|t| t.to_string()).unwrap_or_default();
                 // `Self` is a trait object in this instantiation (`T::method(x)` with
                 // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
-                if let Some(object) = args.first().and_then(Ty::atom_text)
-                    && object.starts_with("dyn ")
-                {
-                    out.dyn_receivers
-                        .entry((body, method, call.args.as_slice()))
-                        .or_default()
-                        .insert(object.to_owned());
+                // Seen through references and boxes (`&dyn Fn(u32) -> u32` as `F: Fn`).
+                let peeled = args.first().map(|t| resolve::peel(t, &[resolve::FORWARDING]));
+                if let Some(object) = peeled.and_then(Ty::atom_text) {
+                    let site = (body, method, call.args.as_slice());
+                    if object.starts_with("dyn ") {
+                        out.dyn_receivers
+                            .entry(site)
+                            .or_default()
+                            .insert(object.to_owned());
+                    } else {
+                        // A type the linker cannot look into (an unnormalised projection, a
+                        // fn pointer): no impl is selected, so the call keeps its candidates.
+                        out.unresolved.insert(site);
+                    }
                 }
                 let site = out
                     .resolved

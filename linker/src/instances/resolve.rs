@@ -10,7 +10,7 @@ use super::{Graph, MethodKey};
 
 /// Heads that forward `Fn*` / `Future` to the type they wrap (std's `impl Fn for &F`,
 /// `impl Future for Pin<P>`, …): seen through when resolving those calls.
-const FORWARDING: &[&str] = &["&", "&mut ", "alloc::boxed::Box", "std::boxed::Box"];
+pub(super) const FORWARDING: &[&str] = &["&", "&mut ", "alloc::boxed::Box", "std::boxed::Box"];
 const PIN: &[&str] = &["std::pin::Pin", "core::pin::Pin"];
 
 impl<'a> Graph<'a> {
@@ -156,7 +156,7 @@ impl<'a> Graph<'a> {
 }
 
 /// `ty` without the wrappers that forward the trait to what they wrap.
-fn peel<'t>(ty: &'t Ty, through: &[&[&str]]) -> &'t Ty {
+pub(super) fn peel<'t>(ty: &'t Ty, through: &[&[&str]]) -> &'t Ty {
     let mut ty = ty;
     for _ in 0..8 {
         match ty {
