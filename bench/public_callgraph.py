@@ -76,7 +76,7 @@ def make_workspace(checkout: Path, scratch: Path) -> Path:
     return ws
 
 
-def run_painter(ws: Path, cargo_painter: Path, driver: Path) -> dict:
+def run_painter(ws: Path, cargo_painter: Path, driver: Path, without_instantiations: bool) -> dict:
     args = [str(cargo_painter), "painter"]
     for name, flags in CONFIGURATIONS:
         args += ["--configuration", f"{name}={flags}"]
@@ -88,9 +88,22 @@ def run_painter(ws: Path, cargo_painter: Path, driver: Path) -> dict:
     subprocess.run(args + ["-p", "main"], cwd=ws, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     graph = ws / "graph.json"
-    subprocess.run([str(cargo_painter), "painter", "link", "-o", str(graph),
-                    str(ws / "target/painter/graph")], cwd=ws, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    inputs = ws / "target/painter/graph"
+    if without_instantiations:
+        # The same per-crate files without the generic arguments the driver records: the
+        # linker then has no instantiation, as before it had them (the baseline).
+        inputs = ws / "no-args"
+        inputs.mkdir()
+        for f in sorted((ws / "target/painter/crates").glob("*.json")):
+            data = json.loads(f.read_text())
+            for call in data.get("calls", []):
+                call.pop("args", None)
+            for fn in data.get("functions", []):
+                fn.pop("impl_args", None)
+                fn.pop("impl_generics", None)
+            (inputs / f.name).write_text(json.dumps(data))
+    subprocess.run([str(cargo_painter), "painter", "link", "-o", str(graph), str(inputs)],
+                   cwd=ws, env=env, check=True, stdout=subprocess.DEVNULL)
     return json.loads(graph.read_text())
 
 
@@ -221,11 +234,14 @@ def main():
     ap.add_argument("--dump", action="store_true",
                     help="print painter's edges at every documented call (to review the reference)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch workspace")
+    ap.add_argument("--without-instantiations", action="store_true",
+                    help="link the per-crate files without their generic arguments (the baseline)")
     a = ap.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="painter-public-bench-"))
     try:
         ws = make_workspace(a.checkout.resolve(), scratch)
-        graph = run_painter(ws, a.cargo_painter.resolve(), a.driver.resolve())
+        graph = run_painter(ws, a.cargo_painter.resolve(), a.driver.resolve(),
+                            a.without_instantiations)
         calls = documented_calls(ws)
         edges = painter_edges(graph, ws)
         reference = load_reference()

@@ -143,7 +143,10 @@ pub fn write(cg: &CallGraph<'_>, sub: &Subgraph, mut out: impl Write) -> std::io
         let mut attrs = Vec::new();
         if edge.is_instance() {
             // Exact, from an instantiation of the generic caller (docs/linker.md#instantiations).
-            label = format!("{} {}:{} (via instantiation)", edge.kind, span.file, span.line);
+            label = format!(
+                "{} {}:{} (via instantiation)",
+                edge.kind, span.file, span.line
+            );
         } else if let Some(candidate) = edge.candidate {
             label = format!("{} (candidate)", edge.kind);
             attrs.push(format!(

@@ -18,7 +18,12 @@ const RUN: &str = "1111:06";
 const APP_MAIN: &str = "2222:01";
 
 fn impl_method(id: &str, ty: &str) -> Function {
-    let mut f = function(id, &format!("<{ty} as zoo::Animal>::speak"), FunctionKind::ImplMethod, 1);
+    let mut f = function(
+        id,
+        &format!("<{ty} as zoo::Animal>::speak"),
+        FunctionKind::ImplMethod,
+        1,
+    );
     f.implements = Some(SPEAK.into());
     f.impl_self_ty = Some(ty.into());
     f.impl_trait = Some("zoo::Animal".into());
@@ -28,7 +33,14 @@ fn impl_method(id: &str, ty: &str) -> Function {
 
 /// `t.speak()` with `T: Animal` in `caller`, the body's parameter `#0` as receiver.
 fn speak_call(caller: &str, line: u32) -> Call {
-    let mut c = call(caller, Some(SPEAK), "zoo::Animal::speak", "zoo", CallKind::TraitGeneric, line);
+    let mut c = call(
+        caller,
+        Some(SPEAK),
+        "zoo::Animal::speak",
+        "zoo",
+        CallKind::TraitGeneric,
+        line,
+    );
     c.detail = Some("<T as zoo::Animal>".into());
     c.args = vec!["#0".into()];
     c
@@ -94,15 +106,20 @@ fn library_without_callers_keeps_marked_candidates() {
                 Some(Via::Instantiation),
                 REASON_INSTANCE.into()
             ),
-            ("<zoo::Cat as zoo::Animal>::speak".into(), None, REASON_IMPL.into()),
+            (
+                "<zoo::Cat as zoo::Animal>::speak".into(),
+                None,
+                REASON_IMPL.into()
+            ),
         ]
     );
     // Never instantiated in the graph: every impl, marked as such.
     let solo = targets(&graph, "zoo@0.1.0", 21);
     assert_eq!(solo.len(), 2);
-    assert!(solo
-        .iter()
-        .all(|(_, via, reason)| via.is_none() && reason == REASON_IMPL_UNINSTANTIATED));
+    assert!(
+        solo.iter()
+            .all(|(_, via, reason)| via.is_none() && reason == REASON_IMPL_UNINSTANTIATED)
+    );
 }
 
 #[test]
@@ -112,11 +129,21 @@ fn instantiations_in_the_graph_select_the_impl() {
     let mut app = empty_crate(info("app", "0.1.0", "2222", true));
     app.krate.kind = "bin".into();
     app.functions = vec![function(APP_MAIN, "app::main", FunctionKind::Fn, 1)];
-    app.calls = vec![instantiating(APP_MAIN, CHORUS, "zoo::chorus", "zoo", "zoo::Cat", 2)];
+    app.calls = vec![instantiating(
+        APP_MAIN,
+        CHORUS,
+        "zoo::chorus",
+        "zoo",
+        "zoo::Cat",
+        2,
+    )];
     let graph = link_graphs(vec![zoo(), app]);
     let chorus = targets(&graph, "zoo@0.1.0", 11);
     assert_eq!(
-        chorus.iter().map(|t| (t.0.as_str(), t.1)).collect::<Vec<_>>(),
+        chorus
+            .iter()
+            .map(|t| (t.0.as_str(), t.1))
+            .collect::<Vec<_>>(),
         vec![
             ("<zoo::Dog as zoo::Animal>::speak", Some(Via::Instantiation)),
             ("<zoo::Cat as zoo::Animal>::speak", Some(Via::Instantiation)),
@@ -125,7 +152,10 @@ fn instantiations_in_the_graph_select_the_impl() {
     // The set's question names the instantiations the edges come from.
     let set = graph.crates["zoo@0.1.0"].calls[0].candidates.unwrap();
     let question = &graph.candidate_sets[set as usize].question;
-    assert!(question.contains("for zoo::Cat") && question.contains("for zoo::Dog"), "{question}");
+    assert!(
+        question.contains("for zoo::Cat") && question.contains("for zoo::Dog"),
+        "{question}"
+    );
 
     // Stored in the call's set, they are told apart from candidates by `via`, also expanded.
     let expanded = painter_linker::candidates::expand(&graph);

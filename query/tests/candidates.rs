@@ -8,8 +8,7 @@ mod common;
 use common::*;
 use painter_linker::candidates::{
     REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG,
-    REASON_IMPL_UNINSTANTIATED,
-    REASON_NO_COERCION, REASON_SIGNATURE, expand,
+    REASON_IMPL_UNINSTANTIATED, REASON_NO_COERCION, REASON_SIGNATURE, expand,
 };
 use painter_linker::{link, link_graphs, to_json_bytes, write_graph};
 use painter_query::{CandidateMode, call_graph, call_graph_with};

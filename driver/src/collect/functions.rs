@@ -6,8 +6,8 @@ use rustc_data_structures::fx::FxIndexSet;
 use rustc_hir as hir;
 use rustc_hir::def::DefKind;
 use rustc_hir::def_id::LocalDefId;
-use rustc_middle::ty::print::PrintTraitRefExt;
 use rustc_middle::ty;
+use rustc_middle::ty::print::PrintTraitRefExt;
 
 use super::common::Cx;
 

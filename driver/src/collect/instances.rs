@@ -6,18 +6,29 @@
 //! Types the linker does not look into (`dyn`, fn pointers, unnormalised projections) are
 //! atoms, `{ty:<rustc's printing>}`, whose placeholders are still substituted as text.
 
-use rustc_middle::ty::{self, GenericArgKind, GenericArgsRef, Ty, TyCtxt, TypeFoldable, TypeFolder};
+use rustc_middle::ty::{
+    self, GenericArgKind, GenericArgsRef, Ty, TyCtxt, TypeFoldable, TypeFolder,
+};
 use rustc_span::Symbol;
 
 use super::common::{Cx, reveal_opaques};
 
 /// The printed arguments of a call's callee (or an impl's trait reference); empty when there
 /// are none.
-pub fn args<'tcx>(cx: &Cx<'tcx>, typing_env: ty::TypingEnv<'tcx>, args: GenericArgsRef<'tcx>) -> Vec<String> {
+pub fn args<'tcx>(
+    cx: &Cx<'tcx>,
+    typing_env: ty::TypingEnv<'tcx>,
+    args: GenericArgsRef<'tcx>,
+) -> Vec<String> {
     args.iter()
         .map(|arg| {
             let mut out = String::new();
-            Printer { cx, typing_env, depth: 0 }.arg(arg, &mut out);
+            Printer {
+                cx,
+                typing_env,
+                depth: 0,
+            }
+            .arg(arg, &mut out);
             out
         })
         .collect()
@@ -139,7 +150,10 @@ impl<'tcx> Printer<'_, 'tcx> {
             }
             ty::CoroutineClosure(def, args) => {
                 out.push_str(&format!("{{closure:{}}}", self.cx.id(def)));
-                self.list(args.as_coroutine_closure().parent_args().iter().copied(), out);
+                self.list(
+                    args.as_coroutine_closure().parent_args().iter().copied(),
+                    out,
+                );
             }
             ty::Coroutine(def, args) => {
                 out.push_str(&format!("{{coroutine:{}}}", self.cx.id(def)));
@@ -151,7 +165,10 @@ impl<'tcx> Printer<'_, 'tcx> {
                 // fix it.
                 let revealed = reveal_opaques(tcx, t);
                 let normal = tcx
-                    .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(revealed))
+                    .try_normalize_erasing_regions(
+                        self.typing_env,
+                        ty::Unnormalized::new_wip(revealed),
+                    )
                     .unwrap_or(revealed);
                 if matches!(normal.kind(), ty::Alias(..)) {
                     self.atom(normal, out)
@@ -185,7 +202,9 @@ impl<'tcx> TypeFolder<TyCtxt<'tcx>> for Placeholders<'tcx> {
     fn fold_ty(&mut self, t: Ty<'tcx>) -> Ty<'tcx> {
         use rustc_middle::ty::TypeSuperFoldable;
         match *t.kind() {
-            ty::Param(p) => Ty::new_param(self.tcx, p.index, Symbol::intern(&format!("#{}", p.index))),
+            ty::Param(p) => {
+                Ty::new_param(self.tcx, p.index, Symbol::intern(&format!("#{}", p.index)))
+            }
             _ => t.super_fold_with(self),
         }
     }

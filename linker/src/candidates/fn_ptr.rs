@@ -1,13 +1,13 @@
 //! Candidates of `fn_ptr` calls: the functions whose address is taken as a pointer of a
 //! matching type.
 
-use super::{REASON_SIGNATURE, REASON_SIGNATURE_INSTANCE};
-use crate::instances::Instantiations;
-use painter_schema::Sym;
 use super::index::{Index, Signature, method_key};
 use super::query::Target;
+use super::{REASON_SIGNATURE, REASON_SIGNATURE_INSTANCE};
+use crate::instances::Instantiations;
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
+use painter_schema::Sym;
 
 impl<'a> Index<'a> {
     pub(super) fn fn_ptr_targets(&self, signature: &'a str) -> Vec<Target<'a>> {

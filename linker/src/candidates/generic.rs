@@ -9,9 +9,9 @@ use super::{
     REASON_INSTANCE,
 };
 use crate::instances::Instantiations;
-use painter_schema::Sym;
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
+use painter_schema::Sym;
 
 impl<'a> Index<'a> {
     /// Impls of `method` that pass `keep`, as candidates for `reason`.

@@ -21,9 +21,7 @@ pub(crate) use index::{MethodKey, method_key};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use painter_schema::{
-    CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via,
-};
+use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via};
 use rayon::prelude::*;
 
 use crate::instances::{self, Instantiations};
@@ -163,8 +161,8 @@ fn instantiated<'a>(
     if call.args.is_empty() || !inst.instantiated.contains(&caller) {
         return query;
     }
-    let narrowed = !inst.open.contains(&caller)
-        && inst.signatures.contains_key(&(caller, &call.args[..]));
+    let narrowed =
+        !inst.open.contains(&caller) && inst.signatures.contains_key(&(caller, &call.args[..]));
     if let Query::Dyn {
         method,
         trait_path,

@@ -132,7 +132,10 @@ impl std::fmt::Display for Query<'_> {
                 trait_path,
                 caller,
                 ..
-            } => write!(f, "dyn {trait_path} method {method} in {caller} as instantiated"),
+            } => write!(
+                f,
+                "dyn {trait_path} method {method} in {caller} as instantiated"
+            ),
         }
     }
 }

@@ -221,7 +221,9 @@ pub fn instantiate<'a>(
                 // `Self` is a trait object in this instantiation (`T::method(x)` with
                 // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
                 // Seen through references and boxes (`&dyn Fn(u32) -> u32` as `F: Fn`).
-                let peeled = args.first().map(|t| resolve::peel(t, &[resolve::FORWARDING]));
+                let peeled = args
+                    .first()
+                    .map(|t| resolve::peel(t, &[resolve::FORWARDING]));
                 if let Some(object) = peeled.and_then(Ty::atom_text) {
                     let site = (body, method, call.args.as_slice());
                     if object.starts_with("dyn ") {

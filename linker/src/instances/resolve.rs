@@ -45,7 +45,11 @@ impl<'a> Graph<'a> {
             .any(|m| path.ends_with(m));
         let poll = path.ends_with("Future::poll");
         if fn_call || poll {
-            let through: &[&[&str]] = if poll { &[FORWARDING, PIN] } else { &[FORWARDING] };
+            let through: &[&[&str]] = if poll {
+                &[FORWARDING, PIN]
+            } else {
+                &[FORWARDING]
+            };
             if let Some(body) = self.body_of(peel(receiver, through), args) {
                 return vec![body];
             }

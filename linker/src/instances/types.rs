@@ -206,7 +206,9 @@ impl Parser<'_> {
                 return None;
             }
             let len = self.ty()?;
-            return self.eat("]").then(|| Ty::Node("[;]".into(), vec![elem, len]));
+            return self
+                .eat("]")
+                .then(|| Ty::Node("[;]".into(), vec![elem, len]));
         }
         if self.eat("(") {
             let mut elems = Vec::new();
