@@ -93,7 +93,11 @@ fn synthetic(i: usize) -> CrateGraph {
                 kind,
                 span: span(c as u32),
                 trait_method: None,
-                detail: Some("<u32 as core::fmt::Debug>".into()),
+                detail: Some(if kind == CallKind::TraitGeneric {
+                    format!("<T as crate_{i}::Tr>").into()
+                } else {
+                    "<u32 as core::fmt::Debug>".into()
+                }),
                 from_macro: None,
                 target_crate: None,
                 external: false,

@@ -15,7 +15,7 @@ pub mod types;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
-use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, Sym};
+use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, FunctionKind, Sym};
 
 use crate::candidates::{MethodKey, method_key};
 use types::Ty;
@@ -83,24 +83,34 @@ impl<'a> Graph<'a> {
         let mut by_local: HashMap<&'a str, Vec<MethodKey<'a>>> = HashMap::new();
         let mut calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>> = HashMap::new();
         let mut impls: HashMap<MethodKey<'a>, Vec<(&'a str, &'a Function)>> = HashMap::new();
-        for (key, graph) in crates {
-            for f in &graph.functions {
-                let fkey = method_key(crate_of, &f.id);
-                functions.insert(fkey, (key.as_str(), f));
-                by_local.entry(fkey.1).or_default().push(fkey);
-                if let Some(implements) = f.implements.as_deref() {
-                    impls
-                        .entry(method_key(crate_of, implements))
-                        .or_default()
-                        .push((key.as_str(), f));
-                }
-            }
-            // Only calls with generic arguments take part in instantiation.
+        // Only calls with generic arguments take part in instantiation; the functions looked
+        // up are impl and trait methods and the closures, coroutines and fn items these
+        // arguments name (by the local part of their ids), not every function of the graph.
+        let mut named: HashSet<&'a str> = HashSet::new();
+        for graph in crates.values() {
             for call in graph.calls.iter().filter(|c| !c.args.is_empty()) {
                 calls_of
                     .entry(method_key(crate_of, &call.caller))
                     .or_default()
                     .push(call);
+                for arg in &call.args {
+                    named.extend(body_ids(arg));
+                }
+            }
+        }
+        for (key, graph) in crates {
+            for f in &graph.functions {
+                let fkey = method_key(crate_of, &f.id);
+                if let Some(implements) = f.implements.as_deref() {
+                    impls
+                        .entry(method_key(crate_of, implements))
+                        .or_default()
+                        .push((key.as_str(), f));
+                } else if f.kind != FunctionKind::TraitMethod && !named.contains(fkey.1) {
+                    continue;
+                }
+                functions.insert(fkey, (key.as_str(), f));
+                by_local.entry(fkey.1).or_default().push(fkey);
             }
         }
         Graph {
@@ -110,6 +120,17 @@ impl<'a> Graph<'a> {
             calls_of,
             impls,
         }
+    }
+
+    /// A static call of a body without calls with arguments: its instantiation would resolve
+    /// and pass on nothing (checked before parsing the call's arguments).
+    fn passes_nothing(&self, call: &Call) -> bool {
+        call.kind == CallKind::Static
+            && call.callee.as_deref().is_some_and(|callee| {
+                !self
+                    .calls_of
+                    .contains_key(&method_key(self.crate_of, callee))
+            })
     }
 
     pub fn key(&self, id: &'a str) -> MethodKey<'a> {
@@ -124,6 +145,19 @@ impl<'a> Graph<'a> {
             target_crate: krate,
         })
     }
+}
+
+/// The local parts of the function ids an argument names (`{closure:<crate>:<local>}`, also
+/// `{coroutine:…}` and `{fn:…}`).
+fn body_ids(arg: &str) -> impl Iterator<Item = &str> {
+    arg.match_indices('{').filter_map(move |(at, _)| {
+        let rest = &arg[at + 1..];
+        let rest = ["closure:", "coroutine:", "fn:"]
+            .iter()
+            .find_map(|kind| rest.strip_prefix(kind))?;
+        let id = &rest[..rest.find('}')?];
+        Some(id.split_once(':').map_or(id, |(_, local)| local))
+    })
 }
 
 /// Parsed arguments of a call; `None` when one does not parse (a newer driver's syntax).
@@ -143,7 +177,9 @@ pub fn instantiate<'a>(
     {
         return Instantiations::default();
     }
+    let start = std::time::Instant::now();
     let graph = Graph::new(crates, crate_of);
+    log::debug!("instantiation index in {:.2?}", start.elapsed());
     let mut out = Instantiations::default();
     let mut seen: HashMap<MethodKey<'a>, HashSet<Rc<[Ty]>>> = HashMap::new();
     let mut queue: VecDeque<(MethodKey<'a>, Rc<[Ty]>)> = VecDeque::new();
@@ -151,7 +187,11 @@ pub fn instantiate<'a>(
                        queue: &mut VecDeque<(MethodKey<'a>, Rc<[Ty]>)>,
                        target: MethodKey<'a>,
                        args: Vec<Ty>| {
-        if args.is_empty() || args.iter().any(Ty::has_params) {
+        // A body without calls with arguments has nothing to resolve or pass on.
+        if args.is_empty()
+            || args.iter().any(Ty::has_params)
+            || !graph.calls_of.contains_key(&target)
+        {
             return;
         }
         let instances = seen.entry(target).or_default();
@@ -175,7 +215,10 @@ pub fn instantiate<'a>(
     // Seeds: call sites whose arguments are concrete, wherever they are.
     for graph_crate in crates.values() {
         for call in &graph_crate.calls {
-            if call.args.is_empty() || call.args.iter().any(|a| a.contains('#')) {
+            if call.args.is_empty()
+                || call.args.iter().any(|a| a.contains('#'))
+                || graph.passes_nothing(call)
+            {
                 continue;
             }
             let Some(args) = parse_args(&call.args) else {
@@ -192,7 +235,7 @@ pub fn instantiate<'a>(
             continue;
         };
         for call in calls {
-            if call.args.is_empty() {
+            if graph.passes_nothing(call) {
                 continue;
             }
             let Some(args) = parse_args(&call.args).and_then(|args| {
@@ -258,7 +301,9 @@ pub fn instantiate<'a>(
             }
         }
     }
+    log::debug!("instantiation worklist done at {:.2?}", start.elapsed());
     open_bodies(crates, &graph, &mut out);
+    log::debug!("open bodies done at {:.2?}", start.elapsed());
     out
 }
 
