@@ -60,7 +60,7 @@ fn synthetic(i: usize) -> CrateGraph {
             parent: None,
             unsafe_ops: 0,
             unsafe_blocks: 0,
-            implements: (1..=4).contains(&f).then(|| id(i, 0).into()),
+            implements: (1..=4).contains(&f).then(|| id(i, 0)),
             impl_self_ty: (1..=4).contains(&f).then(|| ty(f)),
             impl_trait: (1..=4).contains(&f).then(|| format!("crate_{i}::Tr")),
             impl_args: if (1..=4).contains(&f) {
