@@ -22,9 +22,19 @@ impl<'a> Graph<'a> {
         };
         match call.kind {
             CallKind::Static => vec![(self.key(callee), args.to_vec())],
-            CallKind::TraitResolved => self
-                .impl_instance(self.key(callee), args)
-                .map_or_else(|| vec![(self.key(callee), args.to_vec())], |t| vec![t]),
+            CallKind::TraitResolved => {
+                // `Future::poll` / `Fn*::call*` resolved to a coroutine or closure body (an
+                // `.await` in generic code): the body runs with its parent's arguments, which
+                // its type carries, not with the trait method's.
+                let key = self.key(callee);
+                if let Some(body) = args.first().and_then(|t| self.body_of(t, &[]))
+                    && body.0 == key
+                {
+                    return vec![body];
+                }
+                self.impl_instance(key, args)
+                    .map_or_else(|| vec![(key, args.to_vec())], |t| vec![t])
+            }
             CallKind::Closure => args
                 .first()
                 .and_then(|t| self.body_of(t, &[]))
