@@ -15,7 +15,7 @@ use rustc_middle::ty::{
 use rustc_span::Span;
 
 use super::common::{Cx, reveal_opaques};
-use super::{drops, ffi, instances, moves};
+use super::{drops, ffi, fnflow, instances, moves};
 
 #[derive(Default)]
 pub struct BodyCalls {
@@ -37,6 +37,7 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
         seen_drops: FxHashSet::default(),
         drops: drops::Drops::new(ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id())),
         args: Vec::new(),
+        flows: None,
         out,
     };
     // Uses of extern statics: MIR keeps which locals are references to statics.
@@ -89,6 +90,8 @@ struct Visit<'a, 'tcx> {
     /// The generic arguments of the call being recorded (`Call::args`), printed for the
     /// linker's instantiation; taken by the record pushed for it.
     args: Vec<String>,
+    /// The body's single assignments, computed at its first fn-pointer call (`fnflow`).
+    flows: Option<fnflow::Assignments<'a, 'tcx>>,
     out: &'a mut BodyCalls,
 }
 
@@ -102,6 +105,14 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         match &term.kind {
             TerminatorKind::Call { func, .. } | TerminatorKind::TailCall { func, .. } => {
                 let fn_ty = func.ty(self.body, self.tcx());
+                if let ty::FnPtr(..) = fn_ty.kind()
+                    && let Some(pointee) = self
+                        .flows
+                        .get_or_insert_with(|| fnflow::Assignments::of(self.body))
+                        .pointee(self.cx.tcx, self.body, func)
+                {
+                    return self.visit_fixed_fn_ptr_call(fn_ty, pointee, span);
+                }
                 self.visit_call(fn_ty, span)
             }
             TerminatorKind::Drop { place, .. } => {
@@ -110,6 +121,22 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             }
             _ => {}
         }
+    }
+
+    /// A call through a fn pointer whose pointee a local flow in this body fixes: an exact
+    /// edge to it (kind `fn_ptr`, with a callee; the linker asks no candidates for it).
+    fn visit_fixed_fn_ptr_call(
+        &mut self,
+        fn_ty: Ty<'tcx>,
+        pointee: fnflow::Pointee<'tcx>,
+        span: Span,
+    ) {
+        let target = match pointee {
+            fnflow::Pointee::FnItem(def, args) => self.resolve_fn_item(def, args),
+            fnflow::Pointee::Closure(def) => def,
+        };
+        let sig = signature(self.cx, fn_ty);
+        self.push(CallKind::FnPtr, Some(target), span, None, Some(sig));
     }
 
     fn visit_call(&mut self, fn_ty: Ty<'tcx>, span: Span) {

@@ -9,6 +9,7 @@ mod declarations;
 mod diagnostics;
 mod drops;
 mod ffi;
+mod fnflow;
 mod functions;
 mod instances;
 mod moves;

@@ -182,6 +182,8 @@ impl<'a> Query<'a> {
                     uninstantiated: true,
                 })
             }
+            // A callee: a local flow in the caller fixed the pointee (an exact edge).
+            CallKind::FnPtr if call.callee.is_some() => None,
             CallKind::FnPtr => Some(Query::FnPtr {
                 signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
             }),
