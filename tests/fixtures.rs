@@ -294,11 +294,18 @@ fn indirect_calls_get_candidates_across_crates() {
             "<shapes::Square as shapes::Shape>::area"
         ]
     );
-    // The generic call: every impl.
+    // The generic call: app instantiates `area_of` with a Circle only, so its one target is
+    // Circle's impl, an exact edge via instantiation (not the Square and Unused impls).
     assert_eq!(
-        targets_of(CallKind::TraitGeneric, "shapes::area_of").len(),
-        3
+        targets_of(CallKind::TraitGeneric, "shapes::area_of"),
+        ["<app::Circle as shapes::Shape>::area"]
     );
+    assert!(graph.candidate_sets.iter().any(|set| {
+        set.targets.iter().any(|t| {
+            t.callee_path == "<app::Circle as shapes::Shape>::area"
+                && t.via == Some(painter_schema::Via::Instantiation)
+        })
+    }));
     // The `dyn Fn` call: the closure app boxes as one.
     assert_eq!(
         targets_of(CallKind::Dyn, "shapes::run_hooks::{closure#0}"),

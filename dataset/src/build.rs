@@ -124,11 +124,11 @@ impl<'a, T> TableBuilder<'a, T> {
     }
 
     /// A list of strings (`configs`, `features`): `List<Utf8>`, empty when the record has none.
-    pub fn list(&mut self, name: &str, get: impl Fn(&'a T) -> &'a [String]) {
+    pub fn list<S: AsRef<str> + 'a>(&mut self, name: &str, get: impl Fn(&'a T) -> &'a [S]) {
         let mut builder = ListBuilder::new(StringBuilder::new());
         for row in self.rows {
             for value in get(row) {
-                builder.values().append_value(value);
+                builder.values().append_value(value.as_ref());
             }
             builder.append(true);
         }

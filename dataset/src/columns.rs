@@ -83,6 +83,31 @@ impl<'a> Columns<'a> {
         ))
     }
 
+    /// A list column added after the format's first release: absent in older datasets, where
+    /// every row reads as empty.
+    pub fn added_list(&self, name: &str) -> Result<Option<ListCol<'a>>, DatasetError> {
+        match self.batch.column_by_name(name) {
+            None => Ok(None),
+            Some(_) => self.list(name).map(Some),
+        }
+    }
+
+    /// A nullable `Utf8` column added after the format's first release (absent: every row null).
+    pub fn added_text(&self, name: &str) -> Result<Option<Col<'a, StringArray>>, DatasetError> {
+        match self.batch.column_by_name(name) {
+            None => Ok(None),
+            Some(_) => self.text(name).map(Some),
+        }
+    }
+
+    /// A `UInt32` column added after the format's first release (absent: 0).
+    pub fn added_u32(&self, name: &str) -> Result<Option<Col<'a, UInt32Array>>, DatasetError> {
+        match self.batch.column_by_name(name) {
+            None => Ok(None),
+            Some(_) => self.u32(name).map(Some),
+        }
+    }
+
     pub fn list(&self, name: &str) -> Result<ListCol<'a>, DatasetError> {
         let list: &ListArray = self.column(name, "List<Utf8>")?;
         let values = list

@@ -25,6 +25,8 @@ pub fn write_functions(rows: &[Function]) -> RecordBatch {
     t.id("implements", |f| f.implements.as_deref());
     t.opt_text("impl_self_ty", |f| f.impl_self_ty.as_deref());
     t.opt_text("impl_trait", |f| f.impl_trait.as_deref());
+    t.list("impl_args", |f| &f.impl_args);
+    t.u32("impl_generics", |f| f.impl_generics);
     t.list("configs", |f| &f.configs);
     t.finish()
 }
@@ -39,6 +41,7 @@ pub fn read_functions(c: &Columns) -> Result<Vec<Function>, DatasetError> {
     );
     let (implements, self_ty) = (c.id("implements")?, c.text("impl_self_ty")?);
     let (impl_trait, configs) = (c.text("impl_trait")?, c.list("configs")?);
+    let (impl_args, impl_generics) = (c.added_list("impl_args")?, c.added_u32("impl_generics")?);
     (0..c.rows())
         .map(|i| {
             Ok(Function {
@@ -55,6 +58,8 @@ pub fn read_functions(c: &Columns) -> Result<Vec<Function>, DatasetError> {
                 impl_self_ty: self_ty.opt_string(i),
                 impl_trait: impl_trait.opt_string(i),
                 configs: configs.get(i),
+                impl_args: syms(impl_args.as_ref(), i),
+                impl_generics: impl_generics.as_ref().and_then(|c| c.opt(i)).unwrap_or(0),
             })
         })
         .collect()
@@ -72,6 +77,7 @@ pub fn write_calls(rows: &[Call]) -> RecordBatch {
     t.span("span", false, |c| Some(&c.span));
     t.id("trait_method", |c| c.trait_method.as_deref());
     t.opt_text("detail", |c| c.detail.as_deref());
+    t.list("args", |c| &c.args);
     t.macro_origin(|c| c.from_macro.as_deref());
     t.list("configs", |c| &c.configs);
     t.finish()
@@ -82,6 +88,7 @@ pub fn read_calls(c: &Columns) -> Result<Vec<Call>, DatasetError> {
     let (callee_crate, kind, span) = (c.text("callee_crate")?, c.text("kind")?, c.span("span")?);
     let (trait_method, detail, from_macro) =
         (c.id("trait_method")?, c.text("detail")?, c.macro_origin()?);
+    let args = c.added_list("args")?;
     let configs = c.list("configs")?;
     (0..c.rows())
         .map(|i| {
@@ -100,7 +107,14 @@ pub fn read_calls(c: &Columns) -> Result<Vec<Call>, DatasetError> {
                 external: false,
                 candidates: None,
                 configs: configs.get(i),
+                args: syms(args.as_ref(), i),
             })
         })
         .collect()
+}
+
+/// A row of a list column as symbols (none when the column is absent: an older dataset).
+fn syms(list: Option<&super::columns::ListCol<'_>>, row: usize) -> Vec<Sym> {
+    list.map(|l| l.get(row).into_iter().map(Sym::from).collect())
+        .unwrap_or_default()
 }

@@ -9,7 +9,7 @@ use super::build::TableBuilder;
 use super::columns::Columns;
 use super::error::DatasetError;
 use super::manifest::Unit;
-use painter_schema::{CandidateSet, CandidateTarget, ExternalFunction};
+use painter_schema::{CandidateSet, CandidateTarget, ExternalFunction, Via};
 
 pub fn write_sets(sets: &[CandidateSet]) -> RecordBatch {
     let mut t = TableBuilder::new(sets);
@@ -32,6 +32,7 @@ pub fn write_targets(sets: &[CandidateSet]) -> RecordBatch {
     t.text("callee_path", |r| &r.1.callee_path);
     t.text("target_crate", |r| &r.1.target_crate);
     t.text("reason", |r| &r.1.reason);
+    t.opt_text("via", |r| r.1.via.map(Via::as_str));
     t.finish()
 }
 
@@ -51,6 +52,7 @@ pub fn read_sets(c: &Columns, out: &mut Vec<CandidateSet>) -> Result<(), Dataset
 pub fn read_targets(c: &Columns, sets: &mut [CandidateSet]) -> Result<(), DatasetError> {
     let (set, callee, callee_path) = (c.u32("set")?, c.id("callee")?, c.text("callee_path")?);
     let (target_crate, reason) = (c.text("target_crate")?, c.text("reason")?);
+    let via = c.added_text("via")?;
     for i in 0..c.rows() {
         let n = set.get(i)? as usize;
         let len = sets.len();
@@ -67,6 +69,15 @@ pub fn read_targets(c: &Columns, sets: &mut [CandidateSet]) -> Result<(), Datase
             callee_path: callee_path.string(i)?,
             target_crate: target_crate.string(i)?,
             reason: reason.string(i)?,
+            via: match via.as_ref().and_then(|v| v.opt_string(i)) {
+                None => None,
+                Some(text) => Some(text.parse().map_err(|reason| DatasetError::Value {
+                    path: c.path.to_path_buf(),
+                    column: "via".into(),
+                    row: i,
+                    reason,
+                })?),
+            },
         });
     }
     Ok(())

@@ -15,6 +15,7 @@ macro_rules! sql_file {
 pub const FILES: &[(&str, &str)] = &[
     sql_file!("link_crate_ids"),
     sql_file!("link_external_functions"),
+    sql_file!("reach_instance_edges"),
     sql_file!("reach_edges_exact"),
     sql_file!("reach_candidate_edges"),
     sql_file!("reach_edges_with_candidates"),

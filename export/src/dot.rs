@@ -141,7 +141,13 @@ pub fn write(cg: &CallGraph<'_>, sub: &Subgraph, mut out: impl Write) -> std::io
         let span = &edge.call.span;
         let mut label = format!("{} {}:{}", edge.kind, span.file, span.line);
         let mut attrs = Vec::new();
-        if let Some(candidate) = edge.candidate {
+        if edge.is_instance() {
+            // Exact, from an instantiation of the generic caller (docs/linker.md#instantiations).
+            label = format!(
+                "{} {}:{} (via instantiation)",
+                edge.kind, span.file, span.line
+            );
+        } else if let Some(candidate) = edge.candidate {
             label = format!("{} (candidate)", edge.kind);
             attrs.push(format!(
                 "style=dashed, tooltip={}",

@@ -7,7 +7,8 @@
 //! cargo run --release -p painter-linker --example bench_link [CRATES | DIR] [--json]
 //! ```
 //!
-//! `--json` prints the figures as one JSON object instead of a table (for `bench/overhead.py`).
+//! `--json` prints the figures as one JSON object instead of a table (for `bench/overhead.py`);
+//! `--keep` keeps the synthetic inputs (to link the same files with another build).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -43,6 +44,10 @@ fn synthetic(i: usize) -> CrateGraph {
         links: None,
         manifest_dir: None,
     };
+    // Functions 1..=4 implement trait method 0 for four types; a quarter of the calls are
+    // generic: an instantiating call `f::<T{k}>()` or, in the callee, `t.m()` on `#0`, so the
+    // linker's instantiation worklist has work (docs/linker.md#instantiations).
+    let ty = |k: usize| format!("crate_{i}::T{k}");
     let functions = (0..2000)
         .map(|f| Function {
             configs: Vec::new(),
@@ -55,9 +60,15 @@ fn synthetic(i: usize) -> CrateGraph {
             parent: None,
             unsafe_ops: 0,
             unsafe_blocks: 0,
-            implements: None,
-            impl_self_ty: None,
-            impl_trait: None,
+            implements: (1..=4).contains(&f).then(|| id(i, 0)),
+            impl_self_ty: (1..=4).contains(&f).then(|| ty(f)),
+            impl_trait: (1..=4).contains(&f).then(|| format!("crate_{i}::Tr")),
+            impl_args: if (1..=4).contains(&f) {
+                vec![ty(f).into()]
+            } else {
+                Vec::new()
+            },
+            impl_generics: 0,
         })
         .collect();
     let calls = (0..8000)
@@ -65,22 +76,33 @@ fn synthetic(i: usize) -> CrateGraph {
             let (krate, kind) = match c % 4 {
                 0 => (i.saturating_sub(1), CallKind::Static),
                 1 => (usize::MAX, CallKind::TraitResolved),
+                3 if c % 8 == 3 => (i, CallKind::TraitGeneric),
                 _ => (i, CallKind::Static),
+            };
+            let (callee, args): (usize, Vec<Sym>) = match c % 8 {
+                2 => (5 + (c * 7) % 1995, vec![ty(1 + c % 4).into()]),
+                3 => (0, vec!["#0".into()]),
+                _ => ((c * 7) % 2000, Vec::new()),
             };
             Call {
                 configs: Vec::new(),
                 caller: (id(i, c % 2000)).into(),
-                callee: Some((id(krate, (c * 7) % 2000)).into()),
+                callee: Some((id(krate, callee)).into()),
                 callee_path: format!("some::path::to::callee_{}", c % 2000).into(),
                 callee_crate: format!("crate_{krate}").into(),
                 kind,
                 span: span(c as u32),
                 trait_method: None,
-                detail: Some("<u32 as core::fmt::Debug>".into()),
+                detail: Some(if kind == CallKind::TraitGeneric {
+                    format!("<T as crate_{i}::Tr>").into()
+                } else {
+                    "<u32 as core::fmt::Debug>".into()
+                }),
                 from_macro: None,
                 target_crate: None,
                 external: false,
                 candidates: None,
+                args,
             }
         })
         .collect();
@@ -227,7 +249,10 @@ fn main() {
         println!("link throughput / parse throughput: {ratio:.2} (budget: >= 0.5)");
     }
     let _ = std::fs::remove_dir_all(&out_dir);
-    if synthetic_crates.is_some() {
+    // `--keep`: leave the synthetic inputs for another build to link (`bench_link DIR`).
+    if synthetic_crates.is_some() && !args.iter().any(|a| a == "--keep") {
         std::fs::remove_dir_all(&dir).unwrap();
+    } else if synthetic_crates.is_some() {
+        eprintln!("inputs kept in {}", dir.display());
     }
 }

@@ -23,6 +23,7 @@ pub mod candidates;
 mod canon;
 mod configs;
 mod error;
+pub mod instances;
 mod load;
 mod merge;
 mod resolve;

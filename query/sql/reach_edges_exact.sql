@@ -1,5 +1,7 @@
 -- The edges reachability follows: every call with a callee id (a dyn or generic call leads to
--- the trait method it names), caller -> callee. Candidate targets are not followed.
+-- the trait method it names), caller -> callee, and the instantiation edges
+-- (reach_instance_edges.sql, materialised as `instance_edges`). Candidate targets are not
+-- followed.
 --
 -- A node is keyed by three non-null columns: the id's two integers, and its text when the id is
 -- not in the canonical form (then the integers are 0); canonical ids have id_text ''. Every
@@ -14,4 +16,7 @@ SELECT coalesce(caller_crate_id, CAST(0 AS UBIGINT)) AS caller_crate_id,
        coalesce(callee_hash, CAST(0 AS UBIGINT)) AS callee_hash,
        coalesce(callee_id_text, '') AS callee_id_text
 FROM calls
-WHERE callee_crate_id IS NOT NULL OR callee_id_text IS NOT NULL;
+WHERE callee_crate_id IS NOT NULL OR callee_id_text IS NOT NULL
+UNION ALL
+SELECT caller_crate_id, caller_hash, caller_id_text, callee_crate_id, callee_hash, callee_id_text
+FROM instance_edges;

@@ -44,8 +44,19 @@ pub struct Edge<'g> {
 impl Edge<'_> {
     /// A possible target of an unresolved call, not an edge the types prove.
     pub fn is_candidate(&self) -> bool {
-        self.candidate.is_some()
+        self.candidate.is_some_and(|c| !is_instance(c))
     }
+
+    /// An edge a generic call takes in an instantiation of its body
+    /// (docs/linker.md#instantiations): exact, like the edges the types prove.
+    pub fn is_instance(&self) -> bool {
+        self.candidate.is_some_and(is_instance)
+    }
+}
+
+/// A target of a `trait_generic` call that an instantiation of the caller selects.
+pub fn is_instance(target: &CandidateTarget) -> bool {
+    target.via == Some(painter_schema::Via::Instantiation)
 }
 
 /// Whether [`call_graph_with`] adds the graph's candidate edges to the exact ones.
@@ -127,17 +138,19 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
             );
         }
     }
-    if mode == CandidateMode::Include {
-        for (caller_crate, krate) in &linked.crates {
-            for call in &krate.calls {
-                let Some(set) = call
-                    .candidates
-                    .and_then(|n| linked.candidate_sets.get(n as usize))
-                else {
-                    continue;
-                };
-                let from = cg.intern(&call.caller, "");
-                for target in &set.targets {
+    // Targets instantiations select are exact edges; the other candidates only on request.
+    // Both come after the exact edges the types prove, so those stay first in every order.
+    for (caller_crate, krate) in &linked.crates {
+        for call in &krate.calls {
+            let Some(set) = call
+                .candidates
+                .and_then(|n| linked.candidate_sets.get(n as usize))
+            else {
+                continue;
+            };
+            let from = cg.intern(&call.caller, "");
+            for target in &set.targets {
+                if mode == CandidateMode::Include || is_instance(target) {
                     let to = cg.intern(&target.callee, &target.callee_path);
                     cg.graph.add_edge(
                         from,

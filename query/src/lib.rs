@@ -25,6 +25,6 @@ pub mod summary;
 pub mod table;
 
 pub use forward::{Forward, forward};
-pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with};
+pub use graph::{CallGraph, CandidateMode, call_graph, call_graph_with, is_instance};
 pub use prune::{PruneOptions, Roots, prune};
 pub use reach::{Edges, PathLimits, Reach, Target, reach, reach_from_targets};

@@ -7,8 +7,8 @@ mod common;
 
 use common::*;
 use painter_linker::candidates::{
-    REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG, REASON_IMPL,
-    REASON_NO_COERCION, REASON_SIGNATURE, expand,
+    REASON_ANY_GENERIC_ARG, REASON_COERCED, REASON_EXTERNAL_TRAIT, REASON_GENERIC_ARG,
+    REASON_IMPL_UNINSTANTIATED, REASON_NO_COERCION, REASON_SIGNATURE, expand,
 };
 use painter_linker::{link, link_graphs, to_json_bytes, write_graph};
 use painter_query::{CandidateMode, call_graph, call_graph_with};
@@ -279,15 +279,16 @@ fn coercion_in_generic_code_fits_every_impl() {
     assert_eq!(candidates_of(&graph, CallKind::Dyn).len(), 3);
 }
 
+/// No call in the graph instantiates the generic caller: every impl, marked as such.
 #[test]
 fn trait_generic_call_gets_every_impl() {
     let graph = link_graphs(vec![crate_app_with(dog_coerced()), crate_lib()]);
     assert_eq!(
         candidates_of(&graph, CallKind::TraitGeneric),
         [
-            (DOG_SPEAK, REASON_IMPL),
-            (CAT_SPEAK, REASON_IMPL),
-            (VEC_SPEAK, REASON_IMPL),
+            (DOG_SPEAK, REASON_IMPL_UNINSTANTIATED),
+            (CAT_SPEAK, REASON_IMPL_UNINSTANTIATED),
+            (VEC_SPEAK, REASON_IMPL_UNINSTANTIATED),
         ]
     );
 }
@@ -404,6 +405,7 @@ fn relinking_recomputes_candidates() {
             callee_path: "<lib::Cat as lib::Animal>::speak".into(),
             target_crate: LIB.into(),
             reason: "stale".into(),
+            via: None,
         }],
     });
     let stale_set = stale.candidate_sets.len() as u32 - 1;
@@ -712,7 +714,10 @@ fn generic_call_keeps_to_its_trait_arguments() {
     let graph = link_graphs(vec![app, lib]);
     assert_eq!(
         candidates_of(&graph, CallKind::TraitGeneric),
-        [(DOG_SPEAK, REASON_IMPL), (VEC_SPEAK, REASON_IMPL)]
+        [
+            (DOG_SPEAK, REASON_IMPL_UNINSTANTIATED),
+            (VEC_SPEAK, REASON_IMPL_UNINSTANTIATED)
+        ]
     );
 }
 

@@ -222,6 +222,15 @@ pub struct Function {
     /// self type (`demo::Meter<u64>`), to tell apart impls of one generic trait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impl_trait: Option<String>,
+    /// For a method of a trait impl: the impl's trait reference as generic arguments (self
+    /// type first, then the trait's arguments), in the substitutable form of [`Call::args`]
+    /// (`["alloc::vec::Vec<#0>", "u32"]`), so the linker can match an instantiation to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impl_args: Vec<Sym>,
+    /// For a method of a trait impl: how many generic parameters the impl has (the method's
+    /// own come after them, `#impl_generics` on).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub impl_generics: u32,
     /// Configurations where this holds; empty means all of its crate's (see [`Function::configs`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<String>,
@@ -323,6 +332,13 @@ pub struct Call {
     /// Generic arguments / receiver type / fn-pointer signature, as rustc prints them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Sym>,
+    /// The callee's generic arguments (every parameter, parents' first, lifetimes as `'_`),
+    /// with the caller's own generic parameters as numbered placeholders (`alloc::vec::Vec<#0>`)
+    /// and closures, coroutines and fn items named by their function id
+    /// (`{closure:<id>}<parent args>`): what the linker substitutes an instantiation of the
+    /// caller into (docs/linker.md#instantiations). Empty for calls of non-generic callees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<Sym>,
     #[serde(default, rename = "macro", skip_serializing_if = "Option::is_none")]
     pub from_macro: Option<Box<MacroOrigin>>,
     /// Set by the linker: key of the crate the callee lives in, when linked.

@@ -61,6 +61,39 @@ pub struct CandidateTarget {
     /// Why it is a candidate: `impl for a type coerced to dyn Trait`, `impl of the trait
     /// method`, `address-taken fn with this signature`, …
     pub reason: String,
+    /// Set when the target is not a mere candidate: `instantiation` = an instantiation of the
+    /// calling body selects it, so the call runs it (an exact edge; docs/linker.md#instantiations).
+    /// Absent in files written before instantiations were linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+}
+
+/// How a target of a call's set is known to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// The caller is generic and every instantiation of it the graph shows selects this target
+    /// for the call (`t.method()` with `T = Dog`, `f(x)` with `F = <closure>`, `fut.poll()`
+    /// with `F = <coroutine>`).
+    Instantiation,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Instantiation => "instantiation",
+        }
+    }
+}
+
+impl std::str::FromStr for Via {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "instantiation" => Ok(Via::Instantiation),
+            other => Err(format!("unknown via `{other}`")),
+        }
+    }
 }
 
 /// One candidate edge, expanded (call × target): what queries walk. Not stored in files;
@@ -80,6 +113,10 @@ pub struct CandidateEdge {
     /// Why it is a candidate: `impl for a type coerced to dyn Trait`, `impl of the trait
     /// method`, `address-taken fn with this signature`, …
     pub reason: String,
+    /// `instantiation`: an exact edge an instantiation of the caller selects (see
+    /// [`CandidateTarget::via`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

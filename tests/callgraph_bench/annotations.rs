@@ -4,8 +4,9 @@
 //! `//~` names the line it is on, `//~^` the line above (one `^` per line up), `//~|` the same
 //! line as the annotation before it. `CATEGORY` is a benchmark category (`static`, `dyn`…),
 //! `[CONFIG]` optionally restricts the edge to one configuration (`default`, `extra`), `MODE`
-//! is `exact` (an edge of the call graph) or `candidate` (a candidate target of the call),
-//! and `CALLEE` is the callee's path as painter records it (rustc's `def_path_str`).
+//! is `exact` (an edge of the call graph), `instance` (an exact edge an instantiation of the
+//! generic caller selects: a target marked `via: instantiation`) or `candidate` (a candidate
+//! target of the call), and `CALLEE` is the callee's path as painter records it (rustc's `def_path_str`).
 //! An expectation painter is known to miss ends with `known-miss: REASON`: it stays expected
 //! (and lowers the recall shown) but does not fail the test, and fails it once it is found.
 
@@ -18,10 +19,12 @@ pub const CATEGORIES: &[&str] = &[
     "const",
 ];
 
-/// Whether an expected edge is an exact edge or one of the call's candidates.
+/// Whether an expected edge is an exact edge, a target an instantiation selects, or one of
+/// the call's candidates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mode {
     Exact,
+    Instance,
     Candidate,
 }
 
@@ -29,6 +32,7 @@ impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Mode::Exact => "exact",
+            Mode::Instance => "instance",
             Mode::Candidate => "candidate",
         })
     }
@@ -132,8 +136,9 @@ pub fn parse_file(rel: &str, text: &str) -> Result<Vec<Expected>, String> {
         }
         let mode = match words.next() {
             Some("exact") => Mode::Exact,
+            Some("instance") => Mode::Instance,
             Some("candidate") => Mode::Candidate,
-            _ => return Err(at("mode must be `exact` or `candidate`")),
+            _ => return Err(at("mode must be `exact`, `instance` or `candidate`")),
         };
         let callee = words.collect::<Vec<_>>().join(" ");
         let (callee, known_miss) = match callee.split_once(" known-miss:") {

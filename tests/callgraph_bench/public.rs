@@ -34,7 +34,7 @@ const fn form(
     }
 }
 
-use Mode::{Candidate, Exact};
+use Mode::{Candidate, Exact, Instance};
 
 // A table: one form per line reads better than rustfmt's seven.
 #[rustfmt::skip]
@@ -53,8 +53,8 @@ pub const FORMS: &[Form] = &[
     form("dynamic_dispatch", "generic trait object", "m.measure()", Exact, "zoo_traits::Meter::measure"),
     form("dynamic_dispatch", "elements of a Vec<&dyn Trait>", "animal.speak()", Exact, "zoo_traits::Animal::speak"),
     form("dynamic_dispatch", "`as` cast to a trait object", "&Robot as &dyn Animal", Exact, "zoo_dyn::call_dyn_ufcs"),
-    form("generics", "local bound", "t.groom()", Candidate, "<zoo_animals::Dog as zoo_generic::Groom>::groom"),
-    form("generics", "foreign bound", "t.feed()", Candidate, "<zoo_animals::Parrot as zoo_traits::bounds::Feed>::feed"),
+    form("generics", "local bound", "t.groom()", Instance, "<zoo_animals::Dog as zoo_generic::Groom>::groom"),
+    form("generics", "foreign bound", "t.feed()", Instance, "<zoo_animals::Parrot as zoo_traits::bounds::Feed>::feed"),
     form("generics", "generic struct's method", "cage.rattle()", Exact, "zoo_generic::Cage::<T>::rattle"),
     form("function_pointers", "inherent method as a pointer", "f(d)", Candidate, "zoo_animals::Dog::speak"),
     form("function_pointers", "<T as Trait> method as a pointer", "f(d)", Candidate, "<zoo_animals::Dog as zoo_traits::Trick>::roll"),
@@ -68,7 +68,7 @@ pub const FORMS: &[Form] = &[
     form("main", "std trait method by path", "ToString::to_string(\"!!!\")", Exact, "<T as std::string::ToString>::to_string"),
     form("main", "std impl of Clone", "one.clone()", Exact, "<std::string::String as std::clone::Clone>::clone"),
     form("beyond it", "derived Clone", "collar.clone()", Exact, "<zoo_static::Collar as std::clone::Clone>::clone"),
-    form("beyond it", "derived Clone through a generic bound", "t.clone()", Candidate, "<zoo_animals::Dog as std::clone::Clone>::clone"),
+    form("beyond it", "derived Clone through a generic bound", "t.clone()", Instance, "<zoo_animals::Dog as std::clone::Clone>::clone"),
 ];
 
 /// The forms no annotation covers, described.

@@ -70,7 +70,10 @@ pub fn found_edges(graph: &LinkedGraph, root: &Path, config: Option<&str>) -> Ve
             found.insert(Found {
                 file,
                 line,
-                mode: Mode::Candidate,
+                mode: match edge.via {
+                    Some(_) => Mode::Instance,
+                    None => Mode::Candidate,
+                },
                 callee: edge.callee_path,
                 kind: edge.kind.as_str().to_string(),
             });

@@ -1,7 +1,8 @@
 //@compile-flags: --crate-type=lib
 // Call kind `fn_ptr`: calls through a value of fn-pointer type — a parameter, a struct field
 // (plugin table), a coerced closure, a C-ABI pointer, an unsafe fn pointer. Contrast: calling
-// a local holding a fn *item* (`let f = double;`) is `static`.
+// a local holding a fn *item* (`let f = double;`) is `static`. A pointer that a local flow
+// fixes (a local assigned once from a reified fn item or closure) names its pointee as callee.
 #![no_std]
 
 pub struct Plugin {

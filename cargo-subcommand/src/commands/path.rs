@@ -146,6 +146,7 @@ fn render_path(
     for step in path {
         let call = step.call;
         let candidate = match step.candidate {
+            Some(c) if painter_query::is_instance(c) => "  (via instantiation)".to_string(),
             Some(c) => format!("  (candidate: {})", c.reason),
             None => String::new(),
         };
@@ -210,7 +211,8 @@ fn path_json(
             "callee": node(s.to),
             "kind": s.call.kind,
             "span": s.call.span,
-            "candidate": s.candidate.map(|c| &c.reason),
+            "candidate": s.candidate.filter(|c| !painter_query::is_instance(c)).map(|c| &c.reason),
+            "via": s.candidate.filter(|c| painter_query::is_instance(c)).map(|_| "instantiation"),
         })).collect::<Vec<_>>(),
     });
     let ops = ops_of(graph, cg.node(end), target);

@@ -9,11 +9,13 @@ use rustc_data_structures::fx::FxHashSet;
 use rustc_hir::def_id::{DefId, LocalDefId};
 use rustc_middle::mir::{self, Body, CastKind, Rvalue, TerminatorKind};
 use rustc_middle::ty::adjustment::PointerCoercion;
-use rustc_middle::ty::{self, GenericArgsRef, Instance, InstanceKind, ShimKind, Ty, TyCtxt};
+use rustc_middle::ty::{
+    self, GenericArgsRef, Instance, InstanceKind, ShimKind, Ty, TyCtxt, TypeVisitableExt,
+};
 use rustc_span::Span;
 
 use super::common::{Cx, reveal_opaques};
-use super::{drops, ffi, moves};
+use super::{drops, ffi, fnflow, instances, moves};
 
 #[derive(Default)]
 pub struct BodyCalls {
@@ -34,6 +36,8 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
         body,
         seen_drops: FxHashSet::default(),
         drops: drops::Drops::new(ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id())),
+        args: Vec::new(),
+        flows: None,
         out,
     };
     // Uses of extern statics: MIR keeps which locals are references to statics.
@@ -83,6 +87,11 @@ struct Visit<'a, 'tcx> {
     /// (span, target) pairs already recorded: unwind paths repeat the same drops.
     seen_drops: FxHashSet<(Span, String)>,
     drops: drops::Drops<'tcx>,
+    /// The generic arguments of the call being recorded (`Call::args`), printed for the
+    /// linker's instantiation; taken by the record pushed for it.
+    args: Vec<String>,
+    /// The body's single assignments, computed at its first fn-pointer call (`fnflow`).
+    flows: Option<fnflow::Assignments<'a, 'tcx>>,
     out: &'a mut BodyCalls,
 }
 
@@ -96,6 +105,14 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         match &term.kind {
             TerminatorKind::Call { func, .. } | TerminatorKind::TailCall { func, .. } => {
                 let fn_ty = func.ty(self.body, self.tcx());
+                if let ty::FnPtr(..) = fn_ty.kind()
+                    && let Some(pointee) = self
+                        .flows
+                        .get_or_insert_with(|| fnflow::Assignments::of(self.body))
+                        .pointee(self.cx.tcx, self.body, func)
+                {
+                    return self.visit_fixed_fn_ptr_call(fn_ty, pointee, span);
+                }
                 self.visit_call(fn_ty, span)
             }
             TerminatorKind::Drop { place, .. } => {
@@ -106,16 +123,41 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         }
     }
 
+    /// A call through a fn pointer whose pointee a local flow in this body fixes: an exact
+    /// edge to it (kind `fn_ptr`, with a callee; the linker asks no candidates for it).
+    fn visit_fixed_fn_ptr_call(
+        &mut self,
+        fn_ty: Ty<'tcx>,
+        pointee: fnflow::Pointee<'tcx>,
+        span: Span,
+    ) {
+        let target = match pointee {
+            fnflow::Pointee::FnItem(def, args) => self.resolve_fn_item(def, args),
+            fnflow::Pointee::Closure(def) => def,
+        };
+        let sig = signature(self.cx, fn_ty);
+        self.push(CallKind::FnPtr, Some(target), span, None, Some(sig));
+    }
+
     fn visit_call(&mut self, fn_ty: Ty<'tcx>, span: Span) {
         match *fn_ty.kind() {
             ty::FnDef(def_id, args) => {
                 // Regions are not erased yet in built MIR; the args carry no late-bound vars
                 // in practice (the collector in rustc_monomorphize unwraps the same way).
                 let args = args.no_bound_vars().unwrap_or_else(|| args.skip_binder());
-                self.visit_fn_def_call(def_id, args, span)
+                if !args.is_empty() {
+                    self.args = instances::args(self.cx, self.typing_env, args);
+                }
+                self.visit_fn_def_call(def_id, args, span);
+                self.args.clear();
             }
             ty::FnPtr(..) => {
                 let sig = signature(self.cx, fn_ty);
+                // A signature naming the body's type parameters (`fn(&T) -> u32`): also in
+                // the linker's substitutable form, so each instantiation narrows it.
+                if fn_ty.has_param() {
+                    self.args = vec![instances::signature(self.cx, fn_ty)];
+                }
                 self.push(CallKind::FnPtr, None, span, None, Some(sig));
             }
             // Closures called directly are `Fn*::call*` calls in MIR; anything else here is a
@@ -215,6 +257,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     /// A drop of a value of type `ty`: one edge to the type's drop glue (see `drops.rs`).
     fn visit_drop(&mut self, ty: Ty<'tcx>, span: Span) {
         let cx = self.cx;
+        self.args.clear();
         match self.drops.target(cx, ty, span) {
             None => {}
             Some(drops::Target::Glue { id, path }) => {
@@ -426,6 +469,10 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             span: cx.span(span),
             trait_method: trait_method.map(Into::into),
             detail: detail.map(Into::into),
+            args: std::mem::take(&mut self.args)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             from_macro: cx.macro_origin(span),
             target_crate: None,
             external: false,

@@ -116,6 +116,8 @@ impl<'tcx> Drops<'tcx> {
             implements: None,
             impl_self_ty: None,
             impl_trait: None,
+            impl_args: Vec::new(),
+            impl_generics: 0,
         });
         let mut components: Vec<(Ty<'tcx>, Option<&'static str>)> = Vec::new();
         match *ty.kind() {
@@ -188,6 +190,7 @@ impl<'tcx> Drops<'tcx> {
                 target_crate: None,
                 external: false,
                 candidates: None,
+                args: Vec::new(),
             },
             span,
         ));
@@ -209,6 +212,7 @@ impl<'tcx> Drops<'tcx> {
                 target_crate: None,
                 external: false,
                 candidates: None,
+                args: Vec::new(),
             },
             span,
         ));

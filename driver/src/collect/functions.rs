@@ -6,6 +6,7 @@ use rustc_data_structures::fx::FxIndexSet;
 use rustc_hir as hir;
 use rustc_hir::def::DefKind;
 use rustc_hir::def_id::LocalDefId;
+use rustc_middle::ty;
 use rustc_middle::ty::print::PrintTraitRefExt;
 
 use super::common::Cx;
@@ -48,6 +49,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
     .then(|| cx.id(tcx.parent(def_id)));
     // A method of a trait impl: which trait method it implements, and for which type (the
     // linker's candidates for `dyn` and generic calls).
+    let mut impl_args = Vec::new();
+    let mut impl_generics = 0;
     let (implements, impl_self_ty, impl_trait) = match kind {
         FunctionKind::ImplMethod => {
             let trait_item = tcx.associated_item(def_id).trait_item_def_id();
@@ -58,6 +61,11 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
                 .skip_normalization();
             let trait_ref = tcx.impl_opt_trait_ref(impl_def).map(|t| {
                 let t = t.instantiate_identity().skip_normalization();
+                // The impl's header with its parameters as placeholders: what an
+                // instantiated generic call is matched against.
+                let env = ty::TypingEnv::post_analysis(tcx, impl_def);
+                impl_args = super::instances::args(cx, env, t.args);
+                impl_generics = tcx.generics_of(impl_def).count() as u32;
                 cx.print(t.print_only_trait_path())
             });
             (
@@ -82,6 +90,8 @@ fn function(cx: &Cx<'_>, def: LocalDefId) -> Option<schema::Function> {
         implements,
         impl_self_ty,
         impl_trait,
+        impl_args: impl_args.into_iter().map(Into::into).collect(),
+        impl_generics,
     })
 }
 

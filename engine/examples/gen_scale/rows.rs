@@ -558,6 +558,8 @@ impl JsonSample {
             impl_self_ty: None,
             impl_trait: None,
             configs: Vec::new(),
+            impl_args: Vec::new(),
+            impl_generics: 0,
         };
         self.functions.0 += serde_json::to_vec(&f).unwrap().len() as u64 + 1;
         self.functions.1 += 1;
@@ -588,6 +590,7 @@ impl JsonSample {
             external: false,
             candidates: None,
             configs: Vec::new(),
+            args: Vec::new(),
         };
         self.calls.0 += serde_json::to_vec(&call).unwrap().len() as u64 + 1;
         self.calls.1 += 1;

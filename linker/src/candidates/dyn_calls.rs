@@ -15,7 +15,7 @@ impl<'a> Index<'a> {
         method: &'a str,
         trait_path: &'a str,
         receiver: Option<&'a str>,
-        object: Option<&'a str>,
+        object: Option<&str>,
     ) -> Vec<Target<'a>> {
         let asked = object.map(TypePattern::new);
         let asked = asked.as_ref();

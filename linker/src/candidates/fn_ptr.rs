@@ -1,11 +1,13 @@
 //! Candidates of `fn_ptr` calls: the functions whose address is taken as a pointer of a
 //! matching type.
 
-use super::REASON_SIGNATURE;
-use super::index::{Index, Signature};
+use super::index::{Index, Signature, method_key};
 use super::query::Target;
+use super::{REASON_SIGNATURE, REASON_SIGNATURE_INSTANCE};
+use crate::instances::Instantiations;
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
+use painter_schema::Sym;
 
 impl<'a> Index<'a> {
     pub(super) fn fn_ptr_targets(&self, signature: &'a str) -> Vec<Target<'a>> {
@@ -40,5 +42,39 @@ impl<'a> Index<'a> {
                 })
             })
             .collect()
+    }
+
+    /// A call through a signature naming the caller's type parameters, in a body whose every
+    /// instantiation the graph shows: the functions matching one of the signatures it has in
+    /// those instantiations (`fn(&T) -> u32` with `T = Dog`: `fn(&Dog) -> u32`, not
+    /// `fn(&dyn Animal) -> u32`). Still candidates: which of them flows there is not known.
+    pub(super) fn fn_ptr_instance_targets(
+        &self,
+        inst: &Instantiations<'a>,
+        caller: &'a str,
+        args: &'a [Sym],
+    ) -> Vec<Target<'a>> {
+        let site = (method_key(&self.crate_of, caller), args);
+        let mut targets: Vec<Target<'a>> = Vec::new();
+        for signature in inst.signatures.get(&site).into_iter().flatten() {
+            let pattern = TypePattern::new(signature);
+            targets.extend(
+                self.signatures
+                    .values()
+                    .filter(|s| s.pattern.matches(&pattern))
+                    .flat_map(|s| s.targets.iter())
+                    .filter_map(|(&id, &path)| {
+                        Some(Target {
+                            callee: id,
+                            callee_path: path,
+                            target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
+                            reason: REASON_SIGNATURE_INSTANCE,
+                        })
+                    }),
+            );
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        targets
     }
 }

@@ -4,9 +4,14 @@
 use super::dyn_calls::object_fits;
 use super::index::{Impl, Index, Signature, method_key};
 use super::query::Target;
-use super::{REASON_ANY_GENERIC_ARG, REASON_GENERIC_ARG, REASON_IMPL};
+use super::{
+    REASON_ANY_GENERIC_ARG, REASON_GENERIC_ARG, REASON_IMPL, REASON_IMPL_UNINSTANTIATED,
+    REASON_INSTANCE,
+};
+use crate::instances::Instantiations;
 use crate::resolve::crate_prefix;
 use crate::typematch::TypePattern;
+use painter_schema::Sym;
 
 impl<'a> Index<'a> {
     /// Impls of `method` that pass `keep`, as candidates for `reason`.
@@ -39,9 +44,15 @@ impl<'a> Index<'a> {
         method: &'a str,
         trait_ref: Option<&'a str>,
         caller: Option<&'a str>,
+        uninstantiated: bool,
     ) -> Vec<Target<'a>> {
         let asked = trait_ref.map(TypePattern::new);
-        let mut targets = self.impl_targets(method, REASON_IMPL, |imp| {
+        let reason = if uninstantiated {
+            REASON_IMPL_UNINSTANTIATED
+        } else {
+            REASON_IMPL
+        };
+        let mut targets = self.impl_targets(method, reason, |imp| {
             object_fits(imp.trait_ref.as_ref(), asked.as_ref())
         });
         let Some(signature) = trait_ref.and_then(fn_trait_signature) else {
@@ -70,6 +81,45 @@ impl<'a> Index<'a> {
             targets.extend(fitting(&self.type_args, REASON_ANY_GENERIC_ARG));
         } else {
             targets.extend(here);
+        }
+        targets
+    }
+}
+
+impl<'a> Index<'a> {
+    /// A call in an instantiated body: what the instantiations select; if the body is open,
+    /// also what `generic_targets` proposes.
+    pub(super) fn instance_targets(
+        &self,
+        inst: &Instantiations<'a>,
+        method: &'a str,
+        trait_ref: Option<&'a str>,
+        caller: &'a str,
+        args: &'a [Sym],
+        open: bool,
+    ) -> Vec<Target<'a>> {
+        let site = (method_key(&self.crate_of, caller), method, args);
+        let mut targets: Vec<Target<'a>> = inst
+            .resolved
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(|(r, _)| Target {
+                callee: r.callee,
+                callee_path: r.callee_path,
+                target_crate: r.target_crate,
+                reason: REASON_INSTANCE,
+            })
+            .collect();
+        if open || inst.unresolved.contains(&site) {
+            let is_fn = trait_ref.and_then(fn_trait_signature).is_some();
+            let fallback = self.generic_targets(method, trait_ref, is_fn.then_some(caller), false);
+            // A function both instantiations and the fallback name is an instantiation edge.
+            let fallback: Vec<Target<'a>> = fallback
+                .into_iter()
+                .filter(|t| !targets.iter().any(|s| s.callee == t.callee))
+                .collect();
+            targets.extend(fallback);
         }
         targets
     }

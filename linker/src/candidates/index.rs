@@ -11,14 +11,15 @@ use rayon::prelude::*;
 use super::REASON_CLOSURE;
 use super::dyn_calls::dyn_object;
 use super::query::{Query, Target};
+use crate::instances::Instantiations;
 use crate::resolve::{crate_prefix, stable_id_index};
 use crate::typematch::TypePattern;
 
 /// A function id with its crate part replaced by the crate's key when the crate is linked: copies
 /// of one crate merged under one key have different stable crate ids but the same local hashes.
-pub(super) type MethodKey<'a> = (&'a str, &'a str);
+pub(crate) type MethodKey<'a> = (&'a str, &'a str);
 
-pub(super) fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
+pub(crate) fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
     let (prefix, local) = id.split_once(':').unwrap_or((id, ""));
     (crate_of.get(prefix).copied().unwrap_or(prefix), local)
 }
@@ -202,7 +203,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    pub(super) fn answer(&self, query: Query<'a>) -> Vec<Target<'a>> {
+    pub(super) fn answer(&self, query: Query<'a>, inst: &Instantiations<'a>) -> Vec<Target<'a>> {
         let mut targets = match query {
             Query::Dyn {
                 method,
@@ -214,8 +215,59 @@ impl<'a> Index<'a> {
                 method,
                 trait_ref,
                 caller,
-            } => self.generic_targets(method, trait_ref, caller),
+                uninstantiated,
+            } => self.generic_targets(method, trait_ref, caller, uninstantiated),
+            Query::Instance {
+                method,
+                trait_path,
+                trait_ref,
+                caller,
+                args,
+                open,
+            } => {
+                let mut targets =
+                    self.instance_targets(inst, method, trait_ref, caller, args, open);
+                let site = (method_key(&self.crate_of, caller), method, args);
+                for object in inst.dyn_receivers.get(&site).into_iter().flatten() {
+                    let principal = super::dyn_calls::dyn_object(object);
+                    let same_trait = principal
+                        .is_some_and(|p| p.split(['<', '(']).next().unwrap_or(p) == trait_path);
+                    if same_trait {
+                        targets.extend(self.dyn_targets(method, trait_path, None, principal));
+                    } else {
+                        // Another trait's object (a supertrait's method through a subtrait
+                        // object, `FnMut::call_mut` on a `dyn Fn`): the generic candidates.
+                        let is_fn = trait_ref.and_then(super::generic::fn_trait_signature);
+                        targets.extend(self.generic_targets(
+                            method,
+                            trait_ref,
+                            is_fn.is_some().then_some(caller),
+                            false,
+                        ));
+                    }
+                }
+                targets
+            }
             Query::FnPtr { signature } => self.fn_ptr_targets(signature),
+            Query::DynInstance {
+                method,
+                trait_path,
+                receiver,
+                caller,
+                args,
+            } => {
+                let site = (method_key(&self.crate_of, caller), args);
+                let mut all = Vec::new();
+                for object in inst.signatures.get(&site).into_iter().flatten() {
+                    let principal = super::dyn_calls::dyn_object(object);
+                    all.extend(self.dyn_targets(method, trait_path, receiver, principal));
+                }
+                all.dedup();
+                all
+            }
+            Query::FnPtrInstance { caller, args, .. } => {
+                self.fn_ptr_instance_targets(inst, caller, args)
+            }
         };
         targets.sort_unstable();
         targets.dedup();

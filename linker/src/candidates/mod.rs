@@ -17,11 +17,14 @@ mod generic;
 mod index;
 mod query;
 
+pub(crate) use index::{MethodKey, method_key};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph};
+use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via};
 use rayon::prelude::*;
 
+use crate::instances::{self, Instantiations};
 use index::Index;
 use query::{Query, Target};
 
@@ -36,10 +39,22 @@ pub const REASON_EXTERNAL_TRAIT: &str =
     "impl of the trait method (the trait's crate is not in the graph)";
 /// `trait_generic` call: every impl of the method.
 pub const REASON_IMPL: &str = "impl of the trait method";
+/// `trait_generic` call in a body no call in the graph instantiates (a library analysed
+/// without its callers): every impl of the method, marked as such.
+pub const REASON_IMPL_UNINSTANTIATED: &str =
+    "impl of the trait method (no instantiation of the caller in the graph)";
+/// `trait_generic` call in an instantiated body: the impl method, closure or coroutine an
+/// instantiation of the body selects. Queries take these as exact edges
+/// (docs/linker.md#instantiations).
+pub const REASON_INSTANCE: &str = "selected by an instantiation of the caller";
 /// `dyn` call: a closure (or fn item) coerced to the `dyn` type; its body is the method.
 pub const REASON_CLOSURE: &str = "closure coerced to dyn Trait";
 /// `fn_ptr` call: a function reified to a fn pointer of a matching type.
 pub const REASON_SIGNATURE: &str = "address-taken fn with this signature";
+/// `fn_ptr` call through a signature naming the caller's type parameters, in a body whose
+/// instantiations the graph fixes: a function whose signature matches an instantiated one.
+pub const REASON_SIGNATURE_INSTANCE: &str =
+    "address-taken fn with this signature as the caller is instantiated";
 /// `trait_generic` call of `Fn*::call*`: a closure or fn item passed as a type argument to the
 /// function that makes the call, taking the call's arguments.
 pub const REASON_GENERIC_ARG: &str = "closure or fn passed as a type argument to this function";
@@ -55,6 +70,14 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
     let (sets, assignments) = {
         let crates: &BTreeMap<String, CrateGraph> = crates;
         let index = Index::build(crates);
+        let inst = instances::instantiate(crates, &index.crate_of);
+        log::debug!(
+            "{} instantiations of {} bodies ({} open){}",
+            inst.total,
+            inst.instantiated.len(),
+            inst.open.len(),
+            if inst.truncated { ", bounds hit" } else { "" }
+        );
         let asked: Vec<Asked<'_>> = crates
             .par_iter()
             .map(|(key, graph)| {
@@ -62,7 +85,9 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     .calls
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, call)| Query::of(call).map(|q| (i, q)))
+                    .filter_map(|(i, call)| {
+                        Query::of(call).map(|q| (i, instantiated(q, call, &index, &inst)))
+                    })
                     .collect();
                 (key, graph, queries)
             })
@@ -74,7 +99,10 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             .into_iter()
             .collect();
         distinct.sort();
-        let answers: Vec<Vec<Target<'_>>> = distinct.par_iter().map(|q| index.answer(*q)).collect();
+        let answers: Vec<Vec<Target<'_>>> = distinct
+            .par_iter()
+            .map(|q| index.answer(*q, &inst))
+            .collect();
         let mut number: HashMap<Query<'_>, u32> = HashMap::new();
         let mut sets = Vec::new();
         for (query, targets) in distinct.iter().zip(answers) {
@@ -84,7 +112,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             number.insert(*query, sets.len() as u32);
             sets.push(CandidateSet {
                 kind: query.kind(),
-                question: query.to_string(),
+                question: question(query, &index, &inst),
                 targets: targets
                     .into_iter()
                     .map(|t| CandidateTarget {
@@ -92,6 +120,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                         callee_path: t.callee_path.to_owned(),
                         target_crate: t.target_crate.to_owned(),
                         reason: t.reason.to_owned(),
+                        via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
                     })
                     .collect(),
             });
@@ -121,6 +150,109 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
     sets
 }
 
+/// A `trait_generic` call whose caller the graph instantiates asks for its instantiations.
+fn instantiated<'a>(
+    query: Query<'a>,
+    call: &'a painter_schema::Call,
+    index: &Index<'a>,
+    inst: &Instantiations<'a>,
+) -> Query<'a> {
+    let caller = method_key(&index.crate_of, &call.caller);
+    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
+        return query;
+    }
+    let narrowed =
+        !inst.open.contains(&caller) && inst.signatures.contains_key(&(caller, &call.args[..]));
+    if let Query::Dyn {
+        method,
+        trait_path,
+        receiver,
+        ..
+    } = query
+    {
+        // The object type as each instantiation has it (`dyn Meter<T>` with `T = u32`).
+        if !narrowed {
+            return query;
+        }
+        return Query::DynInstance {
+            method,
+            trait_path,
+            receiver,
+            caller: &call.caller,
+            args: &call.args,
+        };
+    }
+    if let Query::FnPtr { signature } = query {
+        // Narrowed only where every instantiation is known.
+        if !narrowed {
+            return query;
+        }
+        return Query::FnPtrInstance {
+            signature,
+            caller: &call.caller,
+            args: &call.args,
+        };
+    }
+    let Query::Generic {
+        method, trait_ref, ..
+    } = query
+    else {
+        return query;
+    };
+    Query::Instance {
+        method,
+        trait_path: call
+            .callee_path
+            .rsplit_once("::")
+            .map_or("", |(path, _)| path),
+        trait_ref,
+        caller: &call.caller,
+        args: &call.args,
+        open: inst.open.contains(&caller),
+    }
+}
+
+/// The question of a set; an instantiated call's names the receiver types that select its
+/// targets (the instantiations the edges come from).
+fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> String {
+    let mut text = query.to_string();
+    if let Query::FnPtrInstance { caller, args, .. } | Query::DynInstance { caller, args, .. } =
+        *query
+    {
+        let site = (method_key(&index.crate_of, caller), args);
+        let signatures: Vec<&str> = inst
+            .signatures
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        text.push_str(": ");
+        text.push_str(&signatures.join(" | "));
+    }
+    if let Query::Instance {
+        method,
+        caller,
+        args,
+        ..
+    } = *query
+    {
+        let site = (method_key(&index.crate_of, caller), method, args);
+        let via: Vec<String> = inst
+            .resolved
+            .get(&site)
+            .into_iter()
+            .flatten()
+            .map(|(r, receivers)| format!("{} for {}", r.callee_path, receivers.join(" | ")))
+            .collect();
+        if !via.is_empty() {
+            text.push_str(": ");
+            text.push_str(&via.join("; "));
+        }
+    }
+    text
+}
+
 /// Every candidate edge (call × target) of `graph`, in canonical order: crates by key, calls in
 /// order, targets in their set's order.
 pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
@@ -142,6 +274,7 @@ pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
                 target_crate: t.target_crate.clone(),
                 kind: call.kind,
                 reason: t.reason.clone(),
+                via: t.via,
             }));
         }
     }

@@ -1,7 +1,7 @@
 //! A call's question: what a `dyn`, `trait_generic` or `fn_ptr` call asks of the graph, with
 //! equal questions equal (they are answered once), and the shape of an answer.
 
-use painter_schema::{Call, CallKind};
+use painter_schema::{Call, CallKind, Sym};
 
 use super::dyn_calls::dyn_object;
 use super::generic::{fn_trait_signature, trait_of_ref};
@@ -28,9 +28,41 @@ pub(super) enum Query<'a> {
         trait_ref: Option<&'a str>,
         /// For `Fn*` calls: the calling function, whose type arguments are the candidates.
         caller: Option<&'a str>,
+        /// No instantiation of the calling function is in the graph (a library analysed
+        /// without its callers, or a file without `args`): the candidates say so.
+        uninstantiated: bool,
+    },
+    /// A `trait_generic` call in a body the graph instantiates: the functions its
+    /// instantiations select (`instances`), and when the body is also reached in ways the
+    /// graph does not instantiate (`open`), the class-hierarchy candidates besides.
+    Instance {
+        method: &'a str,
+        /// The method's trait (its path minus the method's name): for instantiations whose
+        /// receiver is a trait object, answered like a `dyn` call.
+        trait_path: &'a str,
+        trait_ref: Option<&'a str>,
+        caller: &'a str,
+        args: &'a [Sym],
+        open: bool,
     },
     FnPtr {
         signature: &'a str,
+    },
+    /// A `dyn` call whose object type names the caller's type parameters (`dyn Meter<T>`), in
+    /// a body the graph fixes every instantiation of: the object types it has there.
+    DynInstance {
+        method: &'a str,
+        trait_path: &'a str,
+        receiver: Option<&'a str>,
+        caller: &'a str,
+        args: &'a [Sym],
+    },
+    /// An `fn_ptr` call whose signature names the caller's type parameters, in a body the
+    /// graph fixes every instantiation of: the signatures it has there (`instances`).
+    FnPtrInstance {
+        signature: &'a str,
+        caller: &'a str,
+        args: &'a [Sym],
     },
 }
 
@@ -59,17 +91,51 @@ impl std::fmt::Display for Query<'_> {
                 method,
                 trait_ref,
                 caller,
+                uninstantiated,
             } => {
                 write!(f, "generic call of trait method {method}")?;
                 if let Some(trait_ref) = trait_ref {
                     write!(f, " as {trait_ref}")?;
                 }
-                match caller {
-                    Some(caller) => write!(f, " in {caller}"),
-                    None => Ok(()),
+                if let Some(caller) = caller {
+                    write!(f, " in {caller}")?;
                 }
+                if *uninstantiated {
+                    write!(f, " (no instantiation of the caller in the graph)")?;
+                }
+                Ok(())
+            }
+            Query::Instance {
+                method,
+                caller,
+                args,
+                open,
+                ..
+            } => {
+                let args: Vec<&str> = args.iter().map(|a| &**a).collect();
+                write!(
+                    f,
+                    "instantiated call of trait method {method}<{}> in {caller}",
+                    args.join(", ")
+                )?;
+                if *open {
+                    write!(f, " (also reached uninstantiated)")?;
+                }
+                Ok(())
             }
             Query::FnPtr { signature } => write!(f, "fn pointer {signature}"),
+            Query::FnPtrInstance {
+                signature, caller, ..
+            } => write!(f, "fn pointer {signature} in {caller} as instantiated"),
+            Query::DynInstance {
+                method,
+                trait_path,
+                caller,
+                ..
+            } => write!(
+                f,
+                "dyn {trait_path} method {method} in {caller} as instantiated"
+            ),
         }
     }
 }
@@ -77,9 +143,9 @@ impl std::fmt::Display for Query<'_> {
 impl<'a> Query<'a> {
     pub(super) fn kind(&self) -> CallKind {
         match self {
-            Query::Dyn { .. } => CallKind::Dyn,
-            Query::Generic { .. } => CallKind::TraitGeneric,
-            Query::FnPtr { .. } => CallKind::FnPtr,
+            Query::Dyn { .. } | Query::DynInstance { .. } => CallKind::Dyn,
+            Query::Generic { .. } | Query::Instance { .. } => CallKind::TraitGeneric,
+            Query::FnPtr { .. } | Query::FnPtrInstance { .. } => CallKind::FnPtr,
         }
     }
 
@@ -113,8 +179,11 @@ impl<'a> Query<'a> {
                     method: call.callee.as_deref()?,
                     trait_ref,
                     caller: is_fn.then_some(call.caller.as_str()),
+                    uninstantiated: true,
                 })
             }
+            // A callee: a local flow in the caller fixed the pointee (an exact edge).
+            CallKind::FnPtr if call.callee.is_some() => None,
             CallKind::FnPtr => Some(Query::FnPtr {
                 signature: call.detail.as_deref().filter(|s| !s.is_empty())?,
             }),

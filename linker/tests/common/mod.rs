@@ -78,6 +78,8 @@ pub fn function(id: &str, path: &str, kind: FunctionKind, line: u32) -> Function
         implements: None,
         impl_self_ty: None,
         impl_trait: None,
+        impl_args: Vec::new(),
+        impl_generics: 0,
     }
 }
 
@@ -103,6 +105,7 @@ pub fn call(
         target_crate: None,
         external: false,
         candidates: None,
+        args: Vec::new(),
     }
 }
 

@@ -164,6 +164,8 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
                 unsafe_blocks: 0,
                 implements: None,
                 impl_self_ty: None,
+                impl_args: Vec::new(),
+                impl_generics: 0,
             }
         })
         .collect();
@@ -218,6 +220,7 @@ pub fn crate_graph(index: usize, sizes: &[u64], calls: u64, seed: u64) -> CrateG
                 target_crate: None,
                 external: false,
                 candidates: None,
+                args: Vec::new(),
             }
         })
         .collect();
