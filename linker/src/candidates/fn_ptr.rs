@@ -31,17 +31,25 @@ impl<'a> Index<'a> {
         }
         matching
             .into_iter()
-            .flat_map(|s| s.targets.iter())
-            // A function of a crate outside the graph has no key to name it by: left out.
-            .filter_map(|(&id, &path)| {
-                Some(Target {
-                    callee: id,
-                    callee_path: path,
-                    target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
-                    reason: REASON_SIGNATURE,
-                })
-            })
+            .flat_map(|s| self.signature_targets(s, REASON_SIGNATURE))
             .collect()
+    }
+
+    /// The functions whose address is taken as `signature`, as targets with `reason`. A
+    /// function of a crate outside the graph has no key to name it by: left out.
+    fn signature_targets<'s>(
+        &'s self,
+        signature: &'s Signature<'a>,
+        reason: &'static str,
+    ) -> impl Iterator<Item = Target<'a>> + 's {
+        signature.targets.iter().filter_map(move |(&id, &path)| {
+            Some(Target {
+                callee: id,
+                callee_path: path,
+                target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
+                reason,
+            })
+        })
     }
 
     /// A call through a signature naming the caller's type parameters, in a body whose every
@@ -62,15 +70,7 @@ impl<'a> Index<'a> {
                 self.signatures
                     .values()
                     .filter(|s| s.pattern.matches(&pattern))
-                    .flat_map(|s| s.targets.iter())
-                    .filter_map(|(&id, &path)| {
-                        Some(Target {
-                            callee: id,
-                            callee_path: path,
-                            target_crate: self.crate_of.get(crate_prefix(id)).copied()?,
-                            reason: REASON_SIGNATURE_INSTANCE,
-                        })
-                    }),
+                    .flat_map(|s| self.signature_targets(s, REASON_SIGNATURE_INSTANCE)),
             );
         }
         targets.sort_unstable();
