@@ -1,7 +1,8 @@
 //! A run after an edit reads and writes only the units that changed, leaves the link pending,
 //! and every reader then sees exactly the graph a full link of the same files gives: a changed
 //! unit, a changed dependency (two units), a unit removed from the build. The summary it
-//! prints is the full run's too.
+//! prints is the full run's too. A cold run leaves the link pending as well (unless `--link`),
+//! and its first reader sees the graph that linking in the run gives.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -10,9 +11,14 @@ use painter_tests::{assert_success, binaries, bytes_without_timings, graph_json,
 
 /// `cargo painter` with the debug log (which says which link path was taken).
 fn run(dir: &Path) -> Output {
+    run_with(dir, &[])
+}
+
+fn run_with(dir: &Path, args: &[&str]) -> Output {
     let bins = binaries();
     let out = Command::new(&bins.cargo_painter)
         .arg("painter")
+        .args(args)
         .current_dir(dir)
         .env("PAINTER_DRIVER", &bins.driver)
         .env("PAINTER_LOG", "cargo_painter::analyse=debug")
@@ -37,17 +43,18 @@ fn append(file: &Path, text: &str) {
     std::fs::write(file, old + text).unwrap();
 }
 
-/// The graph and the summary table of a full link of the same per-crate files: the caches
-/// that allow an incremental run are removed, so the next run (cargo has nothing to do)
-/// links everything.
+/// The graph and the summary table of a full link of the same per-crate files, done in the
+/// run (`--link`): the caches that allow an incremental run are removed, so the next run
+/// (cargo has nothing to do) links everything.
 fn full_link(dir: &Path) -> (Vec<u8>, String) {
     let out = dir.join("target/painter");
     for cache in [".link-inputs.json", ".summary-cache.json"] {
         std::fs::remove_file(out.join(cache)).unwrap();
     }
     std::fs::remove_dir_all(out.join("graph")).unwrap();
-    let run = run(dir);
+    let run = run_with(dir, &["--link"]);
     assert_eq!(updated_units(&run), None, "a full link was expected");
+    assert_eq!(manifest(dir)["linked"], true, "linked in the run");
     let graph = graph_json(&out.join("graph"));
     (graph, String::from_utf8(run.stdout).unwrap())
 }
@@ -141,6 +148,45 @@ fn edits_update_their_units_and_readers_see_the_full_link() {
         bytes_without_timings(&full)
     );
     assert_eq!(table, full_table);
+}
+
+/// A cold run writes every unit and leaves the link across units to its first reader; what
+/// that reader sees, and the table the run prints, are those of a run that links (`--link`).
+/// Both fixtures: plain members, and copies of a package joined by renaming crate ids.
+#[test]
+fn a_cold_run_leaves_the_link_to_the_first_reader() {
+    for fixture in ["two-members", "proc-macro"] {
+        let dir = scratch_fixture(fixture);
+        let d = dir.path();
+        let cold = run(d);
+        assert!(
+            String::from_utf8_lossy(&cold.stderr).contains("(link pending)"),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&cold.stderr)
+        );
+        assert_eq!(manifest(d)["linked"], false, "{fixture}");
+        assert_eq!(
+            manifest(d)["graph_rows"],
+            serde_json::json!({}),
+            "{fixture}"
+        );
+        let read = graph_json(&d.join("target/painter/graph"));
+        // The reader wrote the link back: SQL engines now find the graph-wide tables.
+        assert_eq!(manifest(d)["linked"], true, "{fixture}");
+        assert!(
+            d.join("target/painter/graph/crate_ids/graph.parquet")
+                .is_file()
+        );
+        let table = String::from_utf8(cold.stdout).unwrap();
+        assert!(table.contains("total ("), "{fixture}: {table}");
+        let (linked, linked_table) = full_link(d);
+        assert_eq!(
+            bytes_without_timings(&read),
+            bytes_without_timings(&linked),
+            "{fixture}"
+        );
+        assert_eq!(table, linked_table, "{fixture}");
+    }
 }
 
 /// In a build where copies of a package are joined by renaming crate ids (the derive crate,

@@ -2,6 +2,7 @@
 //! runner alike: load what is not in memory yet, set aside (and say) what cannot be read, link
 //! everything, write the graph (a dataset, or JSON on request) atomically.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -30,12 +31,29 @@ pub struct LinkInputs<'a> {
 pub struct Linked {
     pub graph: LinkedGraph,
     pub skipped: Vec<(PathBuf, LoadError)>,
+}
+
+/// The units of the inputs, merged but not linked across (the first half of [`link`]).
+pub struct Merged {
+    pub units: BTreeMap<String, CrateGraph>,
+    /// The configurations the units name: the run's, and those of linked-graph inputs.
+    pub configurations: Vec<Configuration>,
+    pub skipped: Vec<(PathBuf, LoadError)>,
     /// The renaming that joined copies of a package (`painter_linker::Units::aliases`).
     pub aliases: Aliases,
 }
 
 /// Load, check and link `inputs`.
 pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
+    let merged = merge(inputs)?;
+    Ok(Linked {
+        graph: link_units(merged.units, &merged.configurations),
+        skipped: merged.skipped,
+    })
+}
+
+/// Load, check and merge `inputs` into units; what is left out is said (a warning each).
+pub fn merge(inputs: LinkInputs<'_>) -> Result<Merged> {
     let loaded = if inputs.files.is_empty() {
         Loaded::default()
     } else {
@@ -53,8 +71,9 @@ pub fn link(inputs: LinkInputs<'_>) -> Result<Linked> {
     let mut crates = inputs.parsed;
     crates.extend(loaded.crates);
     let units = merge_units(crates);
-    Ok(Linked {
-        graph: link_units(units.units, &known),
+    Ok(Merged {
+        units: units.units,
+        configurations: known,
         skipped: loaded.skipped,
         aliases: units.aliases,
     })

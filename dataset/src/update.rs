@@ -7,10 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use painter_schema::{Configuration, CrateGraph, LinkStats, PAINTER_VERSION};
+use painter_schema::{
+    Configuration, CrateGraph, LINKED_FORMAT, LinkStats, PAINTER_VERSION, SCHEMA_VERSION,
+};
 
 use super::write::{UnitJob, remove_stale, write_manifest, write_units};
-use super::{DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest};
+use super::{
+    DATASET_FORMAT, DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, Unit, read_manifest,
+};
 
 /// Write the units in `changed` (merged units with their own facts, as
 /// `painter_linker::merge_units` gives them), drop those in `removed`, keep the rest, and
@@ -57,6 +61,44 @@ pub fn update_units(
         graph_rows: BTreeMap::new(),
         stats: LinkStats::default(),
         ..previous
+    };
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
+/// Write `units` (merged, as `painter_linker::merge_units` gives them) as the whole dataset in
+/// `dir`, created if needed, with the link pending: what a cold `cargo painter` run leaves, so
+/// that the build costs little more than `cargo check` and the first reader links. Files of
+/// an earlier dataset in `dir` that these units do not have are removed; units whose
+/// fingerprint did not change keep their files.
+pub fn write_units_pending(
+    dir: &Path,
+    units: &BTreeMap<String, CrateGraph>,
+    configurations: &[Configuration],
+) -> Result<Manifest, DatasetError> {
+    let previous = read_manifest(dir).ok();
+    let previous: BTreeMap<&str, &Unit> = previous
+        .iter()
+        .flat_map(|m| &m.units)
+        .map(|u| (u.key.as_str(), u))
+        .collect();
+    let jobs: Vec<UnitJob<'_>> = units
+        .iter()
+        .map(|(key, krate)| (key.as_str(), krate, previous.get(key.as_str()).copied()))
+        .collect();
+    let mut keep = BTreeMap::new();
+    let units = write_units(dir, &jobs, &mut keep)?;
+    remove_stale(dir, &keep)?;
+    let manifest = Manifest {
+        format: DATASET_FORMAT.to_owned(),
+        schema_version: SCHEMA_VERSION,
+        painter_version: PAINTER_VERSION.to_owned(),
+        graph_format: LINKED_FORMAT.to_owned(),
+        linked: false,
+        units,
+        configurations: configurations.to_vec(),
+        graph_rows: BTreeMap::new(),
+        stats: LinkStats::default(),
     };
     write_manifest(dir, &manifest)?;
     Ok(manifest)

@@ -33,8 +33,12 @@ pub struct CrateSummary {
 /// One row per crate: workspace members first, then dependencies, each group by key. Numbers
 /// are the crates' `counts`, which the linker recomputes from the records.
 pub fn summary_rows(graph: &LinkedGraph) -> Vec<CrateSummary> {
-    let mut rows: Vec<CrateSummary> = graph
-        .crates
+    unit_rows(&graph.crates)
+}
+
+/// [`summary_rows`] of units not linked yet: every row is one unit's own.
+pub fn unit_rows(crates: &BTreeMap<String, CrateGraph>) -> Vec<CrateSummary> {
+    let mut rows: Vec<CrateSummary> = crates
         .iter()
         .map(|(key, krate)| crate_row(key, krate))
         .collect();

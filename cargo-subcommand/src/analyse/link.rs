@@ -1,13 +1,16 @@
 //! Phase 5 (`link`): the per-crate files into the dataset `<out>/graph/`. Three ways, cheapest
 //! first: nothing changed (the cached summary); a few files changed in a single-configuration
 //! run (only their units are read and written, [`super::incremental`]); otherwise every file
-//! is read and everything linked.
+//! is read and merged into units. The link across units (resolution, candidates,
+//! instantiations) is done now only on request (`--link`) or for several configurations;
+//! otherwise it is left pending for the first reader, like after an incremental run, so that
+//! a run costs little more than its `cargo check` (docs/benchmarks.md).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use painter_schema::{Configuration, CrateGraph, names};
 
 use super::collect::Collected;
@@ -21,6 +24,7 @@ pub fn link(
     graph_dir: &Path,
     mut preloaded: HashMap<FileId, CrateGraph>,
     configurations: &[Configuration],
+    now: bool,
 ) -> Result<Summary> {
     if let Some(summary) = summary::lookup(&collected.files, graph_dir) {
         log::debug!("inputs unchanged: {} is up to date", graph_dir.display());
@@ -46,17 +50,23 @@ pub fn link(
             None => log::debug!("cannot update units on their own: linking everything"),
         }
     }
-    link_all(collected, graph_dir, &mut take, configurations)
+    // The link across units is left to the first reader unless asked for now; a run of
+    // several configurations links now, as its summary describes them across units.
+    let pending = !now && configurations.is_empty();
+    link_all(collected, graph_dir, &mut take, configurations, pending)
 }
 
-/// Every file read (what is not in memory yet, now), everything linked and written.
+/// Every file read (what is not in memory yet, now) and merged into units; written with the
+/// link across units done (or `pending`: left to the first reader, `painter_linker::read_graph`,
+/// as after an incremental run).
 fn link_all(
     collected: &Collected,
     graph_dir: &Path,
     take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
     configurations: &[Configuration],
+    pending: bool,
 ) -> Result<Summary> {
-    log::debug!("linking {} files", collected.files.len());
+    log::debug!("reading {} files", collected.files.len());
     let start = Instant::now();
     let (mut parsed, unreadable) = read(&collected.files, take);
     let keys: Vec<(PathBuf, String)> = parsed
@@ -65,22 +75,34 @@ fn link_all(
         .collect();
     // Unreadable files are left out with a warning (by the link step): one bad file must not
     // cost the user the rest of the analysis.
-    let linked = linking::link(LinkInputs {
+    let merged = linking::merge(LinkInputs {
         parsed: parsed.drain(..).map(|(_, graph)| graph).collect(),
         files: &unreadable,
         keep_going: true,
         require_usable: false,
         configurations,
     })?;
-    let (graph, complete, aliases) = (linked.graph, linked.skipped.is_empty(), linked.aliases);
-    log::debug!("loaded and linked in {:.2?}", start.elapsed());
+    let (complete, aliases) = (merged.skipped.is_empty(), merged.aliases.clone());
+    log::debug!("loaded and merged in {:.2?}", start.elapsed());
     summary::invalidate(graph_dir);
     incremental::forget(graph_dir);
     let start = Instant::now();
-    linking::write(&graph, graph_dir)?;
-    log::debug!("wrote {} in {:.2?}", graph_dir.display(), start.elapsed());
+    let summary = if pending {
+        painter_dataset::write_units_pending(graph_dir, &merged.units, &merged.configurations)
+            .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
+        Summary::of_units(&merged.units)
+    } else {
+        let graph = painter_linker::link_units(merged.units, &merged.configurations);
+        linking::write(&graph, graph_dir)?;
+        Summary::of(&graph)
+    };
+    log::debug!(
+        "wrote {} ({}) in {:.2?}",
+        graph_dir.display(),
+        if pending { "link pending" } else { "linked" },
+        start.elapsed()
+    );
     remove_json_graph(graph_dir);
-    let summary = Summary::of(&graph);
     // Not cached when files were left out, so their warnings come back on the next run. (Files
     // may be fewer than crates: one package built twice, e.g. for the host and the target,
     // is one crate of the graph.)

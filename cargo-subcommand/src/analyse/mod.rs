@@ -94,7 +94,9 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     let mut preloaded = preloader.finish();
     let mut collected = phase_collect(&builds, &ws, &crates_dir, &mut preloaded)?;
     let known: Vec<Configuration> = args.configurations.iter().map(|c| c.describe()).collect();
-    let summary = phase_link(&mut collected, &graph_dir, preloaded, &known)?;
+    // `--html` reads the linked graph right after: link it while the units are in memory.
+    let now = args.link || args.html.is_some();
+    let summary = phase_link(&mut collected, &graph_dir, preloaded, &known, now)?;
     report::report(
         &summary,
         &collected,
@@ -192,8 +194,9 @@ fn phase_link(
     graph_dir: &Path,
     preloaded: HashMap<FileId, CrateGraph>,
     configurations: &[Configuration],
+    now: bool,
 ) -> Result<Summary> {
-    link::link(collected, graph_dir, preloaded, configurations)
+    link::link(collected, graph_dir, preloaded, configurations, now)
 }
 
 #[cfg(test)]

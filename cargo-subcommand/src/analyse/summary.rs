@@ -11,7 +11,7 @@ use std::{
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use painter_query::summary::{CrateSummary, crate_row, summary_rows};
+use painter_query::summary::{CrateSummary, crate_row, summary_rows, unit_rows};
 use painter_schema::{CrateGraph, LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +141,16 @@ impl Summary {
             rows,
             failed,
             configurations: self.configurations.clone(),
+        }
+    }
+
+    /// The summary of merged units not linked yet (one configuration): the same rows as
+    /// [`Summary::of`] their linked graph, as every row is one unit's own.
+    pub fn of_units(units: &BTreeMap<String, CrateGraph>) -> Summary {
+        Summary {
+            rows: unit_rows(units),
+            failed: units.iter().filter_map(failure).collect(),
+            configurations: Vec::new(),
         }
     }
 

@@ -106,6 +106,10 @@ pub struct AnalyseArgs {
     /// Also write the HTML report of the linked graph into DIR
     #[arg(long, value_name = "DIR")]
     pub html: Option<PathBuf>,
+    /// Link across crates now, so that the dataset is complete for SQL engines and dataframes
+    /// [default: the first `cargo painter` command that reads it links it]
+    #[arg(long)]
+    pub link: bool,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,

@@ -51,6 +51,8 @@ pub fn run(args: &AuditArgs) -> Result<ExitCode> {
         None => {
             let analyse_args = AnalyseArgs {
                 cargo: args.cargo.clone(),
+                // The linked graph is read right after: link it while the units are in memory.
+                link: true,
                 ..AnalyseArgs::default()
             };
             match analyse::analyse(&analyse_args, false)? {

@@ -122,6 +122,8 @@ fn analyse_with(cargo: CargoFlags, out: Option<PathBuf>) -> Result<Made> {
     let args = AnalyseArgs {
         cargo,
         out,
+        // The linked graph is read right after: link it while the units are in memory.
+        link: true,
         ..AnalyseArgs::default()
     };
     Ok(match analyse::analyse(&args, false)? {
