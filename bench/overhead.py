@@ -100,7 +100,7 @@ def whole_builds(args, project, work, env, cargo_painter):
         "cargo painter": lambda t: ["cargo", "painter", "--locked", "--target-dir", t],
     }
     times = {name: {"cold": [], "noop": [], "touched": []} for name in commands}
-    first_read = []
+    first_read, noop_direct = [], []
     cpu = {name: {"cold": [], "noop": [], "touched": []} for name in commands}
 
     def measure(name, phase, cmd):
@@ -123,6 +123,11 @@ def whole_builds(args, project, work, env, cargo_painter):
             measure(name, "noop", cmd)
             os.utime(touched)
             measure(name, "touched", cmd)
+            if name == "cargo painter":
+                # Our own share of a no-op: without rustup's proxy and cargo's dispatch of an
+                # external subcommand (the same for any `cargo <plugin>`, `cargo clippy` too).
+                direct = [cargo_painter, "painter", "--locked", "--target-dir", target]
+                noop_direct.append(run(direct, project, env, with_cpu=True)[0])
             print(f"round {round_ + 1} {name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times[name].items()),
                   flush=True)
     phases = {}
@@ -142,6 +147,9 @@ def whole_builds(args, project, work, env, cargo_painter):
             / statistics.median(cpu["cargo check"][phase]),
         }
     phases["first_read"] = {"stats_s": first_read, "stats": spread(first_read)}
+    phases["noop_direct"] = {"cargo_painter_s": noop_direct, "cargo_painter": spread(noop_direct),
+                             "median_ratio": statistics.median(noop_direct)
+                             / statistics.median(times["cargo check"]["noop"])}
     return phases
 
 
@@ -232,7 +240,7 @@ def print_table(results):
     print(f"\n{results['crates_analysed']} crates analysed; {results['rounds']} rounds; medians (min-max)")
     print(f"{'phase':10} {'cargo check':>22} {'cargo painter':>22} {'ratio':>8} {'cpu ratio':>9}  per-round ratios")
     for phase, p in results["phases"].items():
-        if phase == "first_read":
+        if phase in ("first_read", "noop_direct"):
             continue
         fmt = lambda s: f"{s['median']:.2f}s ({s['min']:.2f}-{s['max']:.2f})"
         print(f"{phase:10} {fmt(p['cargo_check']):>22} {fmt(p['cargo_painter']):>22} {p['median_ratio']:>7.3f}x"
@@ -240,6 +248,9 @@ def print_table(results):
     fr = results["phases"]["first_read"]["stats"]
     print(f"first `cargo painter stats` after a cold run (it links across crates): "
           f"{fr['median']:.2f}s ({fr['min']:.2f}-{fr['max']:.2f})")
+    nd = results["phases"]["noop_direct"]
+    print(f"no-op of `cargo-painter painter` run directly (no proxy, no cargo dispatch): "
+          f"{nd['cargo_painter']['median']:.3f}s, {nd['median_ratio']:.3f}x the no-op `cargo check`")
     pc = results.get("per_crate")
     if pc:
         q = lambda d, f="{:.3f}": f"median {f.format(d['median'])}, p90 {f.format(d['p90'])}, max {f.format(d['max'])}"

@@ -73,7 +73,7 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
         args.extend(["--config".into(), format!("build.build-dir={dir}").into()]);
     }
     let mut envs: Vec<(&'static str, OsString)> = vec![
-        ("RUSTUP_TOOLCHAIN", toolchain::PINNED.into()),
+        ("RUSTUP_TOOLCHAIN", inputs.toolchain.rustup_name()),
         ("RUSTC", inputs.toolchain.rustc().into()),
         // `RUSTC_WRAPPER`, not `RUSTC_WORKSPACE_WRAPPER`: dependencies are analysed too.
         ("RUSTC_WRAPPER", inputs.driver.into()),

@@ -29,6 +29,20 @@ impl Toolchain {
         self.tool("rustc")
     }
 
+    /// The `RUSTUP_TOOLCHAIN` for our cargo: the toolchain's directory name
+    /// (`<channel>-<host>`), which rustup accepts like the channel. Not the bare channel: when
+    /// `RUSTUP_HOME` is set (always under rustup's `cargo` proxy) cargo fingerprints the
+    /// compiler by the mtime of `$RUSTUP_HOME/toolchains/$RUSTUP_TOOLCHAIN/bin/rustc`
+    /// (`rustc_fingerprint` in cargo's src/cargo/util/rustc.rs); with the bare channel that
+    /// file does not exist, cargo drops its `.rustc_info.json` cache and every run probes the
+    /// compiler twice through the driver (measured: a no-op run 112 ms instead of 53 ms).
+    pub fn rustup_name(&self) -> std::ffi::OsString {
+        match self.sysroot.file_name() {
+            Some(name) if name.to_string_lossy().starts_with(PINNED) => name.to_os_string(),
+            _ => PINNED.into(),
+        }
+    }
+
     fn tool(&self, name: &str) -> PathBuf {
         let path = self
             .sysroot
@@ -132,6 +146,20 @@ pub fn check_rustc_dev(sysroot: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::test_util::TempDir;
+
+    /// Cargo finds `$RUSTUP_HOME/toolchains/$RUSTUP_TOOLCHAIN/bin/rustc` only by the
+    /// directory's full name; a sysroot elsewhere falls back to the channel.
+    #[test]
+    fn rustup_toolchain_is_the_directory_name() {
+        let under_rustup = Toolchain {
+            sysroot: PathBuf::from(format!("/home/u/.rustup/toolchains/{PINNED}-{HOST}")),
+        };
+        assert_eq!(under_rustup.rustup_name(), format!("{PINNED}-{HOST}").as_str());
+        let elsewhere = Toolchain {
+            sysroot: PathBuf::from("/opt/rust"),
+        };
+        assert_eq!(elsewhere.rustup_name(), PINNED);
+    }
 
     #[test]
     fn pinned_toolchain_comes_from_rust_toolchain_toml() {
