@@ -170,8 +170,21 @@ fn a_cold_run_leaves_the_link_to_the_first_reader() {
             serde_json::json!({}),
             "{fixture}"
         );
+        let mtimes = || -> Vec<_> {
+            painter_tests::files_ending_with(&d.join("target/painter/graph"), ".parquet")
+                .iter()
+                .map(|f| (f.clone(), std::fs::metadata(f).unwrap().modified().unwrap()))
+                .collect()
+        };
+        let units_before = mtimes();
         let read = graph_json(&d.join("target/painter/graph"));
-        // The reader wrote the link back: SQL engines now find the graph-wide tables.
+        // The reader wrote the link back: SQL engines now find the graph-wide tables; the
+        // units' files stayed as the run wrote them.
+        let units_after: Vec<_> = mtimes()
+            .into_iter()
+            .filter(|(f, _)| !f.ends_with("graph.parquet"))
+            .collect();
+        assert_eq!(units_before, units_after, "{fixture}");
         assert_eq!(manifest(d)["linked"], true, "{fixture}");
         assert!(
             d.join("target/painter/graph/crate_ids/graph.parquet")

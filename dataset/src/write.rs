@@ -107,6 +107,54 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
     Ok(manifest)
 }
 
+/// The link's answers for the dataset in `dir` whose units `graph` was linked from (a pending
+/// dataset, read back and linked): its graph-wide tables and the manifest, now linked. The
+/// units' files are left as they are: encoding them again only to find them unchanged was
+/// most of a reader's write-back. When `graph` does not have exactly `manifest`'s units, the
+/// whole dataset is written ([`write_dataset`]).
+pub fn write_link(
+    dir: &Path,
+    manifest: Manifest,
+    graph: &LinkedGraph,
+) -> Result<Manifest, DatasetError> {
+    let same_units = manifest.units.len() == graph.crates.len()
+        && manifest
+            .units
+            .iter()
+            .zip(graph.crates.keys())
+            .all(|(unit, key)| &unit.key == key);
+    if !same_units {
+        return write_dataset(graph, dir);
+    }
+    let mut graph_rows = BTreeMap::new();
+    let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for unit in &manifest.units {
+        for &table in UNIT_TABLES.iter().chain([&UNITS_TABLE]) {
+            if table == UNITS_TABLE || unit.rows.get(table).copied().unwrap_or(0) > 0 {
+                keep.entry(table).or_default().insert(unit.stem.clone());
+            }
+        }
+    }
+    for (table, rows) in write_graph_tables(dir, graph)? {
+        if rows > 0 {
+            keep.entry(table).or_default().insert(GRAPH_STEM.to_owned());
+        }
+        graph_rows.insert(table.to_owned(), rows);
+    }
+    remove_stale(dir, &keep)?;
+    let manifest = Manifest {
+        painter_version: graph.painter_version.clone(),
+        graph_format: graph.format.clone(),
+        linked: true,
+        configurations: graph.configurations.clone(),
+        graph_rows,
+        stats: graph.stats.clone(),
+        ..manifest
+    };
+    write_manifest(dir, &manifest)?;
+    Ok(manifest)
+}
+
 /// A unit to write: its key, its facts and its entry in the dataset being replaced.
 pub(crate) type UnitJob<'a> = (&'a str, &'a CrateGraph, Option<&'a Unit>);
 

@@ -138,7 +138,7 @@ pub fn read_graph(path: &Path) -> Result<LinkedGraph, LoadError> {
             Err(painter_dataset::DatasetError::NotLinked { .. }) => {
                 let (manifest, units) = painter_dataset::read_units(path).map_err(dataset_error)?;
                 let graph = crate::link_units(units, &manifest.configurations);
-                if let Err(e) = painter_dataset::write_dataset(&graph, path) {
+                if let Err(e) = painter_dataset::write_link(path, manifest, &graph) {
                     log::debug!("cannot write the link back into {}: {e}", path.display());
                 }
                 Ok(graph)

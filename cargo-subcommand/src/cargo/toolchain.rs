@@ -154,7 +154,10 @@ mod tests {
         let under_rustup = Toolchain {
             sysroot: PathBuf::from(format!("/home/u/.rustup/toolchains/{PINNED}-{HOST}")),
         };
-        assert_eq!(under_rustup.rustup_name(), format!("{PINNED}-{HOST}").as_str());
+        assert_eq!(
+            under_rustup.rustup_name(),
+            format!("{PINNED}-{HOST}").as_str()
+        );
         let elsewhere = Toolchain {
             sysroot: PathBuf::from("/opt/rust"),
         };
