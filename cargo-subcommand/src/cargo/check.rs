@@ -11,7 +11,7 @@ use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
 
 use super::{
     rustflags::{self, Carrier},
-    toolchain::{self, Toolchain},
+    toolchain::Toolchain,
 };
 use crate::cli::CargoFlags;
 
@@ -287,7 +287,10 @@ mod tests {
                 format!(r#"build.rustflags=["--cfg", "painter_args=\"{hash}\""]"#).as_str(),
             ]
         );
-        assert_eq!(cmd.env("RUSTUP_TOOLCHAIN").unwrap(), toolchain::PINNED);
+        assert_eq!(
+            cmd.env("RUSTUP_TOOLCHAIN").unwrap(),
+            super::super::toolchain::PINNED
+        );
         assert_eq!(
             cmd.env("RUSTC_WRAPPER").unwrap(),
             "/opt/painter/painter-driver"
