@@ -11,10 +11,8 @@ use painter_schema::{
     Configuration, CrateGraph, LINKED_FORMAT, LinkStats, PAINTER_VERSION, SCHEMA_VERSION,
 };
 
-use super::write::{UnitJob, remove_stale, write_manifest, write_units};
-use super::{
-    DATASET_FORMAT, DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, Unit, read_manifest,
-};
+use super::write::{UnitJob, jobs_over, remove_stale, write_manifest, write_units};
+use super::{DATASET_FORMAT, DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest};
 
 /// Write the units in `changed` (merged units with their own facts, as
 /// `painter_linker::merge_units` gives them), drop those in `removed`, keep the rest, and
@@ -77,15 +75,7 @@ pub fn write_units_pending(
     configurations: &[Configuration],
 ) -> Result<Manifest, DatasetError> {
     let previous = read_manifest(dir).ok();
-    let previous: BTreeMap<&str, &Unit> = previous
-        .iter()
-        .flat_map(|m| &m.units)
-        .map(|u| (u.key.as_str(), u))
-        .collect();
-    let jobs: Vec<UnitJob<'_>> = units
-        .iter()
-        .map(|(key, krate)| (key.as_str(), krate, previous.get(key.as_str()).copied()))
-        .collect();
+    let jobs = jobs_over(units, previous.as_ref());
     let mut keep = BTreeMap::new();
     let units = write_units(dir, &jobs, &mut keep)?;
     remove_stale(dir, &keep)?;

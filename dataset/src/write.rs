@@ -66,18 +66,8 @@ pub(crate) fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), Dataset
 pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
     let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut units = Vec::with_capacity(graph.crates.len());
-    // What the directory holds now: units whose facts did not change keep their files.
     let previous = read_manifest(dir).ok();
-    let previous: BTreeMap<&str, &Unit> = previous
-        .iter()
-        .flat_map(|m| &m.units)
-        .map(|u| (u.key.as_str(), u))
-        .collect();
-    let jobs: Vec<UnitJob<'_>> = graph
-        .crates
-        .iter()
-        .map(|(key, krate)| (key.as_str(), krate, previous.get(key.as_str()).copied()))
-        .collect();
+    let jobs = jobs_over(&graph.crates, previous.as_ref());
     // Units and graph-wide tables are independent files: encoded side by side.
     let (written, graph_tables) = rayon::join(
         || write_units(dir, &jobs, &mut keep),
@@ -153,6 +143,23 @@ pub fn write_link(
     };
     write_manifest(dir, &manifest)?;
     Ok(manifest)
+}
+
+/// The jobs writing `crates` over the dataset whose manifest is `previous` (what the
+/// directory holds now): units whose facts did not change keep their files.
+pub(crate) fn jobs_over<'a>(
+    crates: &'a BTreeMap<String, CrateGraph>,
+    previous: Option<&'a Manifest>,
+) -> Vec<UnitJob<'a>> {
+    let previous: BTreeMap<&str, &Unit> = previous
+        .iter()
+        .flat_map(|m| &m.units)
+        .map(|u| (u.key.as_str(), u))
+        .collect();
+    crates
+        .iter()
+        .map(|(key, krate)| (key.as_str(), krate, previous.get(key.as_str()).copied()))
+        .collect()
 }
 
 /// A unit to write: its key, its facts and its entry in the dataset being replaced.
