@@ -69,7 +69,9 @@ pub const REASON_ANY_GENERIC_ARG: &str = "closure or fn passed as a type argumen
 pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<CandidateSet> {
     let (sets, assignments) = {
         let crates: &BTreeMap<String, CrateGraph> = crates;
+        let start = std::time::Instant::now();
         let index = Index::build(crates);
+        log::debug!("candidate index in {:.2?}", start.elapsed());
         let inst = instances::instantiate(crates, &index.crate_of);
         log::debug!(
             "{} instantiations of {} bodies ({} open){}",
@@ -92,6 +94,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                 (key, graph, queries)
             })
             .collect();
+        log::debug!("questions asked at {:.2?}", start.elapsed());
         let mut distinct: Vec<Query<'_>> = asked
             .iter()
             .flat_map(|(_, _, queries)| queries.iter().map(|(_, q)| *q))
@@ -103,6 +106,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             .par_iter()
             .map(|q| index.answer(*q, &inst))
             .collect();
+        log::debug!("{} questions answered at {:.2?}", distinct.len(), start.elapsed());
         let mut number: HashMap<Query<'_>, u32> = HashMap::new();
         let mut sets = Vec::new();
         for (query, targets) in distinct.iter().zip(answers) {
