@@ -72,7 +72,28 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
         let start = std::time::Instant::now();
         let index = Index::build(crates);
         log::debug!("candidate index in {:.2?}", start.elapsed());
-        let inst = instances::instantiate(crates, &index.crate_of);
+        // One pass over the calls asks their questions and scans them for the instantiations,
+        // which then narrow the questions of calls in instantiated bodies.
+        let list: Vec<(&String, &CrateGraph)> = crates.iter().collect();
+        let (queries, scans): (Vec<Vec<(usize, Query<'_>)>>, Vec<instances::Scan<'_>>) = list
+            .par_iter()
+            .map(|&(key, graph)| {
+                let mut scan = instances::Scan::new(key, &index.crate_of);
+                let queries = graph
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, call)| {
+                        scan.call(call);
+                        Query::of(call).map(|q| (i, q))
+                    })
+                    .collect();
+                scan.address_taken(graph);
+                (queries, scan)
+            })
+            .unzip();
+        log::debug!("questions asked at {:.2?}", start.elapsed());
+        let inst = instances::instantiate(crates, &index.crate_of, scans);
         log::debug!(
             "{} instantiations of {} bodies ({} open){}",
             inst.total,
@@ -80,21 +101,18 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             inst.open.len(),
             if inst.truncated { ", bounds hit" } else { "" }
         );
-        let asked: Vec<Asked<'_>> = crates
-            .par_iter()
-            .map(|(key, graph)| {
-                let queries = graph
-                    .calls
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, call)| {
-                        Query::of(call).map(|q| (i, instantiated(q, call, &index, &inst)))
-                    })
+        let asked: Vec<Asked<'_>> = list
+            .into_par_iter()
+            .zip(queries)
+            .map(|((key, graph), queries)| {
+                let queries = queries
+                    .into_iter()
+                    .map(|(i, q)| (i, instantiated(q, &graph.calls[i], &index, &inst)))
                     .collect();
                 (key, graph, queries)
             })
             .collect();
-        log::debug!("questions asked at {:.2?}", start.elapsed());
+        log::debug!("questions narrowed at {:.2?}", start.elapsed());
         let mut distinct: Vec<Query<'_>> = asked
             .iter()
             .flat_map(|(_, _, queries)| queries.iter().map(|(_, q)| *q))
@@ -129,6 +147,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     .collect(),
             });
         }
+        log::debug!("sets at {:.2?}", start.elapsed());
         let assignments: Vec<(String, Vec<(usize, u32)>)> = asked
             .iter()
             .map(|(key, _, queries)| {
@@ -139,6 +158,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                 ((*key).clone(), calls)
             })
             .collect();
+        log::debug!("assignments at {:.2?}", start.elapsed());
         (sets, assignments)
     };
     for (key, calls) in assignments {
@@ -161,8 +181,11 @@ fn instantiated<'a>(
     index: &Index<'a>,
     inst: &Instantiations<'a>,
 ) -> Query<'a> {
+    if call.args.is_empty() || inst.instantiated.is_empty() {
+        return query;
+    }
     let caller = method_key(&index.crate_of, &call.caller);
-    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
+    if !inst.instantiated.contains(&caller) {
         return query;
     }
     let narrowed =

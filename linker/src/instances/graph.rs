@@ -5,126 +5,96 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::rc::Rc;
 
 use foldhash::{HashMap, HashSet};
-use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, FunctionKind};
+use painter_schema::{Call, CallKind, CrateGraph, Function, FunctionKind};
 use rayon::prelude::*;
 
 use super::Resolved;
+use super::scan::{Entries, Scan};
 use super::types::Ty;
 use crate::candidates::{MethodKey, method_key};
 
-/// Ways into bodies the worklist does not follow (docs/linker.md#instantiations, open bodies).
-#[derive(Default)]
-pub(crate) struct Entries<'a> {
-    /// Functions whose address is taken (fn pointer, vtable) and those drop glue runs.
-    pub taken: Vec<MethodKey<'a>>,
-    /// Trait methods called through `dyn`.
-    pub dyn_methods: HashSet<MethodKey<'a>>,
-    /// Crates that another crate of the graph calls or takes a function of.
-    pub called: HashSet<&'a str>,
+/// A call with arguments.
+pub(crate) struct ArgCall<'a> {
+    pub call: &'a Call,
+    /// For a static call: the callee, when it is a body (has calls with arguments).
+    pub callee: Option<Body>,
+    /// A static call of a function that is no body: its instantiation would resolve and pass
+    /// on nothing (so its arguments are not even parsed).
+    pub passes_nothing: bool,
 }
+
+/// A function with calls with arguments (one the worklist instantiates), by number.
+pub(crate) type Body = u32;
 
 pub(crate) struct Graph<'a> {
     pub crate_of: &'a HashMap<&'a str, &'a str>,
     pub functions: HashMap<MethodKey<'a>, (&'a str, &'a Function)>,
     /// Function keys by the local part of their ids (for ids read out of printed types).
     pub by_local: HashMap<&'a str, Vec<MethodKey<'a>>>,
-    /// Calls with arguments by caller, in graph order.
-    pub calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>>,
     /// Impl methods by the trait method they implement, in graph order.
     pub impls: HashMap<MethodKey<'a>, Vec<MethodKey<'a>>>,
-    /// Calls whose arguments have no placeholder, in graph order.
-    pub seeds: Vec<&'a Call>,
+    /// The calls with arguments, each body's together, in graph order.
+    calls: Vec<ArgCall<'a>>,
+    bodies: HashMap<MethodKey<'a>, Body>,
+    /// Per body: its key and its calls (in `calls`).
+    body_info: Vec<(MethodKey<'a>, Range<u32>)>,
+    /// Calls whose arguments have no placeholder (in `calls`), in graph order.
+    pub seeds: Vec<u32>,
     pub entries: Entries<'a>,
     /// Each distinct argument text, parsed (`None`: a newer driver's syntax).
     parsed: RefCell<HashMap<&'a str, Option<Rc<Ty>>>>,
 }
 
-/// What one crate contributes, found in parallel with the others.
-#[derive(Default)]
-struct Scan<'a> {
-    /// Calls with arguments, in runs of one caller (a crate's calls are sorted by caller).
-    calls: Vec<(MethodKey<'a>, Vec<&'a Call>)>,
-    seeds: Vec<&'a Call>,
-    named: Vec<&'a str>,
-    entries: Entries<'a>,
-}
-
-fn scan<'a>(key: &'a str, graph: &'a CrateGraph, crate_of: &HashMap<&'a str, &'a str>) -> Scan<'a> {
-    let mut out = Scan::default();
-    for call in &graph.calls {
-        match (call.kind, call.callee.as_deref()) {
-            (CallKind::Drop, Some(callee)) => out.entries.taken.push(method_key(crate_of, callee)),
-            (CallKind::Dyn, Some(method)) => {
-                out.entries.dyn_methods.insert(method_key(crate_of, method));
-            }
-            _ => {}
-        }
-        if let Some(target) = call.target_crate.as_deref()
-            && target != key
-        {
-            out.entries.called.insert(target);
-        }
-        if call.args.is_empty() {
-            continue;
-        }
-        match out.calls.last_mut() {
-            Some((_, calls)) if calls[0].caller == call.caller => calls.push(call),
-            _ => out
-                .calls
-                .push((method_key(crate_of, &call.caller), vec![call])),
-        }
-        if !call.args.iter().any(|a| a.contains('#')) {
-            out.seeds.push(call);
-        }
-        for arg in &call.args {
-            out.named.extend(body_ids(arg));
-        }
-    }
-    for taken in &graph.address_taken {
-        let Some(target) = taken.target.as_deref() else {
-            continue;
-        };
-        let target = method_key(crate_of, target);
-        if matches!(
-            taken.kind,
-            AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr | AddressTakenKind::Vtable
-        ) {
-            out.entries.taken.push(target);
-        }
-        // A function of another crate used as a value (a fn pointer) is a use of that crate.
-        if target.0 != key {
-            out.entries.called.insert(target.0);
-        }
-    }
-    out
-}
-
 impl<'a> Graph<'a> {
+    /// The graph of `crates` from their scans (in the same order).
     pub(super) fn new(
         crates: &'a BTreeMap<String, CrateGraph>,
         crate_of: &'a HashMap<&'a str, &'a str>,
+        scans: Vec<Scan<'a>>,
     ) -> Self {
-        let scans: Vec<Scan<'a>> = crates
-            .par_iter()
-            .map(|(key, graph)| scan(key, graph, crate_of))
-            .collect();
-        let mut calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>> = HashMap::default();
+        let t = std::time::Instant::now();
+        let mut flat: Vec<&'a Call> =
+            Vec::with_capacity(scans.iter().map(|s| s.calls.len()).sum());
+        let mut bodies: HashMap<MethodKey<'a>, Body> = HashMap::default();
+        bodies.reserve(scans.iter().map(|s| s.runs.len()).sum());
+        let mut body_info: Vec<(MethodKey<'a>, Range<u32>)> = Vec::new();
         let mut seeds = Vec::new();
         let mut named: HashSet<&'a str> = HashSet::default();
         let mut entries = Entries::default();
         for scan in scans {
-            for (caller, calls) in scan.calls {
-                calls_of.entry(caller).or_default().extend(calls);
+            let offset = flat.len() as u32;
+            seeds.extend(scan.seeds.iter().map(|i| offset + i));
+            flat.extend(scan.calls);
+            let mut at = offset;
+            for (caller, len) in scan.runs {
+                let run = at..at + len;
+                at += len;
+                let body = *bodies.entry(caller).or_insert_with(|| {
+                    body_info.push((caller, run.start..run.start));
+                    (body_info.len() - 1) as Body
+                });
+                let range = &mut body_info[body as usize].1;
+                if range.end != run.start {
+                    // Not next to the body's calls so far (a caller in two crates of one
+                    // key): its calls, in order, moved to the end to keep them together.
+                    let start = flat.len() as u32;
+                    flat.extend_from_within(range.start as usize..range.end as usize);
+                    flat.extend_from_within(run.start as usize..run.end as usize);
+                    *range = start..flat.len() as u32;
+                } else {
+                    range.end = run.end;
+                }
             }
-            seeds.extend(scan.seeds);
             named.extend(scan.named);
             entries.taken.extend(scan.entries.taken);
             entries.dyn_methods.extend(scan.entries.dyn_methods);
             entries.called.extend(scan.entries.called);
         }
+        log::debug!("TMP merged {:.2?}", t.elapsed());
         // Only calls with generic arguments take part in instantiation; the functions looked
         // up are impl and trait methods and the closures, coroutines and fn items these
         // arguments name (by the local part of their ids), not every function of the graph.
@@ -135,14 +105,16 @@ impl<'a> Graph<'a> {
                     .functions
                     .iter()
                     .filter_map(|f| {
-                        let implements = f.implements.as_deref().map(|i| method_key(crate_of, i));
-                        let local = f.id.split_once(':').map_or("", |(_, local)| local);
-                        if implements.is_none()
-                            && f.kind != FunctionKind::TraitMethod
-                            && !named.contains(local)
+                        // The record's own fields first: the id is only read when needed.
+                        let named = || {
+                            !named.is_empty()
+                                && named.contains(f.id.split_once(':').map_or("", |(_, l)| l))
+                        };
+                        if f.implements.is_none() && f.kind != FunctionKind::TraitMethod && !named()
                         {
                             return None;
                         }
+                        let implements = f.implements.as_deref().map(|i| method_key(crate_of, i));
                         Some((method_key(crate_of, &f.id), implements, f))
                     })
                     .collect()
@@ -160,26 +132,56 @@ impl<'a> Graph<'a> {
                 by_local.entry(fkey.1).or_default().push(fkey);
             }
         }
+        log::debug!("TMP functions {:.2?}", t.elapsed());
+        // Where each static call goes, looked up once (in parallel) for all instantiations.
+        let calls = flat
+            .par_iter()
+            .map(|&call| {
+                let callee = match (call.kind, call.callee.as_deref()) {
+                    (CallKind::Static, Some(callee)) => Some(method_key(crate_of, callee)),
+                    _ => None,
+                };
+                let body = callee.and_then(|callee| bodies.get(&callee).copied());
+                ArgCall {
+                    call,
+                    callee: body,
+                    passes_nothing: callee.is_some() && body.is_none(),
+                }
+            })
+            .collect();
+        log::debug!("TMP argcalls {:.2?}", t.elapsed());
         Graph {
             crate_of,
             functions,
             by_local,
-            calls_of,
             impls,
+            calls,
+            bodies,
+            body_info,
             seeds,
             entries,
             parsed: RefCell::default(),
         }
     }
 
-    /// A static call of a body without calls with arguments: its instantiation would resolve
-    /// and pass on nothing (checked before parsing the call's arguments).
-    pub fn passes_nothing(&self, call: &'a Call) -> bool {
-        call.kind == CallKind::Static
-            && call
-                .callee
-                .as_deref()
-                .is_some_and(|callee| !self.calls_of.contains_key(&self.key(callee)))
+    /// The body of a function with calls with arguments.
+    pub fn body(&self, key: MethodKey<'a>) -> Option<Body> {
+        self.bodies.get(&key).copied()
+    }
+
+    pub fn body_key(&self, body: Body) -> MethodKey<'a> {
+        self.body_info[body as usize].0
+    }
+
+    /// A body's calls with arguments, in graph order.
+    pub fn calls(&self, body: Body) -> &[ArgCall<'a>] {
+        let range = &self.body_info[body as usize].1;
+        &self.calls[range.start as usize..range.end as usize]
+    }
+
+    /// A call with arguments, by position.
+    pub fn call(&self, at: u32) -> &ArgCall<'a> {
+        &self.calls[at as usize]
     }
 
     pub fn key(&self, id: &'a str) -> MethodKey<'a> {
@@ -204,17 +206,4 @@ impl<'a> Graph<'a> {
         self.parsed.borrow_mut().insert(text, parsed.clone());
         parsed
     }
-}
-
-/// The local parts of the function ids an argument names (`{closure:<crate>:<local>}`, also
-/// `{coroutine:…}` and `{fn:…}`).
-fn body_ids(arg: &str) -> impl Iterator<Item = &str> {
-    arg.match_indices('{').filter_map(move |(at, _)| {
-        let rest = &arg[at + 1..];
-        let rest = ["closure:", "coroutine:", "fn:"]
-            .iter()
-            .find_map(|kind| rest.strip_prefix(kind))?;
-        let id = &rest[..rest.find('}')?];
-        Some(id.split_once(':').map_or(id, |(_, local)| local))
-    })
 }

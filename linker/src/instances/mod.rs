@@ -12,7 +12,10 @@
 mod graph;
 mod open;
 mod resolve;
+mod scan;
 pub mod types;
+
+pub use scan::Scan;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
@@ -21,7 +24,7 @@ use foldhash::{HashMap, HashSet};
 use painter_schema::{CallKind, CrateGraph, Sym};
 
 use crate::candidates::MethodKey;
-use graph::Graph;
+use graph::{Body, Graph};
 use types::Ty;
 
 /// At most this many instantiations of one body; more make it open.
@@ -67,29 +70,29 @@ pub struct Instantiations<'a> {
 /// A call, as far as its resolution depends on it: caller, callee and recorded arguments.
 pub type CallSite<'a> = (MethodKey<'a>, &'a str, &'a [Sym]);
 
-/// Run the worklist over `crates`.
+/// Run the worklist over `crates`, given their scans (in the same order).
 pub fn instantiate<'a>(
     crates: &'a BTreeMap<String, CrateGraph>,
     crate_of: &'a HashMap<&'a str, &'a str>,
+    scans: Vec<Scan<'a>>,
 ) -> Instantiations<'a> {
     // Files without generic arguments (older drivers, synthetic inputs): nothing to do.
-    if !crates
-        .values()
-        .any(|krate| krate.calls.iter().any(|c| !c.args.is_empty()))
-    {
+    if !scans.iter().any(Scan::has_args) {
         return Instantiations::default();
     }
     let start = std::time::Instant::now();
-    let graph = Graph::new(crates, crate_of);
+    let graph = Graph::new(crates, crate_of, scans);
     log::debug!("instantiation index in {:.2?}", start.elapsed());
     let mut out = Instantiations::default();
     let mut work = Worklist::default();
 
     // Seeds: call sites whose arguments are concrete, wherever they are.
-    for &call in &graph.seeds {
-        if graph.passes_nothing(call) {
+    for &at in &graph.seeds {
+        let arg_call = graph.call(at);
+        if arg_call.passes_nothing {
             continue;
         }
+        let call = arg_call.call;
         let Some(args) = call
             .args
             .iter()
@@ -98,19 +101,24 @@ pub fn instantiate<'a>(
         else {
             continue;
         };
+        if call.kind == CallKind::Static {
+            if let Some(callee) = arg_call.callee {
+                work.enqueue_body(&graph, &mut out, callee, args);
+            }
+            continue;
+        }
         for (target, args) in graph.targets(call, args) {
             work.enqueue(&graph, &mut out, target, args);
         }
     }
     while let Some((body, instance)) = work.queue.pop_front() {
-        out.instantiated.insert(body);
-        let Some(calls) = graph.calls_of.get(&body) else {
-            continue;
-        };
-        for &call in calls {
-            if graph.passes_nothing(call) {
+        let body_key = graph.body_key(body);
+        out.instantiated.insert(body_key);
+        for arg_call in graph.calls(body) {
+            if arg_call.passes_nothing {
                 continue;
             }
+            let call = arg_call.call;
             let Some(args) = call
                 .args
                 .iter()
@@ -119,12 +127,19 @@ pub fn instantiate<'a>(
             else {
                 continue;
             };
+            if call.kind == CallKind::Static {
+                // Its own callee (`targets` of a static call), looked up once.
+                if let Some(callee) = arg_call.callee {
+                    work.enqueue_body(&graph, &mut out, callee, args);
+                }
+                continue;
+            }
             if matches!(call.kind, CallKind::FnPtr | CallKind::Dyn) {
                 // Only the signature (fn pointer) or the object type (`dyn`, the receiver) is
                 // narrowed; both are atoms.
                 if let Some(signature) = args.first().and_then(Ty::atom_text) {
                     out.signatures
-                        .entry((body, call.args.as_slice()))
+                        .entry((body_key, call.args.as_slice()))
                         .or_default()
                         .insert(signature.to_owned());
                 }
@@ -139,7 +154,7 @@ pub fn instantiate<'a>(
                     continue;
                 }
             };
-            let site = (body, method, call.args.as_slice());
+            let site = (body_key, method, call.args.as_slice());
             // `Self` is a trait object in this instantiation (`T::method(x)` with
             // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
             // Seen through references and boxes (`&dyn Fn(u32) -> u32` as `F: Fn`).
@@ -190,28 +205,37 @@ pub fn instantiate<'a>(
 
 /// The instantiations found so far and those still to substitute.
 #[derive(Default)]
-struct Worklist<'a> {
-    seen: HashMap<MethodKey<'a>, HashSet<Rc<[Ty]>>>,
-    queue: VecDeque<(MethodKey<'a>, Rc<[Ty]>)>,
+struct Worklist {
+    seen: HashMap<Body, HashSet<Rc<[Ty]>>>,
+    queue: VecDeque<(Body, Rc<[Ty]>)>,
 }
 
-impl<'a> Worklist<'a> {
+impl Worklist {
     /// Queue `target` with `args` unless already seen, or a bound makes it open instead.
-    fn enqueue(
+    fn enqueue<'a>(
         &mut self,
         graph: &Graph<'a>,
         out: &mut Instantiations<'a>,
         target: MethodKey<'a>,
         args: Vec<Ty>,
     ) {
-        // A body without calls with arguments has nothing to resolve or pass on.
-        if args.is_empty()
-            || args.iter().any(Ty::has_params)
-            || !graph.calls_of.contains_key(&target)
-        {
+        // A function without calls with arguments has nothing to resolve or pass on.
+        if let Some(body) = graph.body(target) {
+            self.enqueue_body(graph, out, body, args);
+        }
+    }
+
+    fn enqueue_body<'a>(
+        &mut self,
+        graph: &Graph<'a>,
+        out: &mut Instantiations<'a>,
+        body: Body,
+        args: Vec<Ty>,
+    ) {
+        if args.is_empty() || args.iter().any(Ty::has_params) {
             return;
         }
-        let instances = self.seen.entry(target).or_default();
+        let instances = self.seen.entry(body).or_default();
         if instances.contains(args.as_slice()) {
             return;
         }
@@ -219,13 +243,13 @@ impl<'a> Worklist<'a> {
             || out.total >= MAX_TOTAL
             || args.iter().any(|t| t.depth() > MAX_DEPTH)
         {
-            out.open.insert(target);
+            out.open.insert(graph.body_key(body));
             out.truncated = true;
             return;
         }
         let args: Rc<[Ty]> = args.into();
         instances.insert(args.clone());
         out.total += 1;
-        self.queue.push_back((target, args));
+        self.queue.push_back((body, args));
     }
 }

@@ -45,10 +45,10 @@ pub(super) fn open_bodies<'a>(
             continue;
         }
         out.open.insert(body);
-        let Some(calls) = graph.calls_of.get(&body) else {
+        let Some(calls) = graph.body(body).map(|b| graph.calls(b)) else {
             continue;
         };
-        for call in calls {
+        for call in calls.iter().map(|c| c.call) {
             if !call.args.iter().any(|a| a.contains('#')) {
                 continue;
             }
