@@ -42,11 +42,15 @@ pub(crate) struct Graph<'a> {
     bodies: HashMap<MethodKey<'a>, Body>,
     /// Per body: its key and its calls (in `calls`).
     body_info: Vec<(MethodKey<'a>, Range<u32>)>,
-    /// Calls whose arguments have no placeholder (in `calls`), in graph order.
+    /// Calls whose arguments have no placeholder (in `calls`), in graph order, but for those
+    /// that pass nothing.
     pub seeds: Vec<u32>,
     pub entries: Entries<'a>,
     /// Each distinct argument text, parsed (`None`: a newer driver's syntax).
     parsed: RefCell<HashMap<&'a str, Option<Rc<Ty>>>>,
+    /// The same by the address of the text: read files share one copy of each string, so most
+    /// arguments are found without reading (or hashing) their text.
+    parsed_at: RefCell<HashMap<(usize, usize), Option<Rc<Ty>>>>,
 }
 
 impl<'a> Graph<'a> {
@@ -148,7 +152,8 @@ impl<'a> Graph<'a> {
                     passes_nothing: callee.is_some() && body.is_none(),
                 }
             })
-            .collect();
+            .collect::<Vec<ArgCall<'a>>>();
+        seeds.retain(|&at| !calls[at as usize].passes_nothing);
         log::debug!("TMP argcalls {:.2?}", t.elapsed());
         Graph {
             crate_of,
@@ -161,6 +166,7 @@ impl<'a> Graph<'a> {
             seeds,
             entries,
             parsed: RefCell::default(),
+            parsed_at: RefCell::default(),
         }
     }
 
@@ -199,11 +205,18 @@ impl<'a> Graph<'a> {
 
     /// An argument (or impl header) as a tree, parsed the first time its text is seen.
     pub fn parse(&self, text: &'a str) -> Option<Rc<Ty>> {
-        if let Some(parsed) = self.parsed.borrow().get(text) {
+        // Texts borrowed from the graph live as long as it: one address and length, one text.
+        let at = (text.as_ptr() as usize, text.len());
+        if let Some(parsed) = self.parsed_at.borrow().get(&at) {
             return parsed.clone();
         }
-        let parsed = Ty::parse(text).map(Rc::new);
-        self.parsed.borrow_mut().insert(text, parsed.clone());
+        let parsed = self
+            .parsed
+            .borrow_mut()
+            .entry(text)
+            .or_insert_with(|| Ty::parse(text).map(Rc::new))
+            .clone();
+        self.parsed_at.borrow_mut().insert(at, parsed.clone());
         parsed
     }
 }

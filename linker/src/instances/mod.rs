@@ -89,9 +89,6 @@ pub fn instantiate<'a>(
     // Seeds: call sites whose arguments are concrete, wherever they are.
     for &at in &graph.seeds {
         let arg_call = graph.call(at);
-        if arg_call.passes_nothing {
-            continue;
-        }
         let call = arg_call.call;
         let Some(args) = call
             .args

@@ -32,8 +32,8 @@ pub struct Scan<'a> {
     /// Local parts of the ids of the bodies arguments name.
     pub(super) named: Vec<&'a str>,
     pub(super) entries: Entries<'a>,
-    /// The crate last added to `entries.called` (most calls into other crates go to a few).
-    last_called: Option<&'a str>,
+    /// The target crate of the last call that named one.
+    last_target: Option<&'a str>,
 }
 
 impl<'a> Scan<'a> {
@@ -47,7 +47,7 @@ impl<'a> Scan<'a> {
             seeds: Vec::new(),
             named: Vec::new(),
             entries: Entries::default(),
-            last_called: None,
+            last_target: None,
         }
     }
 
@@ -65,11 +65,14 @@ impl<'a> Scan<'a> {
             _ => {}
         }
         if let Some(target) = call.target_crate.as_deref()
-            && target != self.key
-            && self.last_called != Some(target)
+            && !self.last_target.is_some_and(|last| std::ptr::eq(last, target))
         {
-            self.entries.called.insert(target);
-            self.last_called = Some(target);
+            // Calls name few crates, mostly by one shared string each: compared by address to
+            // the last one first.
+            self.last_target = Some(target);
+            if target != self.key {
+                self.entries.called.insert(target);
+            }
         }
         if call.args.is_empty() {
             return;
