@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use foldhash::{HashMap, HashSet};
-use painter_schema::{Call, CallKind, CrateGraph, Function, FunctionKind};
+use painter_schema::{Call, CallKind, CrateGraph, Function, FunctionKind, Sym};
 use rayon::prelude::*;
 
 use super::Resolved;
@@ -17,14 +17,29 @@ use super::scan::{Entries, Scan};
 use super::types::Ty;
 use crate::candidates::{MethodKey, method_key};
 
-/// A call with arguments.
+/// A call with arguments, with what the worklist reads of it at hand (not in the call's record).
+#[derive(Clone, Copy)]
 pub(crate) struct ArgCall<'a> {
     pub call: &'a Call,
+    pub kind: CallKind,
+    pub args: &'a [Sym],
     /// For a static call: the callee, when it is a body (has calls with arguments).
     pub callee: Option<Body>,
     /// A static call of a function that is no body: its instantiation would resolve and pass
     /// on nothing (so its arguments are not even parsed).
     pub passes_nothing: bool,
+}
+
+impl<'a> ArgCall<'a> {
+    pub(super) fn new(call: &'a Call) -> Self {
+        ArgCall {
+            call,
+            kind: call.kind,
+            args: &call.args,
+            callee: None,
+            passes_nothing: false,
+        }
+    }
 }
 
 /// A function with calls with arguments (one the worklist instantiates), by number.
@@ -61,8 +76,10 @@ impl<'a> Graph<'a> {
         scans: Vec<Scan<'a>>,
     ) -> Self {
         let t = std::time::Instant::now();
-        let mut flat: Vec<&'a Call> =
-            Vec::with_capacity(scans.iter().map(|s| s.calls.len()).sum());
+        let total = scans.iter().map(|s| s.calls.len()).sum();
+        let mut flat: Vec<ArgCall<'a>> = Vec::with_capacity(total);
+        // The static callees' keys (read while the calls were at hand), beside `flat`.
+        let mut callees: Vec<Option<MethodKey<'a>>> = Vec::with_capacity(total);
         let mut bodies: HashMap<MethodKey<'a>, Body> = HashMap::default();
         bodies.reserve(scans.iter().map(|s| s.runs.len()).sum());
         let mut body_info: Vec<(MethodKey<'a>, Range<u32>)> = Vec::new();
@@ -73,6 +90,7 @@ impl<'a> Graph<'a> {
             let offset = flat.len() as u32;
             seeds.extend(scan.seeds.iter().map(|i| offset + i));
             flat.extend(scan.calls);
+            callees.extend(scan.callees);
             let mut at = offset;
             for (caller, len) in scan.runs {
                 let run = at..at + len;
@@ -86,8 +104,11 @@ impl<'a> Graph<'a> {
                     // Not next to the body's calls so far (a caller in two crates of one
                     // key): its calls, in order, moved to the end to keep them together.
                     let start = flat.len() as u32;
-                    flat.extend_from_within(range.start as usize..range.end as usize);
-                    flat.extend_from_within(run.start as usize..run.end as usize);
+                    let (old, new) = (range.start as usize, run.start as usize);
+                    for part in [old..range.end as usize, new..run.end as usize] {
+                        flat.extend_from_within(part.clone());
+                        callees.extend_from_within(part);
+                    }
                     *range = start..flat.len() as u32;
                 } else {
                     range.end = run.end;
@@ -138,21 +159,13 @@ impl<'a> Graph<'a> {
         }
         log::debug!("TMP functions {:.2?}", t.elapsed());
         // Where each static call goes, looked up once (in parallel) for all instantiations.
-        let calls = flat
-            .par_iter()
-            .map(|&call| {
-                let callee = match (call.kind, call.callee.as_deref()) {
-                    (CallKind::Static, Some(callee)) => Some(method_key(crate_of, callee)),
-                    _ => None,
-                };
-                let body = callee.and_then(|callee| bodies.get(&callee).copied());
-                ArgCall {
-                    call,
-                    callee: body,
-                    passes_nothing: callee.is_some() && body.is_none(),
-                }
-            })
-            .collect::<Vec<ArgCall<'a>>>();
+        flat.par_iter_mut()
+            .zip(callees)
+            .for_each(|(arg_call, callee)| {
+                arg_call.callee = callee.and_then(|callee| bodies.get(&callee).copied());
+                arg_call.passes_nothing = callee.is_some() && arg_call.callee.is_none();
+            });
+        let calls = flat;
         seeds.retain(|&at| !calls[at as usize].passes_nothing);
         log::debug!("TMP argcalls {:.2?}", t.elapsed());
         Graph {

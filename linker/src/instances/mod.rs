@@ -89,8 +89,7 @@ pub fn instantiate<'a>(
     // Seeds: call sites whose arguments are concrete, wherever they are.
     for &at in &graph.seeds {
         let arg_call = graph.call(at);
-        let call = arg_call.call;
-        let Some(args) = call
+        let Some(args) = arg_call
             .args
             .iter()
             .map(|a| graph.parse(a).map(|t| Ty::clone(&t)))
@@ -98,13 +97,13 @@ pub fn instantiate<'a>(
         else {
             continue;
         };
-        if call.kind == CallKind::Static {
+        if arg_call.kind == CallKind::Static {
             if let Some(callee) = arg_call.callee {
                 work.enqueue_body(&graph, &mut out, callee, args);
             }
             continue;
         }
-        for (target, args) in graph.targets(call, args) {
+        for (target, args) in graph.targets(arg_call.call, args) {
             work.enqueue(&graph, &mut out, target, args);
         }
     }
@@ -115,8 +114,7 @@ pub fn instantiate<'a>(
             if arg_call.passes_nothing {
                 continue;
             }
-            let call = arg_call.call;
-            let Some(args) = call
+            let Some(args) = arg_call
                 .args
                 .iter()
                 .map(|a| graph.parse(a).and_then(|t| t.subst(&instance)))
@@ -124,13 +122,14 @@ pub fn instantiate<'a>(
             else {
                 continue;
             };
-            if call.kind == CallKind::Static {
+            if arg_call.kind == CallKind::Static {
                 // Its own callee (`targets` of a static call), looked up once.
                 if let Some(callee) = arg_call.callee {
                     work.enqueue_body(&graph, &mut out, callee, args);
                 }
                 continue;
             }
+            let call = arg_call.call;
             if matches!(call.kind, CallKind::FnPtr | CallKind::Dyn) {
                 // Only the signature (fn pointer) or the object type (`dyn`, the receiver) is
                 // narrowed; both are atoms.

@@ -6,6 +6,7 @@
 use foldhash::{HashMap, HashSet};
 use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph};
 
+use super::graph::ArgCall;
 use crate::candidates::{MethodKey, method_key};
 
 /// Ways into bodies the worklist does not follow (docs/linker.md#instantiations, open bodies).
@@ -24,7 +25,9 @@ pub struct Scan<'a> {
     key: &'a str,
     crate_of: &'a HashMap<&'a str, &'a str>,
     /// Calls with arguments, in graph order.
-    pub(super) calls: Vec<&'a Call>,
+    pub(super) calls: Vec<ArgCall<'a>>,
+    /// For each of `calls` that is static: its callee's key.
+    pub(super) callees: Vec<Option<MethodKey<'a>>>,
     /// Runs of `calls` with one caller (a crate's calls are sorted by caller): key, length.
     pub(super) runs: Vec<(MethodKey<'a>, u32)>,
     /// Positions in `calls` of the calls without placeholders.
@@ -43,6 +46,7 @@ impl<'a> Scan<'a> {
             key,
             crate_of,
             calls: Vec::new(),
+            callees: Vec::new(),
             runs: Vec::new(),
             seeds: Vec::new(),
             named: Vec::new(),
@@ -78,13 +82,17 @@ impl<'a> Scan<'a> {
             return;
         }
         match (self.runs.last_mut(), self.calls.last()) {
-            (Some((_, len)), Some(last)) if last.caller == call.caller => *len += 1,
+            (Some((_, len)), Some(last)) if last.call.caller == call.caller => *len += 1,
             _ => self.runs.push((method_key(self.crate_of, &call.caller), 1)),
         }
         if !call.args.iter().any(|a| a.bytes().any(|b| b == b'#')) {
             self.seeds.push(self.calls.len() as u32);
         }
-        self.calls.push(call);
+        self.calls.push(ArgCall::new(call));
+        self.callees.push(match (call.kind, call.callee.as_deref()) {
+            (CallKind::Static, Some(callee)) => Some(method_key(self.crate_of, callee)),
+            _ => None,
+        });
         for arg in &call.args {
             if arg.bytes().any(|b| b == b'{') {
                 self.named.extend(body_ids(arg));
