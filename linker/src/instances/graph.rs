@@ -13,6 +13,7 @@ use painter_schema::{Call, CallKind, CrateGraph, Function, FunctionKind, Sym};
 use rayon::prelude::*;
 
 use super::Resolved;
+use super::hashed::{Hashed, UseHash};
 use super::scan::{Entries, Scan};
 use super::types::Ty;
 use crate::candidates::{MethodKey, method_key};
@@ -54,7 +55,7 @@ pub(crate) struct Graph<'a> {
     pub impls: HashMap<MethodKey<'a>, Vec<MethodKey<'a>>>,
     /// The calls with arguments, each body's together, in graph order.
     calls: Vec<ArgCall<'a>>,
-    bodies: HashMap<MethodKey<'a>, Body>,
+    bodies: std::collections::HashMap<Hashed<'a>, Body, UseHash>,
     /// Per body: its key and its calls (in `calls`).
     body_info: Vec<(MethodKey<'a>, Range<u32>)>,
     /// Calls whose arguments have no placeholder (in `calls`), in graph order, but for those
@@ -79,8 +80,8 @@ impl<'a> Graph<'a> {
         let total = scans.iter().map(|s| s.calls.len()).sum();
         let mut flat: Vec<ArgCall<'a>> = Vec::with_capacity(total);
         // The static callees' keys (read while the calls were at hand), beside `flat`.
-        let mut callees: Vec<Option<MethodKey<'a>>> = Vec::with_capacity(total);
-        let mut bodies: HashMap<MethodKey<'a>, Body> = HashMap::default();
+        let mut callees: Vec<Option<Hashed<'a>>> = Vec::with_capacity(total);
+        let mut bodies: std::collections::HashMap<Hashed<'a>, Body, UseHash> = Default::default();
         bodies.reserve(scans.iter().map(|s| s.runs.len()).sum());
         let mut body_info: Vec<(MethodKey<'a>, Range<u32>)> = Vec::new();
         let mut seeds = Vec::new();
@@ -96,7 +97,7 @@ impl<'a> Graph<'a> {
                 let run = at..at + len;
                 at += len;
                 let body = *bodies.entry(caller).or_insert_with(|| {
-                    body_info.push((caller, run.start..run.start));
+                    body_info.push((caller.key, run.start..run.start));
                     (body_info.len() - 1) as Body
                 });
                 let range = &mut body_info[body as usize].1;
@@ -185,7 +186,7 @@ impl<'a> Graph<'a> {
 
     /// The body of a function with calls with arguments.
     pub fn body(&self, key: MethodKey<'a>) -> Option<Body> {
-        self.bodies.get(&key).copied()
+        self.bodies.get(&Hashed::new(key)).copied()
     }
 
     pub fn body_key(&self, body: Body) -> MethodKey<'a> {

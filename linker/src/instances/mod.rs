@@ -10,6 +10,7 @@
 //! class-hierarchy candidates besides what the instantiations found.
 
 mod graph;
+mod hashed;
 mod open;
 mod resolve;
 mod scan;

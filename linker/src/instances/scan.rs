@@ -7,6 +7,7 @@ use foldhash::{HashMap, HashSet};
 use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph};
 
 use super::graph::ArgCall;
+use super::hashed::Hashed;
 use crate::candidates::{MethodKey, method_key};
 
 /// Ways into bodies the worklist does not follow (docs/linker.md#instantiations, open bodies).
@@ -27,9 +28,9 @@ pub struct Scan<'a> {
     /// Calls with arguments, in graph order.
     pub(super) calls: Vec<ArgCall<'a>>,
     /// For each of `calls` that is static: its callee's key.
-    pub(super) callees: Vec<Option<MethodKey<'a>>>,
+    pub(super) callees: Vec<Option<Hashed<'a>>>,
     /// Runs of `calls` with one caller (a crate's calls are sorted by caller): key, length.
-    pub(super) runs: Vec<(MethodKey<'a>, u32)>,
+    pub(super) runs: Vec<(Hashed<'a>, u32)>,
     /// Positions in `calls` of the calls without placeholders.
     pub(super) seeds: Vec<u32>,
     /// Local parts of the ids of the bodies arguments name.
@@ -83,14 +84,18 @@ impl<'a> Scan<'a> {
         }
         match (self.runs.last_mut(), self.calls.last()) {
             (Some((_, len)), Some(last)) if last.call.caller == call.caller => *len += 1,
-            _ => self.runs.push((method_key(self.crate_of, &call.caller), 1)),
+            _ => self
+                .runs
+                .push((Hashed::new(method_key(self.crate_of, &call.caller)), 1)),
         }
         if !call.args.iter().any(|a| a.bytes().any(|b| b == b'#')) {
             self.seeds.push(self.calls.len() as u32);
         }
         self.calls.push(ArgCall::new(call));
         self.callees.push(match (call.kind, call.callee.as_deref()) {
-            (CallKind::Static, Some(callee)) => Some(method_key(self.crate_of, callee)),
+            (CallKind::Static, Some(callee)) => {
+                Some(Hashed::new(method_key(self.crate_of, callee)))
+            }
             _ => None,
         });
         for arg in &call.args {
