@@ -87,9 +87,17 @@ pub fn instantiate<'a>(
     let mut out = Instantiations::default();
     let mut work = Worklist::default();
 
-    // Seeds: call sites whose arguments are concrete, wherever they are.
+    // Seeds: call sites whose arguments are concrete, wherever they are. Many static calls
+    // repeat one (callee, arguments) pair: the repeats, told apart by the arguments' shared
+    // texts, are passed over before parsing (queueing one again would change nothing).
+    let mut seeded: HashSet<(Body, SameTexts<'a>)> = HashSet::default();
     for &at in &graph.seeds {
         let arg_call = graph.call(at);
+        if let Some(callee) = arg_call.callee
+            && !seeded.insert((callee, SameTexts(arg_call.args)))
+        {
+            continue;
+        }
         let Some(args) = arg_call
             .args
             .iter()
@@ -248,5 +256,31 @@ impl Worklist {
         instances.insert(args.clone());
         out.total += 1;
         self.queue.push_back((body, args));
+    }
+}
+
+/// Arguments compared by the addresses of their texts: equal means the same texts (unequal
+/// says nothing).
+#[derive(Clone, Copy)]
+struct SameTexts<'a>(&'a [Sym]);
+
+impl PartialEq for SameTexts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(other.0)
+                .all(|(a, b)| std::ptr::eq(a.as_str(), b.as_str()))
+    }
+}
+
+impl Eq for SameTexts<'_> {}
+
+impl std::hash::Hash for SameTexts<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for arg in self.0 {
+            std::ptr::hash(arg.as_str(), state);
+        }
     }
 }
