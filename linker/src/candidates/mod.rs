@@ -19,7 +19,6 @@ mod query;
 
 pub(crate) use index::{MethodKey, method_key};
 
-
 use std::collections::BTreeMap;
 
 use foldhash::HashMap;
@@ -105,7 +104,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
         // Each crate numbers its distinct questions (in parallel), then they are numbered
         // across crates: a question is hashed once per call, and the calls get their sets by
         // number.
-        let asked: Vec<(Vec<Query<'_>>, Vec<(usize, u32)>)> = list
+        let asked: Vec<Numbered<'_>> = list
             .into_par_iter()
             .zip(asked)
             .map(|((_, graph), mut asked)| {
@@ -126,7 +125,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     .queries
                     .into_iter()
                     .map(|(i, query)| {
-        let id = match last {
+                        let id = match last {
                             Some((previous, id)) if previous == query => id,
                             _ => *ids.entry(query).or_insert_with(|| {
                                 distinct.push(query);
@@ -181,7 +180,11 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                 })
             })
             .collect();
-        log::debug!("{} questions answered at {:.2?}", distinct.len(), start.elapsed());
+        log::debug!(
+            "{} questions answered at {:.2?}",
+            distinct.len(),
+            start.elapsed()
+        );
         let mut number: Vec<Option<u32>> = vec![None; distinct.len()];
         let mut sets = Vec::new();
         for (&id, set) in order.iter().zip(built) {
@@ -376,3 +379,6 @@ impl<'a> Asked<'a> {
         }
     }
 }
+
+/// A crate's distinct questions, and each asking call's (by position) number among them.
+type Numbered<'a> = (Vec<Query<'a>>, Vec<(usize, u32)>);

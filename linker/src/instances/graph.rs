@@ -43,6 +43,9 @@ impl<'a> ArgCall<'a> {
     }
 }
 
+/// An argument's tree, shared by its uses (`None`: a newer driver's syntax).
+type Parsed = Option<Rc<Ty>>;
+
 /// A function with calls with arguments (one the worklist instantiates), by number.
 pub(crate) type Body = u32;
 
@@ -63,10 +66,10 @@ pub(crate) struct Graph<'a> {
     pub seeds: Vec<u32>,
     pub entries: Entries<'a>,
     /// Each distinct argument text, parsed (`None`: a newer driver's syntax).
-    parsed: RefCell<HashMap<&'a str, Option<Rc<Ty>>>>,
+    parsed: RefCell<HashMap<&'a str, Parsed>>,
     /// The same by the address of the text: read files share one copy of each string, so most
     /// arguments are found without reading (or hashing) their text.
-    parsed_at: RefCell<HashMap<(usize, usize), Option<Rc<Ty>>>>,
+    parsed_at: RefCell<HashMap<(usize, usize), Parsed>>,
 }
 
 impl<'a> Graph<'a> {
@@ -76,7 +79,6 @@ impl<'a> Graph<'a> {
         crate_of: &'a HashMap<&'a str, &'a str>,
         scans: Vec<Scan<'a>>,
     ) -> Self {
-        let t = std::time::Instant::now();
         let total = scans.iter().map(|s| s.calls.len()).sum();
         let mut flat: Vec<ArgCall<'a>> = Vec::with_capacity(total);
         // The static callees' keys (read while the calls were at hand), beside `flat`.
@@ -120,7 +122,6 @@ impl<'a> Graph<'a> {
             entries.dyn_methods.extend(scan.entries.dyn_methods);
             entries.called.extend(scan.entries.called);
         }
-        log::debug!("TMP merged {:.2?}", t.elapsed());
         // Only calls with generic arguments take part in instantiation; the functions looked
         // up are impl and trait methods and the closures, coroutines and fn items these
         // arguments name (by the local part of their ids), not every function of the graph.
@@ -158,7 +159,6 @@ impl<'a> Graph<'a> {
                 by_local.entry(fkey.1).or_default().push(fkey);
             }
         }
-        log::debug!("TMP functions {:.2?}", t.elapsed());
         // Where each static call goes, looked up once (in parallel) for all instantiations.
         flat.par_iter_mut()
             .zip(callees)
@@ -168,7 +168,6 @@ impl<'a> Graph<'a> {
             });
         let calls = flat;
         seeds.retain(|&at| !calls[at as usize].passes_nothing);
-        log::debug!("TMP argcalls {:.2?}", t.elapsed());
         Graph {
             crate_of,
             functions,
@@ -218,7 +217,7 @@ impl<'a> Graph<'a> {
     }
 
     /// An argument (or impl header) as a tree, parsed the first time its text is seen.
-    pub fn parse(&self, text: &'a str) -> Option<Rc<Ty>> {
+    pub fn parse(&self, text: &'a str) -> Parsed {
         // Texts borrowed from the graph live as long as it: one address and length, one text.
         let at = (text.as_ptr() as usize, text.len());
         if let Some(parsed) = self.parsed_at.borrow().get(&at) {

@@ -5,9 +5,9 @@
 
 use painter_schema::{Call, CallKind, FunctionKind};
 
-use super::types::Ty;
 use super::MethodKey;
 use super::graph::Graph;
+use super::types::Ty;
 
 /// Heads that forward `Fn*` / `Future` to the type they wrap (std's `impl Fn for &F`,
 /// `impl Future for Pin<P>`, …): seen through when resolving those calls.

@@ -70,7 +70,9 @@ impl<'a> Scan<'a> {
             _ => {}
         }
         if let Some(target) = call.target_crate.as_deref()
-            && !self.last_target.is_some_and(|last| std::ptr::eq(last, target))
+            && !self
+                .last_target
+                .is_some_and(|last| std::ptr::eq(last, target))
         {
             // Calls name few crates, mostly by one shared string each: compared by address to
             // the last one first.
@@ -92,12 +94,13 @@ impl<'a> Scan<'a> {
             self.seeds.push(self.calls.len() as u32);
         }
         self.calls.push(ArgCall::new(call));
-        self.callees.push(match (call.kind, call.callee.as_deref()) {
-            (CallKind::Static, Some(callee)) => {
-                Some(Hashed::new(method_key(self.crate_of, callee)))
-            }
-            _ => None,
-        });
+        self.callees
+            .push(match (call.kind, call.callee.as_deref()) {
+                (CallKind::Static, Some(callee)) => {
+                    Some(Hashed::new(method_key(self.crate_of, callee)))
+                }
+                _ => None,
+            });
         for arg in &call.args {
             if arg.bytes().any(|b| b == b'{') {
                 self.named.extend(body_ids(arg));
