@@ -1,6 +1,7 @@
-//! What the worklist looks up, indexed in one parallel pass over the crates (then one over the
-//! functions it can name): the calls with generic arguments by caller, the seeds, impl methods
-//! by trait method, the functions named in arguments, and the entries that make a body open
+//! What the worklist looks up, put together from the crates' scans (`scan.rs`, made in the pass
+//! that asks the candidate questions) and one parallel pass over the functions it can name: the
+//! calls with generic arguments by caller (numbered bodies), the seeds, impl methods by trait
+//! method, the functions named in arguments, and the entries that make a body open
 //! (docs/linker.md#instantiations). Arguments are parsed once per distinct text.
 
 use std::cell::RefCell;
@@ -58,6 +59,7 @@ pub(crate) struct Graph<'a> {
     pub impls: HashMap<MethodKey<'a>, Vec<MethodKey<'a>>>,
     /// The calls with arguments, each body's together, in graph order.
     calls: Vec<ArgCall<'a>>,
+    /// Bodies by key (hashed in the scan).
     bodies: std::collections::HashMap<Hashed<'a>, Body, UseHash>,
     /// Per body: its key and its calls (in `calls`).
     body_info: Vec<(MethodKey<'a>, Range<u32>)>,
