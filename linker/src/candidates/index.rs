@@ -19,7 +19,10 @@ use crate::typematch::TypePattern;
 /// of one crate merged under one key have different stable crate ids but the same local hashes.
 pub(crate) type MethodKey<'a> = (&'a str, &'a str);
 
-pub(crate) fn method_key<'a>(crate_of: &HashMap<&'a str, &'a str>, id: &'a str) -> MethodKey<'a> {
+pub(crate) fn method_key<'a>(
+    crate_of: &foldhash::HashMap<&'a str, &'a str>,
+    id: &'a str,
+) -> MethodKey<'a> {
     let (prefix, local) = id.split_once(':').unwrap_or((id, ""));
     (crate_of.get(prefix).copied().unwrap_or(prefix), local)
 }
@@ -57,7 +60,7 @@ pub(super) struct Signature<'a> {
 
 pub(super) struct Index<'a> {
     /// Stable crate id → key of the linked crate.
-    pub(super) crate_of: HashMap<&'a str, &'a str>,
+    pub(super) crate_of: foldhash::HashMap<&'a str, &'a str>,
     pub(super) impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
     pub(super) vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
     /// Closures and fn items coerced to `dyn <trait path>`, as candidates.
@@ -73,7 +76,7 @@ pub(super) struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub(super) fn build(crates: &'a BTreeMap<String, CrateGraph>) -> Self {
-        let crate_of = stable_id_index(crates);
+        let crate_of: foldhash::HashMap<&str, &str> = stable_id_index(crates).into_iter().collect();
 
         let per_crate: Vec<Vec<(MethodKey<'a>, Impl<'a>)>> = crates
             .par_iter()

@@ -19,14 +19,16 @@ mod query;
 
 pub(crate) use index::{MethodKey, method_key};
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via};
 use rayon::prelude::*;
 
 use crate::instances::{self, Instantiations};
 use index::Index;
-use query::{Query, Target};
+use query::Query;
 
 /// `dyn` call: an impl of the called trait method for a type coerced to the `dyn` type's trait.
 pub const REASON_COERCED: &str = "impl for a type coerced to dyn Trait";
@@ -69,8 +71,29 @@ pub const REASON_ANY_GENERIC_ARG: &str = "closure or fn passed as a type argumen
 pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<CandidateSet> {
     let (sets, assignments) = {
         let crates: &BTreeMap<String, CrateGraph> = crates;
+        let start = std::time::Instant::now();
         let index = Index::build(crates);
-        let inst = instances::instantiate(crates, &index.crate_of);
+        log::debug!("candidate index in {:.2?}", start.elapsed());
+        // One pass over the calls asks their questions and scans them for the instantiations,
+        // which then narrow the questions of calls in instantiated bodies.
+        let list: Vec<(&String, &CrateGraph)> = crates.iter().collect();
+        let (asked, scans): (Vec<Asked<'_>>, Vec<instances::Scan<'_>>) = list
+            .par_iter()
+            .map(|&(key, graph)| {
+                let mut scan = instances::Scan::new(key, &index.crate_of);
+                let mut asked = Asked::default();
+                for (i, call) in graph.calls.iter().enumerate() {
+                    scan.call(call);
+                    if let Some(query) = Query::of(call) {
+                        asked.push(i, call, query);
+                    }
+                }
+                scan.address_taken(graph);
+                (asked, scan)
+            })
+            .unzip();
+        log::debug!("questions asked at {:.2?}", start.elapsed());
+        let inst = instances::instantiate(crates, &index.crate_of, scans);
         log::debug!(
             "{} instantiations of {} bodies ({} open){}",
             inst.total,
@@ -78,137 +101,189 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             inst.open.len(),
             if inst.truncated { ", bounds hit" } else { "" }
         );
-        let asked: Vec<Asked<'_>> = crates
-            .par_iter()
-            .map(|(key, graph)| {
-                let queries = graph
-                    .calls
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, call)| {
-                        Query::of(call).map(|q| (i, instantiated(q, call, &index, &inst)))
-                    })
-                    .collect();
-                (key, graph, queries)
-            })
-            .collect();
-        let mut distinct: Vec<Query<'_>> = asked
-            .iter()
-            .flat_map(|(_, _, queries)| queries.iter().map(|(_, q)| *q))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        distinct.sort();
-        let answers: Vec<Vec<Target<'_>>> = distinct
-            .par_iter()
-            .map(|q| index.answer(*q, &inst))
-            .collect();
-        let mut number: HashMap<Query<'_>, u32> = HashMap::new();
-        let mut sets = Vec::new();
-        for (query, targets) in distinct.iter().zip(answers) {
-            if targets.is_empty() {
-                continue;
-            }
-            number.insert(*query, sets.len() as u32);
-            sets.push(CandidateSet {
-                kind: query.kind(),
-                question: question(query, &index, &inst),
-                targets: targets
+        // Each crate numbers its distinct questions (in parallel), then they are numbered
+        // across crates: a question is hashed once per call, and the calls get their sets by
+        // number.
+        let asked: Vec<Numbered<'_>> = list
+            .into_par_iter()
+            .zip(asked)
+            .map(|((_, graph), mut asked)| {
+                // Only calls with arguments in instantiated bodies ask otherwise.
+                for (caller, run) in &asked.callers {
+                    let Some(caller) = Instantiated::of(caller, &index, &inst) else {
+                        continue;
+                    };
+                    for (i, query) in &mut asked.queries[run.start as usize..run.end as usize] {
+                        *query = caller.narrow(*query, &graph.calls[*i], &inst);
+                    }
+                }
+                let mut ids: HashMap<Query<'_>, u32> = HashMap::default();
+                let mut distinct = Vec::new();
+                // A caller's calls are together, and often ask the same question.
+                let mut last: Option<(Query<'_>, u32)> = None;
+                let calls = asked
+                    .queries
                     .into_iter()
-                    .map(|t| CandidateTarget {
-                        callee: t.callee.to_owned(),
-                        callee_path: t.callee_path.to_owned(),
-                        target_crate: t.target_crate.to_owned(),
-                        reason: t.reason.to_owned(),
-                        via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
+                    .map(|(i, query)| {
+                        let id = match last {
+                            Some((previous, id)) if previous == query => id,
+                            _ => *ids.entry(query).or_insert_with(|| {
+                                distinct.push(query);
+                                (distinct.len() - 1) as u32
+                            }),
+                        };
+                        last = Some((query, id));
+                        (i, id)
                     })
-                    .collect(),
-            });
-        }
-        let assignments: Vec<(String, Vec<(usize, u32)>)> = asked
-            .iter()
-            .map(|(key, _, queries)| {
-                let calls = queries
-                    .iter()
-                    .filter_map(|(i, q)| number.get(q).map(|&n| (*i, n)))
                     .collect();
-                ((*key).clone(), calls)
+                (distinct, calls)
             })
             .collect();
+        log::debug!("questions narrowed at {:.2?}", start.elapsed());
+        let mut ids: HashMap<Query<'_>, u32> = HashMap::default();
+        let mut distinct: Vec<Query<'_>> = Vec::new();
+        let global: Vec<Vec<u32>> = asked
+            .iter()
+            .map(|(queries, _)| {
+                queries
+                    .iter()
+                    .map(|&query| {
+                        *ids.entry(query).or_insert_with(|| {
+                            distinct.push(query);
+                            (distinct.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        // Sets are numbered in the order of their questions.
+        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(&distinct[b as usize]));
+        let built: Vec<Option<CandidateSet>> = order
+            .par_iter()
+            .map(|&id| {
+                let query = &distinct[id as usize];
+                let targets = index.answer(*query, &inst);
+                (!targets.is_empty()).then(|| CandidateSet {
+                    kind: query.kind(),
+                    question: question(query, &index, &inst),
+                    targets: targets
+                        .into_iter()
+                        .map(|t| CandidateTarget {
+                            callee: t.callee.to_owned(),
+                            callee_path: t.callee_path.to_owned(),
+                            target_crate: t.target_crate.to_owned(),
+                            reason: t.reason.to_owned(),
+                            via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        log::debug!(
+            "{} questions answered at {:.2?}",
+            distinct.len(),
+            start.elapsed()
+        );
+        let mut number: Vec<Option<u32>> = vec![None; distinct.len()];
+        let mut sets = Vec::new();
+        for (&id, set) in order.iter().zip(built) {
+            if let Some(set) = set {
+                number[id as usize] = Some(sets.len() as u32);
+                sets.push(set);
+            }
+        }
+        let assignments: Vec<Vec<(usize, u32)>> = asked
+            .into_par_iter()
+            .zip(global)
+            .map(|((_, calls), global)| {
+                calls
+                    .into_iter()
+                    .filter_map(|(i, id)| number[global[id as usize] as usize].map(|n| (i, n)))
+                    .collect()
+            })
+            .collect();
+        log::debug!("assignments at {:.2?}", start.elapsed());
         (sets, assignments)
     };
-    for (key, calls) in assignments {
-        if let Some(graph) = crates.get_mut(&key) {
+    let graphs: Vec<&mut CrateGraph> = crates.values_mut().collect();
+    graphs
+        .into_par_iter()
+        .zip(assignments)
+        .for_each(|(graph, calls)| {
             for call in &mut graph.calls {
                 call.candidates = None;
             }
             for (i, set) in calls {
                 graph.calls[i].candidates = Some(set);
             }
-        }
-    }
+        });
     sets
 }
 
-/// A `trait_generic` call whose caller the graph instantiates asks for its instantiations.
-fn instantiated<'a>(
-    query: Query<'a>,
-    call: &'a painter_schema::Call,
-    index: &Index<'a>,
-    inst: &Instantiations<'a>,
-) -> Query<'a> {
-    let caller = method_key(&index.crate_of, &call.caller);
-    if call.args.is_empty() || !inst.instantiated.contains(&caller) {
-        return query;
-    }
-    let narrowed =
-        !inst.open.contains(&caller) && inst.signatures.contains_key(&(caller, &call.args[..]));
-    if let Query::Dyn {
-        method,
-        trait_path,
-        receiver,
-        ..
-    } = query
-    {
-        // The object type as each instantiation has it (`dyn Meter<T>` with `T = u32`).
-        if !narrowed {
-            return query;
+/// A caller the graph instantiates: its key, and whether it is also reached uninstantiated.
+#[derive(Clone, Copy)]
+struct Instantiated<'a> {
+    key: MethodKey<'a>,
+    open: bool,
+}
+
+impl<'a> Instantiated<'a> {
+    fn of(caller: &'a str, index: &Index<'a>, inst: &Instantiations<'a>) -> Option<Self> {
+        if inst.instantiated.is_empty() {
+            return None;
         }
-        return Query::DynInstance {
-            method,
-            trait_path,
-            receiver,
-            caller: &call.caller,
-            args: &call.args,
-        };
+        let key = method_key(&index.crate_of, caller);
+        inst.instantiated.contains(&key).then(|| Instantiated {
+            key,
+            open: inst.open.contains(&key),
+        })
     }
-    if let Query::FnPtr { signature } = query {
-        // Narrowed only where every instantiation is known.
-        if !narrowed {
-            return query;
+
+    /// The question of `call` (with arguments) in this caller: a `trait_generic` call asks for
+    /// its instantiations; a `dyn` or `fn_ptr` call whose type names the caller's parameters
+    /// asks for their instantiated types, where every instantiation is known.
+    fn narrow(
+        self,
+        query: Query<'a>,
+        call: &'a painter_schema::Call,
+        inst: &Instantiations<'a>,
+    ) -> Query<'a> {
+        let narrowed = || !self.open && inst.signatures.contains_key(&(self.key, &call.args[..]));
+        match query {
+            // The object type as each instantiation has it (`dyn Meter<T>` with `T = u32`).
+            Query::Dyn {
+                method,
+                trait_path,
+                receiver,
+                ..
+            } if narrowed() => Query::DynInstance {
+                method,
+                trait_path,
+                receiver,
+                caller: &call.caller,
+                args: &call.args,
+            },
+            Query::FnPtr { signature } if narrowed() => Query::FnPtrInstance {
+                signature,
+                caller: &call.caller,
+                args: &call.args,
+            },
+            Query::Generic {
+                method, trait_ref, ..
+            } => Query::Instance {
+                method,
+                trait_path: call
+                    .callee_path
+                    .rsplit_once("::")
+                    .map_or("", |(path, _)| path),
+                trait_ref,
+                caller: &call.caller,
+                args: &call.args,
+                open: self.open,
+            },
+            _ => query,
         }
-        return Query::FnPtrInstance {
-            signature,
-            caller: &call.caller,
-            args: &call.args,
-        };
-    }
-    let Query::Generic {
-        method, trait_ref, ..
-    } = query
-    else {
-        return query;
-    };
-    Query::Instance {
-        method,
-        trait_path: call
-            .callee_path
-            .rsplit_once("::")
-            .map_or("", |(path, _)| path),
-        trait_ref,
-        caller: &call.caller,
-        args: &call.args,
-        open: inst.open.contains(&caller),
     }
 }
 
@@ -281,5 +356,29 @@ pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
     edges
 }
 
-/// A crate's key and record, and the queries of its calls (by position).
-type Asked<'a> = (&'a String, &'a CrateGraph, Vec<(usize, Query<'a>)>);
+/// A crate's questions: each call's (by position), and the runs of them whose calls have
+/// arguments, by caller (positions in `queries`): what instantiations may narrow.
+#[derive(Default)]
+struct Asked<'a> {
+    queries: Vec<(usize, Query<'a>)>,
+    callers: Vec<(&'a str, std::ops::Range<u32>)>,
+}
+
+impl<'a> Asked<'a> {
+    fn push(&mut self, i: usize, call: &'a painter_schema::Call, query: Query<'a>) {
+        let at = self.queries.len() as u32;
+        self.queries.push((i, query));
+        if call.args.is_empty() {
+            return;
+        }
+        match self.callers.last_mut() {
+            Some((caller, run)) if run.end == at && *caller == call.caller.as_str() => {
+                run.end += 1;
+            }
+            _ => self.callers.push((&call.caller, at..at + 1)),
+        }
+    }
+}
+
+/// A crate's distinct questions, and each asking call's (by position) number among them.
+type Numbered<'a> = (Vec<Query<'a>>, Vec<(usize, u32)>);

@@ -9,15 +9,23 @@
 //! pointers or drop glue, or cut off by the bounds) are *open*: their calls keep the
 //! class-hierarchy candidates besides what the instantiations found.
 
+mod graph;
+mod hashed;
+mod open;
 mod resolve;
+mod scan;
 pub mod types;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+pub use scan::Scan;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 
-use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph, Function, FunctionKind, Sym};
+use foldhash::{HashMap, HashSet};
+use painter_schema::{CallKind, CrateGraph, Sym};
 
-use crate::candidates::{MethodKey, method_key};
+use crate::candidates::MethodKey;
+use graph::{Body, Graph};
 use types::Ty;
 
 /// At most this many instantiations of one body; more make it open.
@@ -63,335 +71,216 @@ pub struct Instantiations<'a> {
 /// A call, as far as its resolution depends on it: caller, callee and recorded arguments.
 pub type CallSite<'a> = (MethodKey<'a>, &'a str, &'a [Sym]);
 
-/// Everything the worklist looks up.
-pub(crate) struct Graph<'a> {
-    pub crate_of: &'a HashMap<&'a str, &'a str>,
-    pub functions: HashMap<MethodKey<'a>, (&'a str, &'a Function)>,
-    /// Function keys by the local part of their ids (for ids read out of printed types).
-    pub by_local: HashMap<&'a str, Vec<MethodKey<'a>>>,
-    pub calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>>,
-    /// Impl methods by the trait method they implement.
-    pub impls: HashMap<MethodKey<'a>, Vec<(&'a str, &'a Function)>>,
-}
-
-impl<'a> Graph<'a> {
-    fn new(
-        crates: &'a BTreeMap<String, CrateGraph>,
-        crate_of: &'a HashMap<&'a str, &'a str>,
-    ) -> Self {
-        let mut functions = HashMap::new();
-        let mut by_local: HashMap<&'a str, Vec<MethodKey<'a>>> = HashMap::new();
-        let mut calls_of: HashMap<MethodKey<'a>, Vec<&'a Call>> = HashMap::new();
-        let mut impls: HashMap<MethodKey<'a>, Vec<(&'a str, &'a Function)>> = HashMap::new();
-        // Only calls with generic arguments take part in instantiation; the functions looked
-        // up are impl and trait methods and the closures, coroutines and fn items these
-        // arguments name (by the local part of their ids), not every function of the graph.
-        let mut named: HashSet<&'a str> = HashSet::new();
-        for graph in crates.values() {
-            for call in graph.calls.iter().filter(|c| !c.args.is_empty()) {
-                calls_of
-                    .entry(method_key(crate_of, &call.caller))
-                    .or_default()
-                    .push(call);
-                for arg in &call.args {
-                    named.extend(body_ids(arg));
-                }
-            }
-        }
-        for (key, graph) in crates {
-            for f in &graph.functions {
-                let fkey = method_key(crate_of, &f.id);
-                if let Some(implements) = f.implements.as_deref() {
-                    impls
-                        .entry(method_key(crate_of, implements))
-                        .or_default()
-                        .push((key.as_str(), f));
-                } else if f.kind != FunctionKind::TraitMethod && !named.contains(fkey.1) {
-                    continue;
-                }
-                functions.insert(fkey, (key.as_str(), f));
-                by_local.entry(fkey.1).or_default().push(fkey);
-            }
-        }
-        Graph {
-            crate_of,
-            functions,
-            by_local,
-            calls_of,
-            impls,
-        }
-    }
-
-    /// A static call of a body without calls with arguments: its instantiation would resolve
-    /// and pass on nothing (checked before parsing the call's arguments).
-    fn passes_nothing(&self, call: &Call) -> bool {
-        call.kind == CallKind::Static
-            && call.callee.as_deref().is_some_and(|callee| {
-                !self
-                    .calls_of
-                    .contains_key(&method_key(self.crate_of, callee))
-            })
-    }
-
-    pub fn key(&self, id: &'a str) -> MethodKey<'a> {
-        method_key(self.crate_of, id)
-    }
-
-    pub fn resolved(&self, key: MethodKey<'a>) -> Option<Resolved<'a>> {
-        let (krate, f) = self.functions.get(&key)?;
-        Some(Resolved {
-            callee: &f.id,
-            callee_path: &f.path,
-            target_crate: krate,
-        })
-    }
-}
-
-/// The local parts of the function ids an argument names (`{closure:<crate>:<local>}`, also
-/// `{coroutine:…}` and `{fn:…}`).
-fn body_ids(arg: &str) -> impl Iterator<Item = &str> {
-    arg.match_indices('{').filter_map(move |(at, _)| {
-        let rest = &arg[at + 1..];
-        let rest = ["closure:", "coroutine:", "fn:"]
-            .iter()
-            .find_map(|kind| rest.strip_prefix(kind))?;
-        let id = &rest[..rest.find('}')?];
-        Some(id.split_once(':').map_or(id, |(_, local)| local))
-    })
-}
-
-/// Parsed arguments of a call; `None` when one does not parse (a newer driver's syntax).
-fn parse_args(args: &[Sym]) -> Option<Vec<Ty>> {
-    args.iter().map(|a| Ty::parse(a)).collect()
-}
-
-/// Run the worklist over `crates`.
+/// Run the worklist over `crates`, given their scans (in the same order).
 pub fn instantiate<'a>(
     crates: &'a BTreeMap<String, CrateGraph>,
     crate_of: &'a HashMap<&'a str, &'a str>,
+    scans: Vec<Scan<'a>>,
 ) -> Instantiations<'a> {
     // Files without generic arguments (older drivers, synthetic inputs): nothing to do.
-    if !crates
-        .values()
-        .any(|krate| krate.calls.iter().any(|c| !c.args.is_empty()))
-    {
+    if !scans.iter().any(Scan::has_args) {
         return Instantiations::default();
     }
     let start = std::time::Instant::now();
-    let graph = Graph::new(crates, crate_of);
+    let graph = Graph::new(crates, crate_of, scans);
     log::debug!("instantiation index in {:.2?}", start.elapsed());
     let mut out = Instantiations::default();
-    let mut seen: HashMap<MethodKey<'a>, HashSet<Rc<[Ty]>>> = HashMap::new();
-    let mut queue: VecDeque<(MethodKey<'a>, Rc<[Ty]>)> = VecDeque::new();
-    let mut enqueue = |out: &mut Instantiations<'a>,
-                       queue: &mut VecDeque<(MethodKey<'a>, Rc<[Ty]>)>,
-                       target: MethodKey<'a>,
-                       args: Vec<Ty>| {
-        // A body without calls with arguments has nothing to resolve or pass on.
-        if args.is_empty()
-            || args.iter().any(Ty::has_params)
-            || !graph.calls_of.contains_key(&target)
+    let mut work = Worklist::default();
+
+    // Seeds: call sites whose arguments are concrete, wherever they are. Many static calls
+    // repeat one (callee, arguments) pair: the repeats, told apart by the arguments' shared
+    // texts, are passed over before parsing (queueing one again would change nothing).
+    let mut seeded: HashSet<(Body, SameTexts<'a>)> = HashSet::default();
+    for &at in &graph.seeds {
+        let arg_call = graph.call(at);
+        if let Some(callee) = arg_call.callee
+            && !seeded.insert((callee, SameTexts(arg_call.args)))
         {
+            continue;
+        }
+        let Some(args) = arg_call
+            .args
+            .iter()
+            .map(|a| graph.parse(a).map(|t| Ty::clone(&t)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        if arg_call.kind == CallKind::Static {
+            if let Some(callee) = arg_call.callee {
+                work.enqueue_body(&graph, &mut out, callee, args);
+            }
+            continue;
+        }
+        for (target, args) in graph.targets(arg_call.call, args) {
+            work.enqueue(&graph, &mut out, target, args);
+        }
+    }
+    while let Some((body, instance)) = work.queue.pop_front() {
+        let body_key = graph.body_key(body);
+        out.instantiated.insert(body_key);
+        for arg_call in graph.calls(body) {
+            if arg_call.passes_nothing {
+                continue;
+            }
+            let Some(args) = arg_call
+                .args
+                .iter()
+                .map(|a| graph.parse(a).and_then(|t| t.subst(&instance)))
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            if arg_call.kind == CallKind::Static {
+                // Its own callee (`targets` of a static call), looked up once.
+                if let Some(callee) = arg_call.callee {
+                    work.enqueue_body(&graph, &mut out, callee, args);
+                }
+                continue;
+            }
+            let call = arg_call.call;
+            if matches!(call.kind, CallKind::FnPtr | CallKind::Dyn) {
+                // Only the signature (fn pointer) or the object type (`dyn`, the receiver) is
+                // narrowed; both are atoms.
+                if let Some(signature) = args.first().and_then(Ty::atom_text) {
+                    out.signatures
+                        .entry((body_key, call.args.as_slice()))
+                        .or_default()
+                        .insert(signature.to_owned());
+                }
+                continue;
+            }
+            let method = match (call.kind, call.callee.as_deref()) {
+                (CallKind::TraitGeneric, Some(method)) => method,
+                _ => {
+                    for (target, args) in graph.targets(call, args) {
+                        work.enqueue(&graph, &mut out, target, args);
+                    }
+                    continue;
+                }
+            };
+            let site = (body_key, method, call.args.as_slice());
+            // `Self` is a trait object in this instantiation (`T::method(x)` with
+            // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
+            // Seen through references and boxes (`&dyn Fn(u32) -> u32` as `F: Fn`).
+            let peeled = args
+                .first()
+                .map(|t| resolve::peel(t, &[resolve::FORWARDING]));
+            if let Some(object) = peeled.and_then(Ty::atom_text) {
+                if object.starts_with("dyn ") {
+                    out.dyn_receivers
+                        .entry(site)
+                        .or_default()
+                        .insert(object.to_owned());
+                } else {
+                    // A type the linker cannot look into (an unnormalised projection, a
+                    // fn pointer): no impl is selected, so the call keeps its candidates.
+                    out.unresolved.insert(site);
+                }
+            }
+            let receiver = args.first().cloned();
+            let targets = graph.targets(call, args);
+            let exact = graph.key(method);
+            let via = out.resolved.entry(site).or_default();
+            let mut text = None;
+            for (target, _) in &targets {
+                if exact == *target {
+                    continue; // the exact edge already leads there (a default body)
+                }
+                if let Some(resolved) = graph.resolved(*target) {
+                    let receiver = text.get_or_insert_with(|| {
+                        receiver.as_ref().map(Ty::to_string).unwrap_or_default()
+                    });
+                    let via = via.entry(resolved).or_default();
+                    if !via.contains(receiver) {
+                        via.push(receiver.clone());
+                    }
+                }
+            }
+            for (target, args) in targets {
+                work.enqueue(&graph, &mut out, target, args);
+            }
+        }
+    }
+    log::debug!("instantiation worklist done at {:.2?}", start.elapsed());
+    open::open_bodies(crates, &graph, &mut out);
+    log::debug!("open bodies done at {:.2?}", start.elapsed());
+    out
+}
+
+/// The instantiations found so far and those still to substitute.
+#[derive(Default)]
+struct Worklist {
+    seen: HashMap<Body, HashSet<Rc<[Ty]>>>,
+    queue: VecDeque<(Body, Rc<[Ty]>)>,
+}
+
+impl Worklist {
+    /// Queue `target` with `args` unless already seen, or a bound makes it open instead.
+    fn enqueue<'a>(
+        &mut self,
+        graph: &Graph<'a>,
+        out: &mut Instantiations<'a>,
+        target: MethodKey<'a>,
+        args: Vec<Ty>,
+    ) {
+        // A function without calls with arguments has nothing to resolve or pass on.
+        if let Some(body) = graph.body(target) {
+            self.enqueue_body(graph, out, body, args);
+        }
+    }
+
+    fn enqueue_body<'a>(
+        &mut self,
+        graph: &Graph<'a>,
+        out: &mut Instantiations<'a>,
+        body: Body,
+        args: Vec<Ty>,
+    ) {
+        if args.is_empty() || args.iter().any(Ty::has_params) {
             return;
         }
-        let instances = seen.entry(target).or_default();
-        let args: Rc<[Ty]> = args.into();
-        if instances.contains(&args) {
+        let instances = self.seen.entry(body).or_default();
+        if instances.contains(args.as_slice()) {
             return;
         }
         if instances.len() >= MAX_PER_BODY
             || out.total >= MAX_TOTAL
             || args.iter().any(|t| t.depth() > MAX_DEPTH)
         {
-            out.open.insert(target);
+            out.open.insert(graph.body_key(body));
             out.truncated = true;
             return;
         }
+        let args: Rc<[Ty]> = args.into();
         instances.insert(args.clone());
         out.total += 1;
-        queue.push_back((target, args));
-    };
-
-    // Seeds: call sites whose arguments are concrete, wherever they are.
-    for graph_crate in crates.values() {
-        for call in &graph_crate.calls {
-            if call.args.is_empty()
-                || call.args.iter().any(|a| a.contains('#'))
-                || graph.passes_nothing(call)
-            {
-                continue;
-            }
-            let Some(args) = parse_args(&call.args) else {
-                continue;
-            };
-            for (target, args) in graph.targets(call, &args) {
-                enqueue(&mut out, &mut queue, target, args);
-            }
-        }
+        self.queue.push_back((body, args));
     }
-    while let Some((body, instance)) = queue.pop_front() {
-        out.instantiated.insert(body);
-        let Some(calls) = graph.calls_of.get(&body) else {
-            continue;
-        };
-        for call in calls {
-            if graph.passes_nothing(call) {
-                continue;
-            }
-            let Some(args) = parse_args(&call.args).and_then(|args| {
-                args.iter()
-                    .map(|t| t.subst(&instance))
-                    .collect::<Option<Vec<_>>>()
-            }) else {
-                continue;
-            };
-            if matches!(call.kind, CallKind::FnPtr | CallKind::Dyn) {
-                // Only the signature (fn pointer) or the object type (`dyn`, the receiver) is
-                // narrowed; both are atoms.
-                if let Some(signature) = args.first().and_then(Ty::atom_text) {
-                    out.signatures
-                        .entry((body, call.args.as_slice()))
-                        .or_default()
-                        .insert(signature.to_owned());
-                }
-                continue;
-            }
-            let targets = graph.targets(call, &args);
-            if call.kind == CallKind::TraitGeneric
-                && let Some(method) = call.callee.as_deref()
-            {
-                let receiver = args.first().map(|t| t.to_string()).unwrap_or_default();
-                // `Self` is a trait object in this instantiation (`T::method(x)` with
-                // `x: &dyn Trait<T>`): a virtual call, answered like a `dyn` call.
-                // Seen through references and boxes (`&dyn Fn(u32) -> u32` as `F: Fn`).
-                let peeled = args
-                    .first()
-                    .map(|t| resolve::peel(t, &[resolve::FORWARDING]));
-                if let Some(object) = peeled.and_then(Ty::atom_text) {
-                    let site = (body, method, call.args.as_slice());
-                    if object.starts_with("dyn ") {
-                        out.dyn_receivers
-                            .entry(site)
-                            .or_default()
-                            .insert(object.to_owned());
-                    } else {
-                        // A type the linker cannot look into (an unnormalised projection, a
-                        // fn pointer): no impl is selected, so the call keeps its candidates.
-                        out.unresolved.insert(site);
-                    }
-                }
-                let site = out
-                    .resolved
-                    .entry((body, method, call.args.as_slice()))
-                    .or_default();
-                for (target, _) in targets.iter() {
-                    if graph.key(method) == *target {
-                        continue; // the exact edge already leads there (a default body)
-                    }
-                    if let Some(resolved) = graph.resolved(*target) {
-                        let via = site.entry(resolved).or_default();
-                        if !via.contains(&receiver) {
-                            via.push(receiver.clone());
-                        }
-                    }
-                }
-            }
-            for (target, args) in targets {
-                enqueue(&mut out, &mut queue, target, args);
-            }
-        }
-    }
-    log::debug!("instantiation worklist done at {:.2?}", start.elapsed());
-    open_bodies(crates, &graph, &mut out);
-    log::debug!("open bodies done at {:.2?}", start.elapsed());
-    out
 }
 
-/// Bodies reached in ways the worklist does not follow (through `dyn`, fn pointers, drop
-/// glue, or from outside the graph: the public functions of a library no crate of the graph
-/// calls), and every generic body they reach with their own parameters: their instantiations
-/// are not all known.
-fn open_bodies<'a>(
-    crates: &'a BTreeMap<String, CrateGraph>,
-    graph: &Graph<'a>,
-    out: &mut Instantiations<'a>,
-) {
-    let mut open: Vec<MethodKey<'a>> = out.open.iter().copied().collect();
-    let mut dyn_methods = HashSet::new();
-    for krate in crates.values() {
-        for taken in &krate.address_taken {
-            if matches!(
-                taken.kind,
-                AddressTakenKind::FnPtr | AddressTakenKind::ClosureFnPtr | AddressTakenKind::Vtable
-            ) && let Some(target) = taken.target.as_deref()
-            {
-                open.push(graph.key(target));
-            }
-        }
-        for call in &krate.calls {
-            match (call.kind, call.callee.as_deref()) {
-                (CallKind::Drop, Some(callee)) => open.push(graph.key(callee)),
-                (CallKind::Dyn, Some(method)) => {
-                    dyn_methods.insert(graph.key(method));
-                }
-                _ => {}
-            }
-        }
+/// Arguments compared by the addresses of their texts: equal means the same texts (unequal
+/// says nothing).
+#[derive(Clone, Copy)]
+struct SameTexts<'a>(&'a [Sym]);
+
+impl PartialEq for SameTexts<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(other.0)
+                .all(|(a, b)| std::ptr::eq(a.as_str(), b.as_str()))
     }
-    // A library no other crate of the graph calls into (analysed without its callers): its
-    // public functions may run with any arguments, so they are open like the rest.
-    let mut called: HashSet<&str> = HashSet::new();
-    for (key, krate) in crates {
-        for call in &krate.calls {
-            if let Some(target) = call.target_crate.as_deref()
-                && target != key
-            {
-                called.insert(target);
-            }
-        }
-        // A function of another crate used as a value (a fn pointer) is a use too.
-        for taken in &krate.address_taken {
-            if let Some(target) = taken.target.as_deref() {
-                let (target_crate, _) = graph.key(target);
-                if target_crate != key {
-                    called.insert(target_crate);
-                }
-            }
-        }
-    }
-    for (key, krate) in crates {
-        if matches!(krate.krate.kind.as_str(), "lib" | "rlib" | "dylib")
-            && !called.contains(key.as_str())
-        {
-            open.extend(
-                krate
-                    .functions
-                    .iter()
-                    .filter(|f| f.public)
-                    .map(|f| graph.key(&f.id)),
-            );
-        }
-    }
-    for method in &dyn_methods {
-        open.push(*method);
-        for (_, f) in graph.impls.get(method).into_iter().flatten() {
-            open.push(graph.key(&f.id));
-        }
-    }
-    let mut done = HashSet::new();
-    while let Some(body) = open.pop() {
-        if !done.insert(body) {
-            continue;
-        }
-        out.open.insert(body);
-        let Some(calls) = graph.calls_of.get(&body) else {
-            continue;
-        };
-        for call in calls {
-            if !call.args.iter().any(|a| a.contains('#')) {
-                continue;
-            }
-            open.extend(graph.open_targets(call));
+}
+
+impl Eq for SameTexts<'_> {}
+
+impl std::hash::Hash for SameTexts<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for arg in self.0 {
+            std::ptr::hash(arg.as_str(), state);
         }
     }
 }

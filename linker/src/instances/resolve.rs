@@ -5,8 +5,9 @@
 
 use painter_schema::{Call, CallKind, FunctionKind};
 
+use super::MethodKey;
+use super::graph::Graph;
 use super::types::Ty;
-use super::{Graph, MethodKey};
 
 /// Heads that forward `Fn*` / `Future` to the type they wrap (std's `impl Fn for &F`,
 /// `impl Future for Pin<P>`, …): seen through when resolving those calls.
@@ -16,28 +17,30 @@ const PIN: &[&str] = &["std::pin::Pin", "core::pin::Pin"];
 impl<'a> Graph<'a> {
     /// The functions a call with the concrete arguments `args` runs, each with its own
     /// instantiation.
-    pub(super) fn targets(&self, call: &'a Call, args: &[Ty]) -> Vec<(MethodKey<'a>, Vec<Ty>)> {
+    pub(super) fn targets(&self, call: &'a Call, args: Vec<Ty>) -> Vec<(MethodKey<'a>, Vec<Ty>)> {
         let Some(callee) = call.callee.as_deref() else {
             return Vec::new();
         };
         match call.kind {
-            CallKind::Static => vec![(self.key(callee), args.to_vec())],
+            CallKind::Static => vec![(self.key(callee), args)],
             CallKind::TraitResolved => {
                 // `Future::poll` / `Fn*::call*` resolved to a coroutine or closure body (an
                 // `.await` in generic code): the body runs with its parent's arguments, which
                 // its type carries, not with the trait method's.
                 let key = self.key(callee);
-                if let Some(body) = args.first().and_then(|t| self.body_of(t, &[]))
+                if let Some(body) = args.first().and_then(|t| self.body_of(t))
                     && body.0 == key
                 {
                     return vec![body];
                 }
-                self.impl_instance(key, args)
-                    .map_or_else(|| vec![(key, args.to_vec())], |t| vec![t])
+                match self.impl_instance(key, &args) {
+                    Some(instance) => vec![instance],
+                    None => vec![(key, args)],
+                }
             }
             CallKind::Closure => args
                 .first()
-                .and_then(|t| self.body_of(t, &[]))
+                .and_then(|t| self.body_of(t))
                 .into_iter()
                 .collect(),
             CallKind::TraitGeneric => self.generic(callee, &call.callee_path, args),
@@ -46,7 +49,7 @@ impl<'a> Graph<'a> {
     }
 
     /// A `trait_generic` call of `method` at concrete `args` (`args[0]` is the receiver type).
-    fn generic(&self, method: &'a str, path: &str, args: &[Ty]) -> Vec<(MethodKey<'a>, Vec<Ty>)> {
+    fn generic(&self, method: &'a str, path: &str, args: Vec<Ty>) -> Vec<(MethodKey<'a>, Vec<Ty>)> {
         let Some(receiver) = args.first() else {
             return Vec::new();
         };
@@ -60,22 +63,22 @@ impl<'a> Graph<'a> {
             } else {
                 &[FORWARDING]
             };
-            if let Some(body) = self.body_of(peel(receiver, through), args) {
+            if let Some(body) = self.body_of(peel(receiver, through)) {
                 return vec![body];
             }
         }
         let key = self.key(method);
-        let impls = self.impls_matching(key, args);
+        let impls = self.impls_matching(key, &args);
         if impls.is_empty() {
             // No impl in the graph: a default body, or an impl outside the graph (the call's
             // exact edge to the trait method is all there is).
-            return vec![(key, args.to_vec())];
+            return vec![(key, args)];
         }
         impls
     }
 
     /// The closure, coroutine or fn item a type names, with its instantiation.
-    fn body_of(&self, ty: &Ty, _call_args: &[Ty]) -> Option<(MethodKey<'a>, Vec<Ty>)> {
+    fn body_of(&self, ty: &Ty) -> Option<(MethodKey<'a>, Vec<Ty>)> {
         let (kind, id, args) = ty.body()?;
         let key = self.key_str(id)?;
         if kind == "fn" {
@@ -110,7 +113,7 @@ impl<'a> Graph<'a> {
             .get(&method)
             .into_iter()
             .flatten()
-            .filter_map(|(_, f)| self.impl_instance(self.key(&f.id), args))
+            .filter_map(|imp| self.impl_instance(*imp, args))
             .collect()
     }
 
@@ -123,7 +126,7 @@ impl<'a> Graph<'a> {
         }
         let mut bound = Vec::new();
         for (pattern, arg) in f.impl_args.iter().zip(args) {
-            if !Ty::parse(pattern)?.bind(arg, &mut bound) {
+            if !self.parse(pattern)?.bind(arg, &mut bound) {
                 return None;
             }
         }
@@ -149,19 +152,13 @@ impl<'a> Graph<'a> {
             CallKind::Closure => call
                 .args
                 .first()
-                .and_then(|a| Ty::parse(a))
-                .and_then(|t| self.body_of(&t, &[]))
+                .and_then(|a| self.parse(a))
+                .and_then(|t| self.body_of(&t))
                 .map(|(k, _)| vec![k])
                 .unwrap_or_default(),
             CallKind::TraitGeneric => {
                 let mut all = vec![key];
-                all.extend(
-                    self.impls
-                        .get(&key)
-                        .into_iter()
-                        .flatten()
-                        .map(|(_, f)| self.key(&f.id)),
-                );
+                all.extend(self.impls.get(&key).into_iter().flatten().copied());
                 all
             }
             _ => Vec::new(),

@@ -3,6 +3,7 @@
 //! impl's header (binding its placeholders), and printed back in the same syntax.
 
 use std::fmt;
+use std::rc::Rc;
 
 /// A type, lifetime or const argument.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,7 +14,8 @@ pub enum Ty {
     /// `*const `, `*mut `, `[]` (slice), `[;]` (array: element, length), `()` (tuple), or a
     /// braced name (`{closure:<id>}`, `{coroutine:<id>}`, `{fn:<id>}`, atoms `{ty:…}`,
     /// `{const:…}`). Atoms are compared as text; their placeholders are substituted as text.
-    Node(Box<str>, Vec<Ty>),
+    /// Heads are shared: substituting an instantiation copies types without copying text.
+    Node(Rc<str>, Vec<Ty>),
 }
 
 impl Ty {
@@ -38,7 +40,7 @@ impl Ty {
             Ty::Param(i) => args.get(*i as usize)?.clone(),
             Ty::Node(head, list) => {
                 let head = if head.starts_with('{') && head.contains('#') {
-                    subst_text(head, args)?.into_boxed_str()
+                    subst_text(head, args)?.into()
                 } else {
                     head.clone()
                 };
@@ -248,7 +250,7 @@ impl Parser<'_> {
                 .unwrap_or(self.rest().len());
             self.i += len;
         }
-        let head: Box<str> = self.s[start..self.i].into();
+        let head: Rc<str> = self.s[start..self.i].into();
         if head.is_empty() {
             return None;
         }
