@@ -188,7 +188,7 @@ def main():
     print(f"plain cargo check:       {med['plain']:.1f}s median"
           f" ({len(plain_failed)} failed: {' '.join(plain_failed)})")
     print(f"cargo painter ecosystem: {med['painter']:.1f}s median"
-          f" ({report['stats']['entries_by_status']}, {units} units analysed)")
+          f" ({report['entries_by_status']}, {units} units analysed)")
     print(f"packages compiled by the ecosystem run's builds: {compiled.get('total', 0)} times for"
           f" {compiled.get('package_versions', 0)} distinct package versions ({units} units analysed)")
     print(f"ratio: {ratio:.3f}x (per round: {' '.join(f'{r:.3f}' for r in round_ratios)}; target <= 1.2x)")
@@ -206,7 +206,7 @@ def main():
         "times_s": times,
         "median_ratio": round(ratio, 4),
         "round_ratios": [round(r, 4) for r in round_ratios],
-        "entries_by_status": report["stats"]["entries_by_status"],
+        "entries_by_status": report["entries_by_status"],
         "units_analysed": units,
         "units_compiled": compiled,
     }
