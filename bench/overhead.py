@@ -7,7 +7,8 @@ driver cost, and linker throughput (docs/design.md#budgets). One command, from a
 1. Whole builds. Both commands run with the pinned toolchain on a copy of `bench/tree`
    (Cargo.lock committed), each in its own fresh target directory, alternating which goes first
    round by round so that drift on the machine hits both. Per round: cold (fresh target dir),
-   no-op (the same command again, nothing changed) and touched (`src/main.rs` touched). Medians,
+   no-op (the same command again, nothing changed), touched (`src/main.rs` touched: its mtime
+   moves, its text does not) and edited (a function at the end of `src/main.rs` changes). Medians,
    spread and the ratio of every round. Both commands run as a user types them (`cargo check`,
    `cargo painter`, through rustup's proxy). `cargo painter` leaves the link across crates to
    the first command that reads the dataset: after each cold run, `cargo painter stats` is timed
@@ -90,6 +91,15 @@ def quantiles(xs):
 
 def whole_builds(args, project, work, env, cargo_painter):
     touched = os.path.join(project, "src", "main.rs")
+    with open(touched) as f:
+        original = f.read()
+    edits = iter(range(1_000_000))
+
+    def edit():
+        # A real edit, different from the one either command last compiled: rustc re-checks
+        # one function, the driver's key (driver/src/reuse.rs) no longer matches.
+        with open(touched, "w") as f:
+            f.write(original + f"\n#[allow(dead_code)]\nfn painter_bench_edit() -> u32 {{\n    {next(edits)}\n}}\n")
     # Both as a user types them: through rustup's `cargo` proxy, and `cargo painter` through
     # cargo's dispatch of an external subcommand (the release `cargo-painter` first on PATH),
     # so that the no-op row counts what a user waits for.
@@ -99,9 +109,10 @@ def whole_builds(args, project, work, env, cargo_painter):
         # cargo painter builds in <target-dir>/painter.
         "cargo painter": lambda t: ["cargo", "painter", "--locked", "--target-dir", t],
     }
-    times = {name: {"cold": [], "noop": [], "touched": []} for name in commands}
+    phase_names = ("cold", "noop", "touched", "edited")
+    times = {name: {p: [] for p in phase_names} for name in commands}
     first_read, noop_direct = [], []
-    cpu = {name: {"cold": [], "noop": [], "touched": []} for name in commands}
+    cpu = {name: {p: [] for p in phase_names} for name in commands}
 
     def measure(name, phase, cmd):
         wall, cpu_s = run(cmd, project, env, with_cpu=True)
@@ -123,6 +134,8 @@ def whole_builds(args, project, work, env, cargo_painter):
             measure(name, "noop", cmd)
             os.utime(touched)
             measure(name, "touched", cmd)
+            edit()
+            measure(name, "edited", cmd)
             if name == "cargo painter":
                 # Our own share of a no-op: without rustup's proxy and cargo's dispatch of an
                 # external subcommand (the same for any `cargo <plugin>`, `cargo clippy` too).
@@ -131,7 +144,7 @@ def whole_builds(args, project, work, env, cargo_painter):
             print(f"round {round_ + 1} {name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times[name].items()),
                   flush=True)
     phases = {}
-    for phase in ("cold", "noop", "touched"):
+    for phase in phase_names:
         check, painter = times["cargo check"][phase], times["cargo painter"][phase]
         phases[phase] = {
             "cargo_check_s": check,

@@ -272,3 +272,80 @@ fn a_config_that_moves_the_target_dir_is_followed() {
     assert!(d.join("moved/painter/graph/manifest.json").is_file());
     assert!(run(), "and its answer is cached in turn");
 }
+
+/// The driver's file of a unit (`<crate>-<hash>.painter.json` beside cargo's artifacts).
+fn crate_file(dir: &Path, krate: &str) -> std::path::PathBuf {
+    let prefix = format!("{krate}-");
+    let mut files: Vec<_> =
+        painter_tests::files_ending_with(&dir.join("target/painter/debug"), ".painter.json")
+            .into_iter()
+            .filter(|f| {
+                f.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+            })
+            .collect();
+    assert_eq!(files.len(), 1, "{krate}: {files:?}");
+    files.pop().unwrap()
+}
+
+fn mtime(file: &Path) -> std::time::SystemTime {
+    std::fs::metadata(file).unwrap().modified().unwrap()
+}
+
+/// A crate recompiled with every input unchanged (a touched file) keeps the file of its last
+/// analysis, so nothing is linked again; a change upstream that changes what its unchanged
+/// source means (a called function became `unsafe`) is analysed again.
+#[test]
+fn an_unchanged_crate_keeps_its_analysis() {
+    let dir = scratch_fixture("two-members");
+    let d = dir.path();
+    append(
+        &d.join("alpha/src/lib.rs"),
+        "\npub fn helper() -> u32 {\n    1\n}\n",
+    );
+    append(
+        &d.join("beta/src/main.rs"),
+        "\n#[allow(unused_unsafe)]\npub fn wrapped() -> u32 {\n    unsafe { alpha::helper() }\n}\n",
+    );
+    run(d);
+    let beta = crate_file(d, "beta");
+    assert!(
+        beta.with_extension("key").is_file(),
+        "no key beside {beta:?}"
+    );
+    let before = std::fs::read(&beta).unwrap();
+    let stamp = mtime(&beta);
+    let ops = |bytes: &[u8]| -> usize {
+        let graph: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        graph["unsafe_ops"].as_array().unwrap().len()
+    };
+
+    // Touched: cargo recompiles beta, the driver keeps its file, no unit is read again.
+    let main = d.join("beta/src/main.rs");
+    std::fs::File::options()
+        .write(true)
+        .open(&main)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now())
+        .unwrap();
+    let touched = run(d);
+    let log = String::from_utf8_lossy(&touched.stderr);
+    assert!(
+        log.contains("Checking beta") || log.contains("Compiling beta"),
+        "{log}"
+    );
+    assert_eq!(mtime(&beta), stamp, "beta was analysed again");
+    assert!(log.contains("inputs unchanged"), "{log}");
+
+    // Upstream `helper` becomes unsafe: beta's source is unchanged, its analysis is not.
+    let lib = d.join("alpha/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("pub fn helper", "pub unsafe fn helper")).unwrap();
+    run(d);
+    let after = std::fs::read(crate_file(d, "beta")).unwrap();
+    assert_eq!(
+        ops(&after),
+        ops(&before) + 1,
+        "the call to an unsafe fn is an unsafe op now"
+    );
+}

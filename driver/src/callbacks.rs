@@ -15,7 +15,7 @@ use rustc_session::Session;
 use rustc_span::Symbol;
 use rustc_span::def_id::LocalDefId;
 
-use crate::{collect, output, state};
+use crate::{collect, output, reuse, state};
 
 /// rustc exactly as shipped: for invocations that compile nothing.
 pub struct PlainRustc;
@@ -98,10 +98,20 @@ impl rustc_driver::Callbacks for PainterCallbacks {
     ) -> Compilation {
         if self.enabled() {
             let started = std::time::Instant::now();
+            let path = output::output_path(tcx);
+            let key = match self.config.no_output {
+                true => None,
+                false => state::quietly(|| reuse::key(tcx, &self.config)).flatten(),
+            };
+            if let Some(key) = &key
+                && reuse::is_current(&path, key)
+            {
+                return Compilation::Continue;
+            }
             let graph = collect::finish(tcx, &self.config);
             if !self.config.no_output {
                 // Ordering and writing run beside rustc's own metadata encoding.
-                output::write_in_background(output::output_path(tcx), graph, started);
+                output::write_in_background(path, graph, key, started);
             }
         }
         Compilation::Continue

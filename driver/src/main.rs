@@ -25,6 +25,7 @@ mod callbacks;
 mod collect;
 mod invocation;
 mod output;
+mod reuse;
 mod state;
 
 use std::process::ExitCode;

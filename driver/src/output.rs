@@ -111,12 +111,26 @@ static WRITER: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
 
 /// Finish and write the graph on a thread of its own, so that it overlaps rustc's metadata
 /// encoding; `wait_for_output` joins it before the process exits.
-pub fn write_in_background(path: PathBuf, mut graph: schema::CrateGraph, started: Instant) {
+/// With `key` (`reuse::key`), an analysis that did not fail is remembered as made under it.
+pub fn write_in_background(
+    path: PathBuf,
+    mut graph: schema::CrateGraph,
+    key: Option<String>,
+    started: Instant,
+) {
     let handle = std::thread::spawn(move || {
         finalize(&mut graph, started);
-        if let Err(e) = write(&path, &graph) {
+        crate::reuse::forget(&path);
+        match write(&path, &graph) {
+            Ok(()) => {
+                if let Some(key) = key
+                    && graph.status == schema::Status::Ok
+                {
+                    crate::reuse::remember(&path, &key);
+                }
+            }
             // Never fail the build: say why the file is missing and go on.
-            eprintln!("warning: painter: could not write {}: {e}", path.display());
+            Err(e) => eprintln!("warning: painter: could not write {}: {e}", path.display()),
         }
         // The process ends right after: freeing millions of small strings one by one would
         // only cost time.

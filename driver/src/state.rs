@@ -103,6 +103,16 @@ pub fn guarded(what: &str, f: impl FnOnce()) {
     }
 }
 
+/// Run a step whose failure costs nothing but itself (the reuse key): a panic in it is
+/// swallowed, like the analysis's, but not recorded as the crate's failure.
+pub fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let was = IN_ANALYSIS.with(|a| a.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_ANALYSIS.with(|a| a.set(was));
+    PANIC_MESSAGE.with(|m| m.take());
+    result.ok()
+}
+
 /// Time spent in our query hooks (`check_unsafety`, `mir_drops_elaborated_and_const_checked`)
 /// so far, in nanoseconds: with the time of `after_analysis`, the crate's `analysis_ms`.
 static HOOK_NANOS: AtomicU64 = AtomicU64::new(0);
