@@ -7,8 +7,10 @@ driver cost, and linker throughput (docs/design.md#budgets). One command, from a
 1. Whole builds. Both commands run with the pinned toolchain on a copy of `bench/tree`
    (Cargo.lock committed), each in its own fresh target directory, alternating which goes first
    round by round so that drift on the machine hits both. Per round: cold (fresh target dir),
-   no-op (the same command again, nothing changed), touched (`src/main.rs` touched: its mtime
-   moves, its text does not) and edited (a function at the end of `src/main.rs` changes). Medians,
+   then `--repeat` times each: no-op (the same command again, nothing changed), touched
+   (`src/main.rs` touched: its mtime moves, its text does not) and edited (a function at the
+   end of `src/main.rs` changes). The short phases are also run as `cargo-painter painter`
+   directly, and cargo's dispatch of a plugin is timed on its own (`--version`). Medians,
    spread and the ratio of every round. Both commands run as a user types them (`cargo check`,
    `cargo painter`, through rustup's proxy). `cargo painter` leaves the link across crates to
    the first command that reads the dataset: after each cold run, `cargo painter stats` is timed
@@ -89,6 +91,10 @@ def quantiles(xs):
     return {"median": statistics.median(xs), "p90": pick(0.9), "max": xs[-1], "n": len(xs)}
 
 
+SMALL_PHASES = ("noop", "touched", "edited")
+DIRECT = "cargo-painter direct"
+
+
 def whole_builds(args, project, work, env, cargo_painter):
     touched = os.path.join(project, "src", "main.rs")
     with open(touched) as f:
@@ -96,25 +102,32 @@ def whole_builds(args, project, work, env, cargo_painter):
     edits = iter(range(1_000_000))
 
     def edit():
-        # A real edit, different from the one either command last compiled: rustc re-checks
-        # one function, the driver's key (driver/src/reuse.rs) no longer matches.
+        # A real edit, different from the one any command last compiled: rustc re-checks one
+        # function, the driver's reuse key (driver/src/reuse.rs) no longer matches.
         with open(touched, "w") as f:
             f.write(original + f"\n#[allow(dead_code)]\nfn painter_bench_edit() -> u32 {{\n    {next(edits)}\n}}\n")
+
     # Both as a user types them: through rustup's `cargo` proxy, and `cargo painter` through
-    # cargo's dispatch of an external subcommand (the release `cargo-painter` first on PATH),
-    # so that the no-op row counts what a user waits for.
+    # cargo's dispatch of an external subcommand (the release `cargo-painter` first on PATH).
+    # The short phases are also run as `cargo-painter painter` (no proxy, no dispatch: what the
+    # issue's budgets were first measured with), so cargo's share of a plugin's start is seen.
     env = dict(env, PATH=os.path.dirname(cargo_painter) + os.pathsep + env.get("PATH", ""))
     commands = {
         "cargo check": lambda t: ["cargo", "check", "--locked", "--target-dir", t],
         # cargo painter builds in <target-dir>/painter.
         "cargo painter": lambda t: ["cargo", "painter", "--locked", "--target-dir", t],
     }
-    phase_names = ("cold", "noop", "touched", "edited")
-    times = {name: {p: [] for p in phase_names} for name in commands}
-    first_read, noop_direct = [], []
-    cpu = {name: {p: [] for p in phase_names} for name in commands}
+    names = [*commands, DIRECT]
+    phase_names = ("cold", *SMALL_PHASES)
+    times = {name: {p: [] for p in phase_names} for name in names}
+    cpu = {name: {p: [] for p in phase_names} for name in names}
+    first_read = []
 
     def measure(name, phase, cmd):
+        if phase == "touched":
+            os.utime(touched)
+        elif phase == "edited":
+            edit()
         wall, cpu_s = run(cmd, project, env, with_cpu=True)
         times[name][phase].append(wall)
         cpu[name][phase].append(cpu_s)
@@ -131,39 +144,46 @@ def whole_builds(args, project, work, env, cargo_painter):
                 graph = os.path.join(target, "painter", "graph")
                 first_read.append(run(["cargo", "painter", "stats", graph, "--format", "json"],
                                       project, env, with_cpu=True)[0])
-            measure(name, "noop", cmd)
-            os.utime(touched)
-            measure(name, "touched", cmd)
-            edit()
-            measure(name, "edited", cmd)
-            if name == "cargo painter":
-                # Our own share of a no-op: without rustup's proxy and cargo's dispatch of an
-                # external subcommand (the same for any `cargo <plugin>`, `cargo clippy` too).
-                direct = [cargo_painter, "painter", "--locked", "--target-dir", target]
-                noop_direct.append(run(direct, project, env, with_cpu=True)[0])
-            print(f"round {round_ + 1} {name}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times[name].items()),
-                  flush=True)
-    phases = {}
-    for phase in phase_names:
-        check, painter = times["cargo check"][phase], times["cargo painter"][phase]
-        phases[phase] = {
+            # The short phases last tens of milliseconds: several of each per round.
+            for _ in range(args.repeat):
+                for phase in SMALL_PHASES:
+                    measure(name, phase, cmd)
+                    if name == "cargo painter":
+                        measure(DIRECT, phase, [cargo_painter, "painter", "--locked", "--target-dir", target])
+            print(f"round {round_ + 1} {name}: " + ", ".join(
+                f"{k} {statistics.median(v[-args.repeat:]):.3f}s" for k, v in times[name].items()), flush=True)
+
+    def compare(painter_name, phase):
+        check, painter = times["cargo check"][phase], times[painter_name][phase]
+        per = len(check) // args.rounds
+        round_median = lambda xs, r: statistics.median(xs[r * per:(r + 1) * per])
+        return {
             "cargo_check_s": check,
             "cargo_painter_s": painter,
             "cargo_check": spread(check),
             "cargo_painter": spread(painter),
             "median_ratio": statistics.median(painter) / statistics.median(check),
-            "round_ratios": [p / c for p, c in zip(painter, check)],
+            "round_ratios": [round_median(painter, r) / round_median(check, r) for r in range(args.rounds)],
             # CPU time of all processes: less sensitive than wall time to a busy machine.
             "cargo_check_cpu_s": cpu["cargo check"][phase],
-            "cargo_painter_cpu_s": cpu["cargo painter"][phase],
-            "median_cpu_ratio": statistics.median(cpu["cargo painter"][phase])
+            "cargo_painter_cpu_s": cpu[painter_name][phase],
+            "median_cpu_ratio": statistics.median(cpu[painter_name][phase])
             / statistics.median(cpu["cargo check"][phase]),
         }
+
+    phases = {phase: compare("cargo painter", phase) for phase in phase_names}
+    phases["direct"] = {phase: compare(DIRECT, phase) for phase in SMALL_PHASES}
     phases["first_read"] = {"stats_s": first_read, "stats": spread(first_read)}
-    phases["noop_direct"] = {"cargo_painter_s": noop_direct, "cargo_painter": spread(noop_direct),
-                             "median_ratio": statistics.median(noop_direct)
-                             / statistics.median(times["cargo check"]["noop"])}
     return phases
+
+
+def dispatch(project, env, cargo_painter, n=21):
+    """What reaching `cargo-painter` through rustup's proxy and cargo costs by itself (any
+    `cargo <plugin>` pays it): `cargo painter --version` against `cargo-painter --version`."""
+    env = dict(env, PATH=os.path.dirname(cargo_painter) + os.pathsep + env.get("PATH", ""))
+    median = lambda cmd: statistics.median(run(cmd, project, env, with_cpu=True)[0] for _ in range(n))
+    via, direct = median(["cargo", "painter", "--version"]), median([cargo_painter, "--version"])
+    return {"via_cargo_s": via, "direct_s": direct, "dispatch_s": via - direct}
 
 
 def read_log(path):
@@ -251,19 +271,24 @@ def linker(args, work, bench_link):
 
 def print_table(results):
     print(f"\n{results['crates_analysed']} crates analysed; {results['rounds']} rounds; medians (min-max)")
-    print(f"{'phase':10} {'cargo check':>22} {'cargo painter':>22} {'ratio':>8} {'cpu ratio':>9}  per-round ratios")
-    for phase, p in results["phases"].items():
-        if phase in ("first_read", "noop_direct"):
-            continue
-        fmt = lambda s: f"{s['median']:.2f}s ({s['min']:.2f}-{s['max']:.2f})"
-        print(f"{phase:10} {fmt(p['cargo_check']):>22} {fmt(p['cargo_painter']):>22} {p['median_ratio']:>7.3f}x"
+    print(f"{'phase':10} {'cargo check':>24} {'cargo painter':>24} {'ratio':>8} {'cpu ratio':>9}  per-round ratios")
+    fmt = lambda s: f"{s['median']:.3f}s ({s['min']:.3f}-{s['max']:.3f})"
+
+    def row(label, p):
+        print(f"{label:10} {fmt(p['cargo_check']):>24} {fmt(p['cargo_painter']):>24} {p['median_ratio']:>7.3f}x"
               f" {p['median_cpu_ratio']:>8.3f}x  " + " ".join(f"{r:.3f}" for r in p["round_ratios"]))
+
+    for phase in ("cold", *SMALL_PHASES):
+        row(phase, results["phases"][phase])
+    print(f"as `cargo-painter painter` (no rustup proxy, no cargo dispatch; {results['repeat']} per round):")
+    for phase in SMALL_PHASES:
+        row(phase, results["phases"]["direct"][phase])
+    d = results["dispatch"]
+    print(f"cargo's dispatch alone (`cargo painter --version` {1000 * d['via_cargo_s']:.1f} ms, "
+          f"`cargo-painter --version` {1000 * d['direct_s']:.1f} ms): {1000 * d['dispatch_s']:.1f} ms")
     fr = results["phases"]["first_read"]["stats"]
     print(f"first `cargo painter stats` after a cold run (it links across crates): "
           f"{fr['median']:.2f}s ({fr['min']:.2f}-{fr['max']:.2f})")
-    nd = results["phases"]["noop_direct"]
-    print(f"no-op of `cargo-painter painter` run directly (no proxy, no cargo dispatch): "
-          f"{nd['cargo_painter']['median']:.3f}s, {nd['median_ratio']:.3f}x the no-op `cargo check`")
     pc = results.get("per_crate")
     if pc:
         q = lambda d, f="{:.3f}": f"median {f.format(d['median'])}, p90 {f.format(d['p90'])}, max {f.format(d['max'])}"
@@ -289,6 +314,8 @@ def print_table(results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="runs of each short phase (no-op, touched, edited) per command and round")
     ap.add_argument("--tree", default=os.path.join(REPO, "bench", "tree"))
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--per-crate-jobs", type=int, default=1, help="-j of the per-crate builds")
@@ -318,7 +345,9 @@ def main():
         "command": "python3 bench/overhead.py " + " ".join(sys.argv[1:]),
         "tree": os.path.relpath(args.tree, REPO),
         "rounds": args.rounds,
+        "repeat": args.repeat,
         "phases": whole_builds(args, project, work, env, cargo_painter),
+        "dispatch": dispatch(project, env, cargo_painter),
     }
     results["crates_analysed"] = sum(
         1 for _ in os.scandir(os.path.join(work, "target-cargo-painter", "painter", "crates")))

@@ -21,8 +21,9 @@ use rustc_data_structures::stable_hash::StableHasher;
 use rustc_hir::MaybeOwner;
 use rustc_middle::ty::TyCtxt;
 
-/// Environment variables the analysis reads (`output::crate_info`, `collect::paths::Roots`);
-/// cargo's others (its jobserver, say) change between runs without changing a record.
+/// Environment variables `output::crate_info` reads; the ones `collect::paths::Roots` reads
+/// are hashed as the roots they resolve to. Cargo's others (its jobserver, say) change between
+/// runs without changing a record.
 const ENV_READ: &[&str] = &[
     PAINTER_ARGS_ENV,
     "CARGO_PKG_NAME",
@@ -30,9 +31,6 @@ const ENV_READ: &[&str] = &[
     "CARGO_MANIFEST_DIR",
     "CARGO_MANIFEST_LINKS",
     "CARGO_PRIMARY_PACKAGE",
-    "CARGO_HOME",
-    "HOME",
-    "OUT_DIR",
 ];
 
 /// The key file beside a per-crate file: `<crate><extra>.painter.key`.
@@ -55,6 +53,7 @@ pub fn key(tcx: TyCtxt<'_>, config: &DriverConfig) -> Option<String> {
         (name, std::env::var_os(name)).hash(&mut hasher);
     }
     let sess = tcx.sess;
+    crate::collect::paths::roots(sess).hash(&mut hasher);
     sess.opts.dep_tracking_hash(false).hash(&mut hasher);
     sess.opts.sysroot.path().hash(&mut hasher);
     format!("{:?}", sess.opts.working_dir).hash(&mut hasher);

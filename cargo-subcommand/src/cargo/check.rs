@@ -79,6 +79,21 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
         ("RUSTC_WRAPPER", inputs.driver.into()),
         (PAINTER_ARGS_ENV, painter_args.clone().into()),
     ];
+    // The same environment for cargo and the driver however we were started: rustup's proxy
+    // (`cargo painter`) sets RUSTUP_HOME and CARGO_HOME, `cargo-painter painter` run directly
+    // does not. Cargo keys its `.rustc_info.json` cache on RUSTUP_HOME (`rustc_fingerprint` in
+    // cargo's src/cargo/util/rustc.rs), so alternating the two re-probed the compiler through
+    // the driver, and the driver's reuse key saw another environment.
+    if (inputs.user_env)("RUSTUP_HOME").is_none()
+        && let Some(home) = inputs.toolchain.rustup_home()
+    {
+        envs.push(("RUSTUP_HOME", home.into()));
+    }
+    if (inputs.user_env)("CARGO_HOME").is_none()
+        && let Some(home) = (inputs.user_env)("HOME")
+    {
+        envs.push(("CARGO_HOME", PathBuf::from(home).join(".cargo").into()));
+    }
     let hash = rustflags::args_hash(&painter_args);
     let encoded = (inputs.user_env)("CARGO_ENCODED_RUSTFLAGS");
     let plain = (inputs.user_env)("RUSTFLAGS");
@@ -266,6 +281,25 @@ mod tests {
             strings(&cargo_args(&flags(&["--profile", "dev", "-j", "-1"]))),
             ["--profile", "dev", "--jobs", "-1"]
         );
+    }
+
+    /// However `cargo-painter` was started (rustup's proxy sets both homes), its cargo gets the
+    /// same homes; ones the user set are left to cargo as they are.
+    #[test]
+    fn homes_are_set_as_rustup_and_cargo_would_find_them() {
+        let toolchain = |sysroot: &str| Toolchain {
+            sysroot: PathBuf::from(sysroot),
+        };
+        assert_eq!(
+            toolchain("/h/.rustup/toolchains/nightly-x").rustup_home(),
+            Some(PathBuf::from("/h/.rustup"))
+        );
+        assert_eq!(toolchain("/opt/rust").rustup_home(), None);
+        let cmd = command_with_env(&[], &[("HOME", "/h")]);
+        assert_eq!(cmd.env("CARGO_HOME"), Some("/h/.cargo".as_ref()));
+        assert_eq!(cmd.env("RUSTUP_HOME"), None, "not a rustup toolchain");
+        let cmd = command_with_env(&[], &[("HOME", "/h"), ("CARGO_HOME", "/c")]);
+        assert_eq!(cmd.env("CARGO_HOME"), None, "the user's own: inherited");
     }
 
     #[test]

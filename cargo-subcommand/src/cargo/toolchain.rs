@@ -43,6 +43,12 @@ impl Toolchain {
         }
     }
 
+    /// The rustup home the toolchain is installed in (`<home>/toolchains/<name>`), if it is.
+    pub fn rustup_home(&self) -> Option<PathBuf> {
+        let toolchains = self.sysroot.parent()?;
+        (toolchains.file_name()? == "toolchains").then(|| toolchains.parent().map(PathBuf::from))?
+    }
+
     fn tool(&self, name: &str) -> PathBuf {
         let path = self
             .sysroot

@@ -13,7 +13,7 @@ mod fnflow;
 mod functions;
 mod instances;
 mod moves;
-mod paths;
+pub(crate) mod paths;
 mod unsafe_ops;
 
 use painter_schema::{self as schema, DriverConfig};

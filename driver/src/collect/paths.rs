@@ -18,6 +18,10 @@ pub const CARGO_GIT: &str = "$CARGO_GIT";
 pub const OUT_DIR: &str = "$OUT_DIR";
 
 /// Where the roots are on this machine, found once per compilation (one crate per process).
+/// Hashed into the reuse key (`reuse::key`) as resolved, not as the variables that gave them:
+/// `cargo painter` through rustup's proxy has `CARGO_HOME` set, `cargo-painter` run directly
+/// not, and both name the same registry.
+#[derive(Hash)]
 pub struct Roots {
     /// The crate's `OUT_DIR`. Looked at before the package root: a package's own `target/`
     /// holds it, and a path under it names the target dir and a hash of the unit.
