@@ -20,6 +20,9 @@ fn run_with(dir: &Path, args: &[&str]) -> Output {
         .arg("painter")
         .args(args)
         .current_dir(dir)
+        // Cargo compiles without incremental state when `CI` is set, and the driver's reuse
+        // of an unchanged crate needs rustc's HIR hashes, which a bin only gets with it.
+        .env("CARGO_INCREMENTAL", "1")
         .env("PAINTER_DRIVER", &bins.driver)
         .env("PAINTER_LOG", "cargo_painter::analyse=debug")
         .env_remove("RUSTC_WRAPPER")
