@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `--json` prints the figures as one JSON object instead of a table (for `bench/overhead.py`);
-//! `--keep` keeps the synthetic inputs (to link the same files with another build).
+//! `--keep` keeps the synthetic inputs (to link the same files with another build);
+//! `--graph-out FILE` keeps the linked graph there (to compare two builds' output).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -143,7 +144,11 @@ fn reset_peak() {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
-    let input = args.iter().find(|a| !a.starts_with("--"));
+    let input = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--graph-out"))
+        .map(|(_, a)| a);
     if !json {
         env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("debug")).init();
     }
@@ -202,6 +207,10 @@ fn main() {
     painter_linker::write_graph(&outcome.graph, &out_dir.join("graph.json")).unwrap();
     let write = start.elapsed();
     let link_peak = peak_rss_mb();
+    if let Some(i) = args.iter().position(|a| a == "--graph-out") {
+        let keep = args.get(i + 1).expect("--graph-out FILE");
+        std::fs::copy(out_dir.join("graph.json"), keep).unwrap();
+    }
 
     let (mb, out_mb) = (bytes as f64 / 1e6, out_bytes as f64 / 1e6);
     let ratio = parse.as_secs_f64() / link.as_secs_f64();

@@ -72,6 +72,20 @@ pub(crate) struct Graph<'a> {
     /// The same by the address of the text: read files share one copy of each string, so most
     /// arguments are found without reading (or hashing) their text.
     parsed_at: RefCell<HashMap<(usize, usize), Parsed>>,
+    /// Per trait method, its impls by the head of their self type (`resolve.rs`), made on
+    /// first use.
+    pub(super) impl_heads: RefCell<HashMap<MethodKey<'a>, Rc<ImplHeads>>>,
+}
+
+/// A trait method's impls (positions in `Graph::impls`) by the head of the impl header's first
+/// argument, the self type: an instantiation's self type `Vec<u8>` can only match impls for
+/// `Vec<_>` or for any type (`impl<T> Trait for T`). Without it every instantiated call of
+/// `Debug::fmt` tried every `Debug` impl of the graph.
+#[derive(Default)]
+pub(crate) struct ImplHeads {
+    pub by_head: HashMap<Rc<str>, Vec<u32>>,
+    /// Impls for a type parameter: they match any self type.
+    pub any: Vec<u32>,
 }
 
 impl<'a> Graph<'a> {
@@ -182,6 +196,7 @@ impl<'a> Graph<'a> {
             entries,
             parsed: RefCell::default(),
             parsed_at: RefCell::default(),
+            impl_heads: RefCell::default(),
         }
     }
 

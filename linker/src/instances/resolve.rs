@@ -5,8 +5,10 @@
 
 use painter_schema::{Call, CallKind, FunctionKind};
 
+use std::rc::Rc;
+
 use super::MethodKey;
-use super::graph::Graph;
+use super::graph::{Graph, ImplHeads};
 use super::types::Ty;
 
 /// Heads that forward `Fn*` / `Future` to the type they wrap (std's `impl Fn for &F`,
@@ -109,12 +111,47 @@ impl<'a> Graph<'a> {
     /// trait arguments), each with its instantiation: the impl's parameters as matched, then
     /// the method's own arguments.
     fn impls_matching(&self, method: MethodKey<'a>, args: &[Ty]) -> Vec<(MethodKey<'a>, Vec<Ty>)> {
-        self.impls
-            .get(&method)
+        let (Some(impls), Some(self_ty)) = (self.impls.get(&method), args.first()) else {
+            // No arguments: no impl header can match (`impl_instance`).
+            return Vec::new();
+        };
+        let heads = self.impl_heads(method, impls);
+        let mut picks: Vec<u32> = heads.any.clone();
+        if let Ty::Node(head, _) = self_ty {
+            picks.extend(heads.by_head.get(head).into_iter().flatten());
+        }
+        // In graph order, as before the index.
+        picks.sort_unstable();
+        picks
             .into_iter()
-            .flatten()
-            .filter_map(|imp| self.impl_instance(*imp, args))
+            .filter_map(|i| self.impl_instance(impls[i as usize], args))
             .collect()
+    }
+
+    fn impl_heads(&self, method: MethodKey<'a>, impls: &[MethodKey<'a>]) -> Rc<ImplHeads> {
+        if let Some(heads) = self.impl_heads.borrow().get(&method) {
+            return heads.clone();
+        }
+        let mut heads = ImplHeads::default();
+        for (i, imp) in impls.iter().enumerate() {
+            let first = self
+                .functions
+                .get(imp)
+                .and_then(|(_, f)| f.impl_args.first());
+            // No header or an unreadable one: `impl_instance` matches nothing either.
+            match first.and_then(|pattern| self.parse(pattern)).as_deref() {
+                Some(Ty::Param(_)) => heads.any.push(i as u32),
+                Some(Ty::Node(head, _)) => heads
+                    .by_head
+                    .entry(head.clone())
+                    .or_default()
+                    .push(i as u32),
+                None => {}
+            }
+        }
+        let heads = Rc::new(heads);
+        self.impl_heads.borrow_mut().insert(method, heads.clone());
+        heads
     }
 
     /// `args` (a trait method's arguments) as the arguments of impl method `imp`, if its
