@@ -28,6 +28,9 @@ enum Tok<'s> {
 #[derive(Debug, Clone)]
 pub struct TypePattern<'s> {
     toks: Vec<Tok<'s>>,
+    /// Per token: whether an unknown type starts there (`is_unknown`), decided once rather than
+    /// at every comparison.
+    unknown: Vec<bool>,
     /// Whether it contains an unknown (if not, matching a concrete type is token equality).
     generic: bool,
 }
@@ -35,8 +38,13 @@ pub struct TypePattern<'s> {
 impl<'s> TypePattern<'s> {
     pub fn new(printed: &'s str) -> Self {
         let toks = normalize(tokenize(printed));
-        let generic = (0..toks.len()).any(|i| is_unknown(&toks, i));
-        TypePattern { toks, generic }
+        let unknown: Vec<bool> = (0..toks.len()).map(|i| is_unknown(&toks, i)).collect();
+        let generic = unknown.contains(&true);
+        TypePattern {
+            toks,
+            unknown,
+            generic,
+        }
     }
 
     /// Whether it contains a type parameter or another unknown.
@@ -52,7 +60,7 @@ impl<'s> TypePattern<'s> {
         let (a, b) = (&self.toks, &other.toks);
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
-            if is_unknown(a, i) || is_unknown(b, j) {
+            if self.unknown[i] || other.unknown[j] {
                 i = skip_type(a, i);
                 j = skip_type(b, j);
             } else if a[i] == b[j] {
