@@ -27,6 +27,7 @@ Dependencies are fetched first so the network is never measured. The load averag
 before and after: the figures are only as good as the machine was quiet.
 """
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -99,7 +100,7 @@ def whole_builds(args, project, work, env, cargo_painter):
     touched = os.path.join(project, "src", "main.rs")
     with open(touched) as f:
         original = f.read()
-    edits = iter(range(1_000_000))
+    edits = itertools.count()
 
     def edit():
         # A real edit, different from the one any command last compiled: rustc re-checks one

@@ -99,10 +99,9 @@ impl rustc_driver::Callbacks for PainterCallbacks {
         if self.enabled() {
             let started = std::time::Instant::now();
             let path = output::output_path(tcx);
-            let key = match self.config.no_output {
-                true => None,
-                false => state::quietly(|| reuse::key(tcx, &self.config)).flatten(),
-            };
+            let key = (!self.config.no_output)
+                .then(|| state::quietly(|| reuse::key(tcx, &self.config)).flatten())
+                .flatten();
             if let Some(key) = &key
                 && reuse::is_current(&path, key)
             {

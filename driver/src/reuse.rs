@@ -34,7 +34,7 @@ const ENV_READ: &[&str] = &[
 ];
 
 /// The key file beside a per-crate file: `<crate><extra>.painter.key`.
-pub fn key_path(output: &Path) -> PathBuf {
+fn key_path(output: &Path) -> PathBuf {
     output.with_extension("key")
 }
 
