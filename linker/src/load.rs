@@ -114,7 +114,13 @@ pub fn read_input(path: &Path) -> Result<GraphFile, LoadError> {
     let head = &bytes[..bytes.len().min(512)];
     let maybe_linked = head.windows(9).any(|w| w == b"\"format\":");
     if !maybe_linked {
-        match serde_json::from_slice::<CrateGraph>(&bytes) {
+        // One check of the whole file's UTF-8, instead of one per string (serde_json's slice
+        // reader validates each string it reads; its str reader does not need to).
+        let parsed = match std::str::from_utf8(&bytes) {
+            Ok(text) => serde_json::from_str::<CrateGraph>(text),
+            Err(_) => serde_json::from_slice::<CrateGraph>(&bytes),
+        };
+        match parsed {
             Ok(graph) if graph.schema_version == SCHEMA_VERSION => {
                 return Ok(GraphFile::Crate(Box::new(graph)));
             }

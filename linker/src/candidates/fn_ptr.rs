@@ -62,7 +62,7 @@ impl<'a> Index<'a> {
         caller: &'a str,
         args: &'a [Sym],
     ) -> Vec<Target<'a>> {
-        let site = (method_key(&self.crate_of, caller), args);
+        let site = (method_key(self.crate_of, caller), args);
         let mut targets: Vec<Target<'a>> = Vec::new();
         for signature in inst.signatures.get(&site).into_iter().flatten() {
             let pattern = TypePattern::new(signature);

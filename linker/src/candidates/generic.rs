@@ -21,7 +21,7 @@ impl<'a> Index<'a> {
         reason: &'static str,
         keep: impl Fn(&Impl<'a>) -> bool,
     ) -> Vec<Target<'a>> {
-        let Some(impls) = self.impls.get(&method_key(&self.crate_of, method)) else {
+        let Some(impls) = self.impls.get(&method_key(self.crate_of, method)) else {
             return Vec::new();
         };
         impls
@@ -98,7 +98,7 @@ impl<'a> Index<'a> {
         args: &'a [Sym],
         open: bool,
     ) -> Vec<Target<'a>> {
-        let site = (method_key(&self.crate_of, caller), method, args);
+        let site = (method_key(self.crate_of, caller), method, args);
         let mut targets: Vec<Target<'a>> = inst
             .resolved
             .get(&site)

@@ -58,9 +58,17 @@ pub(super) struct Signature<'a> {
     pub(super) targets: BTreeMap<&'a str, &'a str>,
 }
 
+/// Stable crate id → key of the linked crate.
+pub(crate) type CrateOf<'a> = foldhash::HashMap<&'a str, &'a str>;
+
+/// The [`CrateOf`] of `crates`, which the index and the instantiation stage share.
+pub(super) fn crate_of(crates: &BTreeMap<String, CrateGraph>) -> CrateOf<'_> {
+    stable_id_index(crates).into_iter().collect()
+}
+
 pub(super) struct Index<'a> {
     /// Stable crate id → key of the linked crate.
-    pub(super) crate_of: foldhash::HashMap<&'a str, &'a str>,
+    pub(super) crate_of: &'a CrateOf<'a>,
     pub(super) impls: HashMap<MethodKey<'a>, Vec<Impl<'a>>>,
     pub(super) vtables: HashMap<&'a str, Vec<Vtable<'a>>>,
     /// Closures and fn items coerced to `dyn <trait path>`, as candidates.
@@ -75,9 +83,10 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub(super) fn build(crates: &'a BTreeMap<String, CrateGraph>) -> Self {
-        let crate_of: foldhash::HashMap<&str, &str> = stable_id_index(crates).into_iter().collect();
-
+    pub(super) fn build(
+        crates: &'a BTreeMap<String, CrateGraph>,
+        crate_of: &'a CrateOf<'a>,
+    ) -> Self {
         let per_crate: Vec<Vec<(MethodKey<'a>, Impl<'a>)>> = crates
             .par_iter()
             .map(|(key, graph)| {
@@ -89,7 +98,7 @@ impl<'a> Index<'a> {
                         let self_ty = f.impl_self_ty.as_deref().map(TypePattern::new);
                         let trait_ref = f.impl_trait.as_deref().map(TypePattern::new);
                         Some((
-                            method_key(&crate_of, implements),
+                            method_key(crate_of, implements),
                             Impl {
                                 krate: key,
                                 function: f,
@@ -230,7 +239,7 @@ impl<'a> Index<'a> {
             } => {
                 let mut targets =
                     self.instance_targets(inst, method, trait_ref, caller, args, open);
-                let site = (method_key(&self.crate_of, caller), method, args);
+                let site = (method_key(self.crate_of, caller), method, args);
                 for object in inst.dyn_receivers.get(&site).into_iter().flatten() {
                     let principal = super::dyn_calls::dyn_object(object);
                     let same_trait = principal
@@ -259,7 +268,7 @@ impl<'a> Index<'a> {
                 caller,
                 args,
             } => {
-                let site = (method_key(&self.crate_of, caller), args);
+                let site = (method_key(self.crate_of, caller), args);
                 let mut all = Vec::new();
                 for object in inst.signatures.get(&site).into_iter().flatten() {
                     let principal = super::dyn_calls::dyn_object(object);

@@ -15,19 +15,21 @@ mod dyn_calls;
 mod fn_ptr;
 mod generic;
 mod index;
+mod numbering;
 mod query;
 
 pub(crate) use index::{MethodKey, method_key};
 
 use std::collections::BTreeMap;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 
 use painter_schema::{CandidateEdge, CandidateSet, CandidateTarget, CrateGraph, LinkedGraph, Via};
 use rayon::prelude::*;
 
 use crate::instances::{self, Instantiations};
 use index::Index;
+use numbering::{Asked, Numbering};
 use query::Query;
 
 /// `dyn` call: an impl of the called trait method for a type coerced to the `dyn` type's trait.
@@ -72,15 +74,14 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
     let (sets, assignments) = {
         let crates: &BTreeMap<String, CrateGraph> = crates;
         let start = std::time::Instant::now();
-        let index = Index::build(crates);
-        log::debug!("candidate index in {:.2?}", start.elapsed());
+        let crate_of = index::crate_of(crates);
         // One pass over the calls asks their questions and scans them for the instantiations,
         // which then narrow the questions of calls in instantiated bodies.
         let list: Vec<(&String, &CrateGraph)> = crates.iter().collect();
         let (asked, scans): (Vec<Asked<'_>>, Vec<instances::Scan<'_>>) = list
             .par_iter()
             .map(|&(key, graph)| {
-                let mut scan = instances::Scan::new(key, &index.crate_of);
+                let mut scan = instances::Scan::new(key, &crate_of);
                 let mut asked = Asked::default();
                 for (i, call) in graph.calls.iter().enumerate() {
                     scan.call(call);
@@ -93,51 +94,53 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             })
             .unzip();
         log::debug!("questions asked at {:.2?}", start.elapsed());
-        let inst = instances::instantiate(crates, &index.crate_of, scans);
+        // The worklist runs on one thread (it is sequential). The other builds the index of
+        // what the graph offers, numbers the questions no instantiation can narrow and
+        // answers them: none of that waits for the worklist.
+        let (inst, (index, numberings, mut early)) = rayon::join(
+            || instances::instantiate(crates, &crate_of, scans),
+            || {
+                let (index, numberings) = rayon::join(
+                    || Index::build(crates, &crate_of),
+                    || {
+                        asked
+                            .into_par_iter()
+                            .map(Numbering::without_runs)
+                            .collect::<Vec<_>>()
+                    },
+                );
+                log::debug!("candidate index at {:.2?}", start.elapsed());
+                let first: HashSet<Query<'_>> = numberings
+                    .iter()
+                    .flat_map(Numbering::questions)
+                    .filter(|q| !q.is_instantiated())
+                    .copied()
+                    .collect();
+                let none = Instantiations::default();
+                let early: HashMap<Query<'_>, Option<CandidateSet>> = first
+                    .into_par_iter()
+                    .map(|query| (query, candidate_set(query, &index, &none)))
+                    .collect();
+                log::debug!(
+                    "{} questions answered early at {:.2?}",
+                    early.len(),
+                    start.elapsed()
+                );
+                (index, numberings, early)
+            },
+        );
         log::debug!(
-            "{} instantiations of {} bodies ({} open){}",
+            "{} instantiations of {} bodies ({} open){}, at {:.2?}",
             inst.total,
             inst.instantiated.len(),
             inst.open.len(),
-            if inst.truncated { ", bounds hit" } else { "" }
+            if inst.truncated { ", bounds hit" } else { "" },
+            start.elapsed()
         );
-        // Each crate numbers its distinct questions (in parallel), then they are numbered
-        // across crates: a question is hashed once per call, and the calls get their sets by
-        // number.
         let asked: Vec<Numbered<'_>> = list
             .into_par_iter()
-            .zip(asked)
-            .map(|((_, graph), mut asked)| {
-                // Only calls with arguments in instantiated bodies ask otherwise.
-                for (caller, run) in &asked.callers {
-                    let Some(caller) = Instantiated::of(caller, &index, &inst) else {
-                        continue;
-                    };
-                    for (i, query) in &mut asked.queries[run.start as usize..run.end as usize] {
-                        *query = caller.narrow(*query, &graph.calls[*i], &inst);
-                    }
-                }
-                let mut ids: HashMap<Query<'_>, u32> = HashMap::default();
-                let mut distinct = Vec::new();
-                // A caller's calls are together, and often ask the same question.
-                let mut last: Option<(Query<'_>, u32)> = None;
-                let calls = asked
-                    .queries
-                    .into_iter()
-                    .map(|(i, query)| {
-                        let id = match last {
-                            Some((previous, id)) if previous == query => id,
-                            _ => *ids.entry(query).or_insert_with(|| {
-                                distinct.push(query);
-                                (distinct.len() - 1) as u32
-                            }),
-                        };
-                        last = Some((query, id));
-                        (i, id)
-                    })
-                    .collect();
-                (distinct, calls)
-            })
+            .zip(numberings)
+            .map(|((_, graph), numbering)| numbering.with_runs(graph, &index, &inst))
             .collect();
         log::debug!("questions narrowed at {:.2?}", start.elapsed());
         let mut ids: HashMap<Query<'_>, u32> = HashMap::default();
@@ -159,27 +162,20 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
         // Sets are numbered in the order of their questions.
         let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| distinct[a as usize].cmp(&distinct[b as usize]));
-        let built: Vec<Option<CandidateSet>> = order
-            .par_iter()
-            .map(|&id| {
-                let query = &distinct[id as usize];
-                let targets = index.answer(*query, &inst);
-                (!targets.is_empty()).then(|| CandidateSet {
-                    kind: query.kind(),
-                    question: question(query, &index, &inst),
-                    targets: targets
-                        .into_iter()
-                        .map(|t| CandidateTarget {
-                            callee: t.callee.to_owned(),
-                            callee_path: t.callee_path.to_owned(),
-                            target_crate: t.target_crate.to_owned(),
-                            reason: t.reason.to_owned(),
-                            via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
-                        })
-                        .collect(),
-                })
-            })
+        let mut built: Vec<Option<Option<CandidateSet>>> = order
+            .iter()
+            .map(|&id| early.remove(&distinct[id as usize]))
             .collect();
+        built
+            .par_iter_mut()
+            .zip(&order)
+            .filter(|(set, _)| set.is_none())
+            .for_each(|(set, &id)| {
+                *set = Some(candidate_set(distinct[id as usize], &index, &inst))
+            });
+        let built = built
+            .into_iter()
+            .map(|set| set.expect("every question answered"));
         log::debug!(
             "{} questions answered at {:.2?}",
             distinct.len(),
@@ -221,6 +217,29 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
     sets
 }
 
+/// The set answering `query`, or none when nothing answers it.
+fn candidate_set<'a>(
+    query: Query<'a>,
+    index: &Index<'a>,
+    inst: &Instantiations<'a>,
+) -> Option<CandidateSet> {
+    let targets = index.answer(query, inst);
+    (!targets.is_empty()).then(|| CandidateSet {
+        kind: query.kind(),
+        question: question(&query, index, inst),
+        targets: targets
+            .into_iter()
+            .map(|t| CandidateTarget {
+                callee: t.callee.to_owned(),
+                callee_path: t.callee_path.to_owned(),
+                target_crate: t.target_crate.to_owned(),
+                reason: t.reason.to_owned(),
+                via: (t.reason == REASON_INSTANCE).then_some(Via::Instantiation),
+            })
+            .collect(),
+    })
+}
+
 /// A caller the graph instantiates: its key, and whether it is also reached uninstantiated.
 #[derive(Clone, Copy)]
 struct Instantiated<'a> {
@@ -233,7 +252,7 @@ impl<'a> Instantiated<'a> {
         if inst.instantiated.is_empty() {
             return None;
         }
-        let key = method_key(&index.crate_of, caller);
+        let key = method_key(index.crate_of, caller);
         inst.instantiated.contains(&key).then(|| Instantiated {
             key,
             open: inst.open.contains(&key),
@@ -294,7 +313,7 @@ fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> 
     if let Query::FnPtrInstance { caller, args, .. } | Query::DynInstance { caller, args, .. } =
         *query
     {
-        let site = (method_key(&index.crate_of, caller), args);
+        let site = (method_key(index.crate_of, caller), args);
         let signatures: Vec<&str> = inst
             .signatures
             .get(&site)
@@ -312,7 +331,7 @@ fn question(query: &Query<'_>, index: &Index<'_>, inst: &Instantiations<'_>) -> 
         ..
     } = *query
     {
-        let site = (method_key(&index.crate_of, caller), method, args);
+        let site = (method_key(index.crate_of, caller), method, args);
         let via: Vec<String> = inst
             .resolved
             .get(&site)
@@ -354,30 +373,6 @@ pub fn expand(graph: &LinkedGraph) -> Vec<CandidateEdge> {
         }
     }
     edges
-}
-
-/// A crate's questions: each call's (by position), and the runs of them whose calls have
-/// arguments, by caller (positions in `queries`): what instantiations may narrow.
-#[derive(Default)]
-struct Asked<'a> {
-    queries: Vec<(usize, Query<'a>)>,
-    callers: Vec<(&'a str, std::ops::Range<u32>)>,
-}
-
-impl<'a> Asked<'a> {
-    fn push(&mut self, i: usize, call: &'a painter_schema::Call, query: Query<'a>) {
-        let at = self.queries.len() as u32;
-        self.queries.push((i, query));
-        if call.args.is_empty() {
-            return;
-        }
-        match self.callers.last_mut() {
-            Some((caller, run)) if run.end == at && *caller == call.caller.as_str() => {
-                run.end += 1;
-            }
-            _ => self.callers.push((&call.caller, at..at + 1)),
-        }
-    }
 }
 
 /// A crate's distinct questions, and each asking call's (by position) number among them.

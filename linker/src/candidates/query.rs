@@ -141,6 +141,14 @@ impl std::fmt::Display for Query<'_> {
 }
 
 impl<'a> Query<'a> {
+    /// Whether the answer depends on the instantiations (the questions only narrowing asks).
+    pub(super) fn is_instantiated(&self) -> bool {
+        matches!(
+            self,
+            Query::Instance { .. } | Query::DynInstance { .. } | Query::FnPtrInstance { .. }
+        )
+    }
+
     pub(super) fn kind(&self) -> CallKind {
         match self {
             Query::Dyn { .. } | Query::DynInstance { .. } => CallKind::Dyn,

@@ -30,6 +30,8 @@ pub(crate) struct ArgCall<'a> {
     /// A static call of a function that is no body: its instantiation would resolve and pass
     /// on nothing (so its arguments are not even parsed).
     pub passes_nothing: bool,
+    /// Whether an argument names one of the caller's parameters (`#n`): no seed then.
+    pub placeholder: bool,
 }
 
 impl<'a> ArgCall<'a> {
@@ -40,6 +42,7 @@ impl<'a> ArgCall<'a> {
             args: &call.args,
             callee: None,
             passes_nothing: false,
+            placeholder: call.args.iter().any(|a| a.bytes().any(|b| b == b'#')),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use foldhash::HashSet;
-use painter_schema::CrateGraph;
+use painter_schema::{CallKind, CrateGraph};
 
 use super::graph::Graph;
 use super::{Instantiations, MethodKey};
@@ -18,7 +18,29 @@ pub(super) fn open_bodies<'a>(
     graph: &Graph<'a>,
     out: &mut Instantiations<'a>,
 ) {
-    let mut open: Vec<MethodKey<'a>> = out.open.iter().copied().collect();
+    // Each body is expanded once: those the worklist found open now, the rest when first
+    // inserted into `out.open` (the one set that both records and dedups them). A trait
+    // method's impls are pushed once too: every open body calling `T::fmt` would push every
+    // `Debug` impl of the graph again.
+    let mut open: Vec<MethodKey<'a>> = Vec::new();
+    let mut methods: HashSet<MethodKey<'a>> = HashSet::default();
+    let mut expand = |body: MethodKey<'a>, open: &mut Vec<MethodKey<'a>>| {
+        let Some(body) = graph.body(body) else {
+            return;
+        };
+        for call in graph.calls(body).iter().filter(|c| c.placeholder) {
+            if call.kind == CallKind::TraitGeneric
+                && let Some(method) = call.call.callee.as_deref()
+                && !methods.insert(graph.key(method))
+            {
+                continue;
+            }
+            open.extend(graph.open_targets(call.call));
+        }
+    };
+    for &body in &out.open {
+        expand(body, &mut open);
+    }
     open.extend(graph.entries.taken.iter().copied());
     // A library no other crate of the graph calls into (analysed without its callers): its
     // public functions may run with any arguments, so they are open like the rest.
@@ -39,20 +61,9 @@ pub(super) fn open_bodies<'a>(
         open.push(*method);
         open.extend(graph.impls.get(method).into_iter().flatten().copied());
     }
-    let mut done = HashSet::default();
     while let Some(body) = open.pop() {
-        if !done.insert(body) {
-            continue;
-        }
-        out.open.insert(body);
-        let Some(calls) = graph.body(body).map(|b| graph.calls(b)) else {
-            continue;
-        };
-        for call in calls.iter().map(|c| c.call) {
-            if !call.args.iter().any(|a| a.contains('#')) {
-                continue;
-            }
-            open.extend(graph.open_targets(call));
+        if out.open.insert(body) {
+            expand(body, &mut open);
         }
     }
 }

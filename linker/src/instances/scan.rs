@@ -90,10 +90,11 @@ impl<'a> Scan<'a> {
                 .runs
                 .push((Hashed::new(method_key(self.crate_of, &call.caller)), 1)),
         }
-        if !call.args.iter().any(|a| a.bytes().any(|b| b == b'#')) {
+        let arg_call = ArgCall::new(call);
+        if !arg_call.placeholder {
             self.seeds.push(self.calls.len() as u32);
         }
-        self.calls.push(ArgCall::new(call));
+        self.calls.push(arg_call);
         self.callees
             .push(match (call.kind, call.callee.as_deref()) {
                 (CallKind::Static, Some(callee)) => {
