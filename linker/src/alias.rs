@@ -8,7 +8,10 @@
 //! print impls by their self type, so they survive impls that a configuration leaves out, which
 //! shift rustc's impl numbering; a path that is not unique in both copies is not joined.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Looked up for every id of every merged crate: foldhash, not SipHash (a third of the merge).
+use foldhash::HashMap;
 
 use painter_schema::CrateGraph;
 
@@ -86,7 +89,7 @@ fn copy_prefixes(g: &CrateGraph) -> impl Iterator<Item = &str> {
 /// Path → id for the functions of `group` under crate id `prefix`, leaving out paths that more
 /// than one id has.
 fn unique_paths<'a>(group: &'a [CrateGraph], prefix: &str) -> HashMap<&'a str, &'a str> {
-    let mut paths: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut paths: HashMap<&str, Option<&str>> = HashMap::default();
     for f in group.iter().flat_map(|g| &g.functions) {
         if crate_prefix(&f.id) != prefix {
             continue;

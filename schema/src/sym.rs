@@ -24,10 +24,34 @@ static INTERNER: LazyLock<Vec<Mutex<HashTable<Arc<str>>>>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Mutex::default()).collect());
 static HASHER: LazyLock<foldhash::fast::RandomState> = LazyLock::new(Default::default);
 
+/// Each thread's most recently interned strings, by hash: a file repeats its crate, caller,
+/// callee and file names many times, and finding them here takes neither the shard's lock nor
+/// a probe of its large table.
+const RECENT: usize = 4096;
+thread_local! {
+    static RECENTLY: std::cell::RefCell<Vec<Option<(u64, Sym)>>> =
+        std::cell::RefCell::new(vec![None; RECENT]);
+}
+
 impl Sym {
     /// The one shared copy of `s`.
     pub fn intern(s: &str) -> Sym {
         let hash = HASHER.hash_one(s);
+        RECENTLY.with_borrow_mut(|recent| {
+            let slot = &mut recent[hash as usize % RECENT];
+            if let Some((kept_hash, kept)) = slot
+                && *kept_hash == hash
+                && *kept.0 == *s
+            {
+                return kept.clone();
+            }
+            let sym = Sym::intern_shared(hash, s);
+            *slot = Some((hash, sym.clone()));
+            sym
+        })
+    }
+
+    fn intern_shared(hash: u64, s: &str) -> Sym {
         let shard = &INTERNER[(hash >> 32) as usize % SHARDS];
         let mut table = shard.lock().unwrap_or_else(|e| e.into_inner());
         let entry = table.entry(hash, |kept| **kept == *s, |kept| HASHER.hash_one(&**kept));

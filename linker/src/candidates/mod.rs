@@ -95,8 +95,9 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             .unzip();
         log::debug!("questions asked at {:.2?}", start.elapsed());
         // The worklist runs on one thread (it is sequential). The other builds the index of
-        // what the graph offers, numbers the questions no instantiation can narrow and
-        // answers them: none of that waits for the worklist.
+        // what the graph offers, numbers the questions of calls without arguments (which no
+        // instantiation narrows) and answers every question as asked: an uninstantiated
+        // caller's stay so. None of that waits for the worklist.
         let (inst, (index, numberings, mut early)) = rayon::join(
             || instances::instantiate(crates, &crate_of, scans),
             || {
@@ -110,8 +111,12 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     },
                 );
                 log::debug!("candidate index at {:.2?}", start.elapsed());
+                // On one thread this is no gain, and most of the runs' questions are
+                // narrowed (asked again) later.
+                let threads = rayon::current_num_threads();
                 let first: HashSet<Query<'_>> = numberings
                     .iter()
+                    .filter(|_| threads > 1)
                     .flat_map(Numbering::questions)
                     .filter(|q| !q.is_instantiated())
                     .copied()
