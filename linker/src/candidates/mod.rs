@@ -111,21 +111,7 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
                     },
                 );
                 log::debug!("candidate index at {:.2?}", start.elapsed());
-                // On one thread this is no gain, and most of the runs' questions are
-                // narrowed (asked again) later.
-                let threads = rayon::current_num_threads();
-                let first: HashSet<Query<'_>> = numberings
-                    .iter()
-                    .filter(|_| threads > 1)
-                    .flat_map(Numbering::questions)
-                    .filter(|q| !q.is_instantiated())
-                    .copied()
-                    .collect();
-                let none = Instantiations::default();
-                let early: HashMap<Query<'_>, Option<CandidateSet>> = first
-                    .into_par_iter()
-                    .map(|query| (query, candidate_set(query, &index, &none)))
-                    .collect();
+                let early = answer_early(&numberings, &index);
                 log::debug!(
                     "{} questions answered early at {:.2?}",
                     early.len(),
@@ -220,6 +206,29 @@ pub fn assign_candidates(crates: &mut BTreeMap<String, CrateGraph>) -> Vec<Candi
             }
         });
     sets
+}
+
+/// The sets answering the questions as the calls asked them (those of an uninstantiated
+/// caller stay so), while the worklist runs. On one thread this is no gain, and most of the
+/// runs' questions are narrowed (asked again) afterwards: nothing is answered then.
+fn answer_early<'a>(
+    numberings: &[Numbering<'a>],
+    index: &Index<'a>,
+) -> HashMap<Query<'a>, Option<CandidateSet>> {
+    if rayon::current_num_threads() < 2 {
+        return HashMap::default();
+    }
+    let asked: HashSet<Query<'a>> = numberings
+        .iter()
+        .flat_map(Numbering::questions)
+        .filter(|q| !q.is_instantiated())
+        .copied()
+        .collect();
+    let none = Instantiations::default();
+    asked
+        .into_par_iter()
+        .map(|query| (query, candidate_set(query, index, &none)))
+        .collect()
 }
 
 /// The set answering `query`, or none when nothing answers it.
