@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use painter_query::Edges;
-use painter_query::figures::{CalledUnsafeFn, CrateFigures, Figures, TOP};
+use painter_query::figures::{CalledUnsafeFn, CrateFigures, Figures};
 
 use crate::columns::{strings, u64s};
 use crate::reach::ReachTarget;
@@ -191,24 +191,10 @@ impl Engine {
             entry.1 += sites[i].unwrap_or_default();
             entry.2.insert(path);
         }
-        let mut called: Vec<CalledUnsafeFn> = by_callee
-            .into_values()
-            .map(|(crates, call_sites, paths)| CalledUnsafeFn {
-                path: paths
-                    .iter()
-                    .min_by_key(|p| (p.len(), p.as_str()))
-                    .cloned()
-                    .unwrap_or_default(),
-                crates: crates.len() as u64,
-                call_sites,
-            })
-            .collect();
-        called.sort_by(|a, b| {
-            (b.crates, b.call_sites)
-                .cmp(&(a.crates, a.call_sites))
-                .then_with(|| a.path.cmp(&b.path))
-        });
-        called.truncate(TOP);
-        Ok(called)
+        Ok(painter_query::figures::top_called_unsafe_fns(
+            by_callee
+                .into_values()
+                .map(|(units, call_sites, paths)| (units.len(), call_sites, paths)),
+        ))
     }
 }

@@ -367,17 +367,33 @@ fn most_called_unsafe_fns(graph: &LinkedGraph, members: &BTreeSet<&str>) -> Vec<
             }
         }
     }
-    let mut called: Vec<CalledUnsafeFn> = by_callee
-        .into_values()
+    top_called_unsafe_fns(
+        by_callee
+            .into_values()
+            .map(|(crates, call_sites, paths)| (crates.len(), call_sites, paths)),
+    )
+}
+
+/// The [`TOP`] unsafe fns called from the most crates (then at the most sites), given each
+/// callee's number of calling crates, call sites and the paths it is printed as. The figure's
+/// one definition: the in-memory figures and the SQL engine's (`painter-engine`) both end here.
+pub fn top_called_unsafe_fns<P: AsRef<str>>(
+    callees: impl IntoIterator<Item = (usize, u64, impl IntoIterator<Item = P>)>,
+) -> Vec<CalledUnsafeFn> {
+    let mut called: Vec<CalledUnsafeFn> = callees
+        .into_iter()
         .map(|(crates, call_sites, paths)| CalledUnsafeFn {
             // The shortest spelling: `core::ptr::read`, not what a `no_std` crate's private
             // `alloc` re-export makes of `Box::from_raw` (`bytes::alloc::boxed::…`).
             path: paths
-                .iter()
-                .min_by_key(|p| (p.len(), **p))
-                .map(|p| p.to_string())
+                .into_iter()
+                .min_by(|a, b| {
+                    let (a, b) = (a.as_ref(), b.as_ref());
+                    (a.len(), a).cmp(&(b.len(), b))
+                })
+                .map(|p| p.as_ref().to_owned())
                 .unwrap_or_default(),
-            crates: crates.len() as u64,
+            crates: crates as u64,
             call_sites,
         })
         .collect();
