@@ -212,4 +212,23 @@ mod tests {
         assert!(x < y);
         assert_eq!(format!("{a} {a:?}"), "lib::f \"lib::f\"");
     }
+
+    #[test]
+    fn the_recent_cache_and_other_threads_give_the_one_shared_copy() {
+        // More strings than the cache has slots: many share one, and each must still come back
+        // as itself, the same copy as the shared table's.
+        let texts: Vec<String> = (0..3 * RECENT).map(|i| format!("crate::f{i}")).collect();
+        let first: Vec<Sym> = texts.iter().map(|t| Sym::intern(t)).collect();
+        let again: Vec<Sym> = texts.iter().rev().map(|t| Sym::intern(t)).collect();
+        let copy = texts.clone();
+        let elsewhere: Vec<Sym> =
+            std::thread::spawn(move || copy.iter().map(|t| Sym::intern(t)).collect())
+                .join()
+                .unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            let (a, b, c) = (&first[i], &again[texts.len() - 1 - i], &elsewhere[i]);
+            assert_eq!(a.as_str(), text);
+            assert!(Arc::ptr_eq(&a.0, &b.0) && Arc::ptr_eq(&a.0, &c.0));
+        }
+    }
 }
