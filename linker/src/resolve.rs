@@ -23,10 +23,19 @@ pub fn stable_id_index(crates: &BTreeMap<String, CrateGraph>) -> HashMap<&str, &
             .or_insert(key.as_str());
     }
     for (key, graph) in crates {
+        // A crate's functions mostly share one prefix: a function with the last one's is
+        // passed over without searching its id or hashing the prefix again.
+        let mut last = "";
         for function in &graph.functions {
-            index
-                .entry(crate_prefix(&function.id))
-                .or_insert(key.as_str());
+            let id = function.id.as_str();
+            if !last.is_empty()
+                && id.as_bytes().get(last.len()) == Some(&b':')
+                && id.starts_with(last)
+            {
+                continue;
+            }
+            last = crate_prefix(id);
+            index.entry(last).or_insert(key.as_str());
         }
     }
     index
