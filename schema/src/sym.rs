@@ -17,8 +17,9 @@ pub struct Sym(Arc<str>);
 
 /// Interned strings, sharded so that parallel parsers rarely wait on one another. Each string
 /// is hashed once, with foldhash: the shard comes from bits 32..38, which the table leaves
-/// alone (it takes a slot from the low bits and a tag from the top seven). (Hashing twice with std's SipHash, once for the shard and once inside
-/// the set, was a fifth of all the time spent parsing a per-crate file.)
+/// alone (it takes a slot from the low bits and a tag from the top seven). Hashing twice with
+/// std's SipHash, once for the shard and once inside the set, was a fifth of all the time
+/// spent parsing a per-crate file.
 const SHARDS: usize = 64;
 static INTERNER: LazyLock<Vec<Mutex<HashTable<Arc<str>>>>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Mutex::default()).collect());

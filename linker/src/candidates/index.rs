@@ -19,10 +19,7 @@ use crate::typematch::TypePattern;
 /// of one crate merged under one key have different stable crate ids but the same local hashes.
 pub(crate) type MethodKey<'a> = (&'a str, &'a str);
 
-pub(crate) fn method_key<'a>(
-    crate_of: &foldhash::HashMap<&'a str, &'a str>,
-    id: &'a str,
-) -> MethodKey<'a> {
+pub(crate) fn method_key<'a>(crate_of: &CrateOf<'a>, id: &'a str) -> MethodKey<'a> {
     let (prefix, local) = id.split_once(':').unwrap_or((id, ""));
     (crate_of.get(prefix).copied().unwrap_or(prefix), local)
 }

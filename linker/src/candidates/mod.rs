@@ -18,7 +18,7 @@ mod index;
 mod numbering;
 mod query;
 
-pub(crate) use index::{MethodKey, method_key};
+pub(crate) use index::{CrateOf, MethodKey, method_key};
 
 use std::collections::BTreeMap;
 

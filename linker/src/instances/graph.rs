@@ -17,7 +17,7 @@ use super::Resolved;
 use super::hashed::{Hashed, UseHash};
 use super::scan::{Entries, Scan};
 use super::types::Ty;
-use crate::candidates::{MethodKey, method_key};
+use crate::candidates::{CrateOf, MethodKey, method_key};
 
 /// A call with arguments, with what the worklist reads of it at hand (not in the call's record).
 #[derive(Clone, Copy)]
@@ -54,7 +54,7 @@ type Parsed = Option<Rc<Ty>>;
 pub(crate) type Body = u32;
 
 pub(crate) struct Graph<'a> {
-    pub crate_of: &'a HashMap<&'a str, &'a str>,
+    pub crate_of: &'a CrateOf<'a>,
     pub functions: HashMap<MethodKey<'a>, (&'a str, &'a Function)>,
     /// Function keys by the local part of their ids (for ids read out of printed types).
     pub by_local: HashMap<&'a str, Vec<MethodKey<'a>>>,
@@ -95,7 +95,7 @@ impl<'a> Graph<'a> {
     /// The graph of `crates` from their scans (in the same order).
     pub(super) fn new(
         crates: &'a BTreeMap<String, CrateGraph>,
-        crate_of: &'a HashMap<&'a str, &'a str>,
+        crate_of: &'a CrateOf<'a>,
         scans: Vec<Scan<'a>>,
     ) -> Self {
         let total = scans.iter().map(|s| s.calls.len()).sum();

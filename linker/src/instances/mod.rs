@@ -24,7 +24,7 @@ use std::rc::Rc;
 use foldhash::{HashMap, HashSet};
 use painter_schema::{CallKind, CrateGraph, Sym};
 
-use crate::candidates::MethodKey;
+use crate::candidates::{CrateOf, MethodKey};
 use graph::{Body, Graph};
 use types::Ty;
 
@@ -74,7 +74,7 @@ pub type CallSite<'a> = (MethodKey<'a>, &'a str, &'a [Sym]);
 /// Run the worklist over `crates`, given their scans (in the same order).
 pub fn instantiate<'a>(
     crates: &'a BTreeMap<String, CrateGraph>,
-    crate_of: &'a HashMap<&'a str, &'a str>,
+    crate_of: &'a CrateOf<'a>,
     scans: Vec<Scan<'a>>,
 ) -> Instantiations<'a> {
     // Files without generic arguments (older drivers, synthetic inputs): nothing to do.

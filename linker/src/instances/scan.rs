@@ -8,7 +8,7 @@ use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph};
 
 use super::graph::ArgCall;
 use super::hashed::Hashed;
-use crate::candidates::{MethodKey, method_key};
+use crate::candidates::{CrateOf, MethodKey, method_key};
 
 /// Ways into bodies the worklist does not follow (docs/linker.md#instantiations, open bodies).
 #[derive(Default)]
@@ -24,7 +24,7 @@ pub(crate) struct Entries<'a> {
 /// What one crate contributes to the instantiation index.
 pub struct Scan<'a> {
     key: &'a str,
-    crate_of: &'a HashMap<&'a str, &'a str>,
+    crate_of: &'a CrateOf<'a>,
     /// Calls with arguments, in graph order.
     pub(super) calls: Vec<ArgCall<'a>>,
     /// For each of `calls` that is static: its callee's key.
@@ -42,7 +42,7 @@ pub struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     /// An empty scan of the crate at `key`.
-    pub fn new(key: &'a str, crate_of: &'a HashMap<&'a str, &'a str>) -> Self {
+    pub fn new(key: &'a str, crate_of: &'a CrateOf<'a>) -> Self {
         Scan {
             key,
             crate_of,
