@@ -3,7 +3,7 @@
 //! generic arguments, the seeds among them, the bodies their arguments name, and the ways into
 //! bodies that make them open.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 use painter_schema::{AddressTakenKind, Call, CallKind, CrateGraph};
 
 use super::graph::ArgCall;
