@@ -203,15 +203,24 @@ fn row_cells(row: &CrateSummary) -> [String; COLUMNS] {
 }
 
 fn totals_cells(rows: &[CrateSummary]) -> [String; COLUMNS] {
-    let sum = |f: fn(&CrateSummary) -> u64| rows.iter().map(f).sum::<u64>().to_string();
+    // Saturating: counts read from a damaged or hostile file can be anything (tests/fuzz_load.rs),
+    // and a table must still print.
+    let sum = |f: fn(&CrateSummary) -> u64| {
+        rows.iter()
+            .map(f)
+            .fold(0u64, u64::saturating_add)
+            .to_string()
+    };
     let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_context: BTreeMap<String, u64> = BTreeMap::new();
     for row in rows {
         for (kind, n) in &row.unsafe_ops_by_kind {
-            *by_kind.entry(kind.clone()).or_default() += n;
+            let total = by_kind.entry(kind.clone()).or_default();
+            *total = total.saturating_add(*n);
         }
         for (context, n) in &row.unsafe_ops_by_context {
-            *by_context.entry(context.clone()).or_default() += n;
+            let total = by_context.entry(context.clone()).or_default();
+            *total = total.saturating_add(*n);
         }
     }
     let libs: BTreeSet<&str> = rows
