@@ -21,6 +21,7 @@ mod report;
 pub mod result;
 mod run;
 mod sandbox;
+mod units;
 mod verify;
 
 use std::{collections::BTreeSet, path::PathBuf, process::ExitCode, time::Instant};
@@ -164,6 +165,9 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
             .with_context(|| format!("cannot create {}", v.reports.display()))?;
     }
     let config = DriverConfig::default();
+    let jobs = args.jobs.unwrap_or(1);
+    // One worker's target directory already holds every unit it built.
+    let units = (jobs > 1).then(|| units::UnitPool::new(layout.units.clone()));
     let cx = RunContext {
         layout: &layout,
         fetch: FetchContext {
@@ -184,10 +188,11 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
             timeout: std::time::Duration::from_secs(args.timeout),
         },
         verify: verify.as_ref(),
+        units: units.as_ref(),
     };
     let todo_entries: Vec<list::Entry> = todo.iter().map(|&i| selected[i].clone()).collect();
     if args.fetch_only {
-        let fetched = pool::fetch_all(&cx, &todo_entries, args.jobs.unwrap_or(1))?;
+        let fetched = pool::fetch_all(&cx, &todo_entries, jobs)?;
         let failed = fetched.iter().filter(|r| r.status != Status::Ok).count();
         eprintln!(
             "fetched {} entries into {} ({failed} failed)",
@@ -196,7 +201,7 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
         );
         return Ok(None);
     }
-    let fresh = pool::run_all(&cx, &todo_entries, args.jobs.unwrap_or(1))?;
+    let fresh = pool::run_all(&cx, &todo_entries, jobs)?;
 
     // Back in list order, whichever run produced them.
     let mut results: Vec<(usize, CrateResult)> = done;

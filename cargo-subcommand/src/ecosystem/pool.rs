@@ -22,6 +22,8 @@ use super::{
     result::{self, CrateResult, Status, Timings},
     run::{self, BuildContext},
     sandbox::Mounts,
+    units,
+    units::UnitPool,
     verify::EcosystemVerify,
 };
 
@@ -39,6 +41,8 @@ pub struct Layout {
     pub entries: PathBuf,
     /// `<out>/work/target/`: one `slot-<i>` target directory per worker.
     pub targets: PathBuf,
+    /// `<out>/work/units/`: the units any worker built, for the others (`units.rs`).
+    pub units: PathBuf,
     /// `<out>/work/tmp/`: one `slot-<i>` directory per worker, the sandbox's `/tmp`.
     pub tmp: PathBuf,
     pub cargo_home: PathBuf,
@@ -55,6 +59,7 @@ impl Layout {
             crates: out.join(painter_schema::names::CRATES_DIR),
             entries: work.join("entries"),
             targets: work.join("target"),
+            units: work.join("units"),
             tmp: work.join("tmp"),
             cargo_home: cargo_home.unwrap_or_else(|| work.join("cargo-home")),
             home: work.join("home"),
@@ -85,6 +90,8 @@ pub struct RunContext<'a> {
     pub build: BuildContext<'a>,
     /// `--verify`.
     pub verify: Option<&'a EcosystemVerify>,
+    /// With more than one worker: the units they share.
+    pub units: Option<&'a UnitPool>,
 }
 
 /// Analyse `entries` with `jobs` workers; the results of all of them, in list order. Stops
@@ -197,8 +204,16 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
                 home: layout.home.clone(),
                 tmp_dir: layout.tmp.join(format!("slot-{slot}")),
             };
+            share_units(cx.units, &mounts.target_dir, UnitPool::import);
             let built = run::build(&cx.build, entry, &fetched, &mounts, &log)
                 .with_context(|| format!("building {}", entry.id()))?;
+            // A killed build may have stopped while cargo wrote a unit's fingerprint.
+            if !matches!(
+                built.status,
+                Some(Status::Timeout | Status::ResourcesExceeded)
+            ) {
+                share_units(cx.units, &mounts.target_dir, UnitPool::publish);
+            }
             result.status = built.status.unwrap_or(Status::BuildFailed);
             result.error = built.error;
             result.failed_package = built.failed_package;
@@ -212,6 +227,30 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
     let file = result::path(&layout.results, &slug);
     result::write(&file, &result).with_context(|| format!("cannot write {}", file.display()))?;
     Ok(result)
+}
+
+/// Import or publish the worker's units. The pool only saves work: when it fails (a full
+/// disk), the entry builds what it lacks itself, and the run says so.
+fn share_units(
+    units: Option<&UnitPool>,
+    target: &std::path::Path,
+    step: fn(&UnitPool, &std::path::Path) -> std::io::Result<units::Copied>,
+) {
+    let Some(units) = units else { return };
+    let start = Instant::now();
+    match step(units, target) {
+        Ok(copied) => log::debug!(
+            "unit pool: {} units ({} bytes) for {} in {:?}",
+            copied.units,
+            copied.bytes,
+            target.display(),
+            start.elapsed()
+        ),
+        Err(e) => eprintln!(
+            "warning: the pool of built units failed for {}; its entries build what they lack: {e}",
+            target.display()
+        ),
+    }
 }
 
 /// A result saying nothing happened yet (`fetch_failed` until the fetch succeeds).
