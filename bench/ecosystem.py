@@ -7,8 +7,9 @@
    throwaway workspace with its Cargo.lock per crate.
 3. Plain: for every fetched crate, `cargo check -p NAME@VERSION --lib --offline --locked` in a
    copy of its throwaway workspace, with the same number of parallel workers as the ecosystem
-   run, each worker with its own target directory reused across its crates (as the runner
-   does): no driver, no sandbox, no linking, no report.
+   run, each worker with its own target directory reused across its crates and taking the
+   crates in the runner's order (its own part of the list, then others'): no driver, no
+   sandbox, no pool of units shared between workers, no linking, no report.
 4. Ecosystem: `cargo painter ecosystem --offline --jobs N` in a fresh output directory holding
    the fetched workspaces (as after `--fetch-only` on the same machine): the whole run
    (sandboxed builds through the driver, caching, linking of all units into graph.json, report).
@@ -25,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import queue
 import shutil
 import statistics
 import subprocess
@@ -54,10 +54,22 @@ def build_tools(env):
     return os.path.join(target, "release", "cargo-painter"), os.path.join(target, "release", "painter-driver")
 
 
-def fetched_crates(entries_dir):
-    """(workspace dir, name@version) of every entry the fetch phase resolved."""
+def list_order(path):
+    """Position of each entry's slug (`name` or `name@version`, see list.rs) in the list file."""
+    order = {}
+    with open(path) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if words:
+                order.setdefault(words[0], len(order))
+    return order
+
+
+def fetched_crates(entries_dir, order):
+    """(workspace dir, name@version) of every entry the fetch phase resolved, in list order."""
     crates = []
-    for slug in sorted(os.listdir(entries_dir)):
+    slugs = sorted(os.listdir(entries_dir), key=lambda s: (order.get(s.split("+")[0], len(order)), s))
+    for slug in slugs:
         ws = os.path.join(entries_dir, slug, "ws")
         lock = os.path.join(ws, "Cargo.lock")
         if not os.path.exists(lock):
@@ -78,20 +90,40 @@ def fetched_crates(entries_dir):
     return crates
 
 
+class Schedule:
+    """The runner's order (cargo-subcommand/src/ecosystem/schedule.rs): worker w takes its own
+    contiguous part of the list in order, then the far end of the longest part left."""
+
+    def __init__(self, n, workers):
+        self.parts = [[n * w // workers, n * (w + 1) // workers] for w in range(workers)]
+        self.lock = threading.Lock()
+
+    def next(self, worker):
+        with self.lock:
+            own = self.parts[worker]
+            if own[0] < own[1]:
+                own[0] += 1
+                return own[0] - 1
+            longest = max(self.parts, key=lambda p: p[1] - p[0])
+            if longest[0] < longest[1]:
+                longest[1] -= 1
+                return longest[1]
+            return None
+
+
 def plain_check(crates, work, jobs, env):
-    """Wall time of `cargo check` of every crate, `jobs` at a time; failures are counted."""
-    todo = queue.Queue()
-    for c in crates:
-        todo.put(c)
+    """Wall time of `cargo check` of every crate, `jobs` at a time in the runner's order;
+    failures are counted."""
+    schedule = Schedule(len(crates), jobs)
     failed = []
 
     def worker(slot):
         target = os.path.join(work, "target", f"slot-{slot}")
         while True:
-            try:
-                ws, spec = todo.get_nowait()
-            except queue.Empty:
+            index = schedule.next(slot)
+            if index is None:
                 return
+            ws, spec = crates[index]
             copy = os.path.join(work, "entries", spec)
             shutil.copytree(ws, copy)
             proc = subprocess.run(
@@ -155,7 +187,7 @@ def main():
         eco.append("--no-sandbox")
     fetch_out = os.path.join(args.work, "fetch")
     subprocess.run(eco + ["--out", fetch_out, "--fetch-only"], env=env, check=True)
-    crates = fetched_crates(os.path.join(fetch_out, "work", "entries"))
+    crates = fetched_crates(os.path.join(fetch_out, "work", "entries"), list_order(args.list))
     print(f"{len(crates)} crates fetched", flush=True)
 
     plain_env = dict(env, CARGO_HOME=home)

@@ -21,6 +21,7 @@ mod report;
 pub mod result;
 mod run;
 mod sandbox;
+mod schedule;
 mod units;
 mod verify;
 

@@ -1,7 +1,8 @@
 //! Running the entries in parallel: `--jobs` workers, each with its own cargo target
 //! directory (cargo locks a target directory for the whole build, so workers sharing one would
-//! take turns), each entry fetched then built, its result written as soon as it is known, and a
-//! progress bar with done / failed / remaining and the ETA.
+//! take turns) fed with the units the others built (`units.rs`) and its own part of the list
+//! (`schedule.rs`), each entry fetched then built, its result written as soon as it is known,
+//! and a progress bar with done / failed / remaining and the ETA.
 
 use std::{
     fs,
@@ -22,6 +23,7 @@ use super::{
     result::{self, CrateResult, Status, Timings},
     run::{self, BuildContext},
     sandbox::Mounts,
+    schedule::Schedule,
     units,
     units::UnitPool,
     verify::EcosystemVerify,
@@ -126,28 +128,29 @@ pub fn fetch_all(cx: &RunContext<'_>, entries: &[Entry], jobs: usize) -> Result<
     })
 }
 
-/// Run `work` on every entry with `jobs` workers (worker `slot`s 0..jobs), in list order of
-/// results.
+/// Run `work` on every entry with `jobs` workers (worker `slot`s 0..jobs) as `Schedule` hands
+/// them out; the results in list order.
 fn in_parallel(
     entries: &[Entry],
     jobs: usize,
     work: impl Fn(&Entry, usize) -> Result<CrateResult> + Sync,
 ) -> Result<Vec<CrateResult>> {
     let progress = Progress::new(entries.len());
-    let next = AtomicUsize::new(0);
+    let workers = jobs.max(1).min(entries.len().max(1));
+    let schedule = Schedule::new(entries.len(), workers);
     let stop = AtomicBool::new(false);
     let results: Mutex<Vec<(usize, CrateResult)>> = Mutex::new(Vec::new());
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for slot in 0..jobs.max(1).min(entries.len().max(1)) {
-            let (next, stop, results, first_error, progress, work) =
-                (&next, &stop, &results, &first_error, &progress, &work);
+        for slot in 0..workers {
+            let (schedule, stop, results, first_error, progress, work) =
+                (&schedule, &stop, &results, &first_error, &progress, &work);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(entry) = entries.get(index) else {
+                    let Some(index) = schedule.next(slot) else {
                         break;
                     };
+                    let entry = &entries[index];
                     match work(entry, slot) {
                         Ok(result) => {
                             progress.finished(&result);
