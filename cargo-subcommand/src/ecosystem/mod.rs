@@ -19,6 +19,7 @@ pub mod list;
 pub mod pool;
 mod report;
 pub mod result;
+mod retained;
 mod run;
 mod sandbox;
 mod schedule;
@@ -169,6 +170,7 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
     let jobs = args.jobs.unwrap_or(1);
     // One worker's target directory already holds every unit it built.
     let units = (jobs > 1).then(|| units::UnitPool::new(layout.units.clone()));
+    let retained = retained::Retained::default();
     let cx = RunContext {
         layout: &layout,
         fetch: FetchContext {
@@ -186,6 +188,7 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
             sandbox: &sandbox,
             config: &config,
             crates_dir: &layout.crates,
+            retained: &retained,
             timeout: std::time::Duration::from_secs(args.timeout),
         },
         verify: verify.as_ref(),
@@ -210,7 +213,7 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<CrateResult> = results.into_iter().map(|(_, r)| r).collect();
 
-    let (graph, skipped) = link_cache(&layout)?;
+    let (graph, skipped) = link_cache(&layout, &retained)?;
     let results = demote_unreadable(&layout, &selected, results, &skipped, &graph)?;
     Ok(Some(Analysed {
         analysed_now: todo.len(),
@@ -244,10 +247,27 @@ fn resume(
 
 /// Link every unit graph of the cache into the dataset `<out>/graph/`; the unit files that could not
 /// be read, with why.
-fn link_cache(layout: &Layout) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
+fn link_cache(
+    layout: &Layout,
+    retained: &retained::Retained,
+) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
     let mut files = Vec::new();
     painter_linker::collect_json_files(&layout.crates, &mut files)?;
+    // What this run cached is in memory already; the rest (earlier runs, other shards) is read.
+    let mut kept = retained.take();
+    let mut parsed = Vec::with_capacity(kept.len());
+    files.retain(|file| {
+        let name = file.file_name().map(|n| n.to_string_lossy());
+        match name.and_then(|name| kept.remove(name.as_ref())) {
+            Some(graph) => {
+                parsed.push(graph);
+                false
+            }
+            None => true,
+        }
+    });
     let linked = linking::link(LinkInputs {
+        parsed,
         files: &files,
         keep_going: true,
         ..LinkInputs::default()

@@ -24,6 +24,7 @@ use super::{
     fetch::{self, Fetched},
     list::Entry,
     result::Status,
+    retained::Retained,
     sandbox::{self, Mounts, Sandbox},
 };
 use crate::cargo::{
@@ -42,6 +43,8 @@ pub struct BuildContext<'a> {
     pub config: &'a DriverConfig,
     /// The shared cache of per-unit graphs, `<out>/crates/`.
     pub crates_dir: &'a Path,
+    /// What this run put into the cache, for the link.
+    pub retained: &'a Retained,
     pub timeout: Duration,
 }
 
@@ -187,12 +190,15 @@ fn collect_units(
         let state: Option<Result<(), String>> = if cached.is_file() {
             // Analysed before (by an earlier entry, worker or run): only the root's state
             // is needed, and it is in the cached copy.
-            is_root.then(|| mark_root(&cached)).transpose()?
+            is_root
+                .then(|| mark_root(&cached, cx.retained))
+                .transpose()?
         } else if source.is_file() {
             Some(cache_unit(
                 &source,
                 &cached,
                 is_root,
+                cx.retained,
                 &mut built.analysis_ms,
             )?)
         } else {
@@ -222,6 +228,7 @@ fn cache_unit(
     source: &Path,
     cached: &Path,
     is_root: bool,
+    retained: &Retained,
     analysis_ms: &mut u64,
 ) -> anyhow::Result<Result<(), String>> {
     let mut graph = match read_graph(source) {
@@ -235,13 +242,16 @@ fn cache_unit(
     // `primary` says "an entry of the list", whichever entry's build analysed the unit first
     // (a crate can be an entry and another entry's dependency, as the same unit).
     graph.krate.primary = is_root;
-    painter_schema::atomic::write_bytes_atomic(cached, &serde_json::to_vec(&graph)?)?;
-    Ok(graph_state(&graph))
+    let bytes = serde_json::to_vec(&graph)?;
+    painter_schema::atomic::write_bytes_atomic(cached, &bytes)?;
+    let state = graph_state(&graph);
+    retained.keep(&file_name(cached), graph, bytes.len() as u64);
+    Ok(state)
 }
 
 /// A cached unit is the root of this entry: mark it primary (once marked, it stays so, so the
 /// cache ends the same whatever order entries, workers and shards come in); its state.
-fn mark_root(cached: &Path) -> anyhow::Result<Result<(), String>> {
+fn mark_root(cached: &Path, retained: &Retained) -> anyhow::Result<Result<(), String>> {
     let mut graph = match read_graph(cached) {
         Ok(graph) => graph,
         Err(error) => return Ok(Err(error)),
@@ -249,8 +259,15 @@ fn mark_root(cached: &Path) -> anyhow::Result<Result<(), String>> {
     if !graph.krate.primary {
         graph.krate.primary = true;
         painter_schema::atomic::write_bytes_atomic(cached, &serde_json::to_vec(&graph)?)?;
+        retained.mark_primary(&file_name(cached));
     }
     Ok(graph_state(&graph))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Serialises the check-and-write of a unit in the shared cache between the workers.
