@@ -207,7 +207,12 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
                 home: layout.home.clone(),
                 tmp_dir: layout.tmp.join(format!("slot-{slot}")),
             };
-            share_units(cx.units, &mounts.target_dir, UnitPool::import);
+            // A lock file that does not read leaves the build to fail on its own (`--locked`).
+            let packages = units::locked_packages(&fetched.dir.join("ws").join("Cargo.lock"))
+                .unwrap_or_default();
+            share_units(cx.units, &mounts.target_dir, |pool, target| {
+                pool.import(target, &packages)
+            });
             let built = run::build(&cx.build, entry, &fetched, &mounts, &log)
                 .with_context(|| format!("building {}", entry.id()))?;
             // A killed build may have stopped while cargo wrote a unit's fingerprint.
@@ -237,7 +242,7 @@ fn analyse_entry(cx: &RunContext<'_>, entry: &Entry, slot: usize) -> Result<Crat
 fn share_units(
     units: Option<&UnitPool>,
     target: &std::path::Path,
-    step: fn(&UnitPool, &std::path::Path) -> std::io::Result<units::Copied>,
+    step: impl FnOnce(&UnitPool, &std::path::Path) -> std::io::Result<units::Copied>,
 ) {
     let Some(units) = units else { return };
     let start = Instant::now();

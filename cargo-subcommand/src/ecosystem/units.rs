@@ -53,8 +53,12 @@ impl UnitPool {
         }
     }
 
-    /// Copy into the worker's `target` directory every pooled unit it lacks.
-    pub fn import(&self, target: &Path) -> io::Result<Copied> {
+    /// Copy into the worker's `target` directory every pooled unit of `packages` it lacks.
+    ///
+    /// Only the packages of the entry's lock file: a unit of any other package cannot be part
+    /// of its build, and at the scale of a large list a worker given every pooled unit would
+    /// hold all of them.
+    pub fn import(&self, target: &Path, packages: &HashSet<String>) -> io::Result<Copied> {
         let build = build_dir(target);
         let mut copied = Copied::default();
         // Cargo finds a unit stale when a dependency's outputs are newer than its own
@@ -65,6 +69,9 @@ impl UnitPool {
         // before every unit it will build, keeps all those orders right.
         let now = SystemTime::now();
         for (package, hash) in self.units()? {
+            if !packages.contains(&package) {
+                continue;
+            }
             let dest = build.join(&package).join(&hash);
             if dest.exists() {
                 continue;
@@ -120,6 +127,18 @@ impl UnitPool {
         }
         Ok(known.clone().unwrap_or_default())
     }
+}
+
+/// The names of the packages in a lock file (cargo's build-dir layout names a unit's
+/// directory after its package); `None` when it cannot be read.
+pub fn locked_packages(lock: &Path) -> Option<HashSet<String>> {
+    let lock = cargo_lock::Lockfile::load(lock).ok()?;
+    Some(
+        lock.packages
+            .into_iter()
+            .map(|p| p.name.as_str().to_owned())
+            .collect(),
+    )
 }
 
 /// Where cargo's build-dir layout puts the units of `cargo check`'s (dev) profile.

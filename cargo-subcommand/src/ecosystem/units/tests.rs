@@ -25,6 +25,10 @@ fn unit(target: &Path, package: &str, hash: &str, finished: bool) -> PathBuf {
     dir
 }
 
+fn packages(names: &[&str]) -> HashSet<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
 fn keys(units: &[(&str, &str)]) -> HashSet<UnitKey> {
     units
         .iter()
@@ -79,7 +83,12 @@ fn import_copies_what_the_worker_lacks_with_its_times() {
         .join("units/dep/00aa11bb22cc33dd/out/libdep-00aa11bb22cc33dd.rmeta");
     assert_eq!(fs::metadata(&pooled).unwrap().modified().unwrap(), old);
     let before = SystemTime::now();
-    let copied = pool.import(&slot1).unwrap();
+    // Not for an entry whose lock file does not name the package.
+    assert_eq!(
+        pool.import(&slot1, &packages(&["other"])).unwrap(),
+        Copied::default()
+    );
+    let copied = pool.import(&slot1, &packages(&["dep", "other"])).unwrap();
     assert_eq!(copied.units, 1);
     // ...and a worker gets it with one time for all its files, that of the import.
     let imported = build_dir(&slot1).join("dep/00aa11bb22cc33dd");
@@ -103,10 +112,18 @@ fn import_copies_what_the_worker_lacks_with_its_times() {
     assert_eq!(fs::read_to_string(own.join("out/marker")).unwrap(), "mine");
     // slot-1's own unit goes the other way, and slot-0 then has both.
     pool.publish(&slot1).unwrap();
-    assert_eq!(pool.import(&slot0).unwrap().units, 1);
+    assert_eq!(
+        pool.import(&slot0, &packages(&["dep", "other"]))
+            .unwrap()
+            .units,
+        1
+    );
     assert!(build_dir(&slot0).join("other/1234123412341234").is_dir());
     // Nothing left to copy in either direction.
-    assert_eq!(pool.import(&slot1).unwrap(), Copied::default());
+    assert_eq!(
+        pool.import(&slot1, &packages(&["dep", "other"])).unwrap(),
+        Copied::default()
+    );
     assert_eq!(pool.publish(&slot0).unwrap(), Copied::default());
 }
 
@@ -206,7 +223,10 @@ fn cargo_finds_imported_units_fresh() {
     let pool = UnitPool::new(tmp.path().join("units"));
     // dep's build script (compiled), its run, dep itself and a.
     assert_eq!(pool.publish(&slot0).unwrap().units, 4);
-    assert_eq!(pool.import(&slot1).unwrap().units, 4);
+    let lock = ws.join("Cargo.lock");
+    let locked = locked_packages(&lock).expect("cargo wrote the lock file");
+    assert_eq!(locked, packages(&["a", "b", "dep"]));
+    assert_eq!(pool.import(&slot1, &locked).unwrap().units, 4);
     let second = check("b", &slot1);
     assert!(second.contains("Checking b"), "{second}");
     assert!(
