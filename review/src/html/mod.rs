@@ -56,7 +56,7 @@ pub fn write_site(
         written.bytes += bytes.len() as u64;
         Ok(())
     };
-    for (name, text) in assets::FILES {
+    for (name, text) in assets::files() {
         put(name, text.as_bytes())?;
     }
     let title = title(graph);
