@@ -191,12 +191,13 @@ fn collect_units(
             // Analysed before (by an earlier entry, worker or run): only the root's state
             // is needed, and it is in the cached copy.
             is_root
-                .then(|| mark_root(&cached, cx.retained))
+                .then(|| mark_root(&cached, &name, cx.retained))
                 .transpose()?
         } else if source.is_file() {
             Some(cache_unit(
                 &source,
                 &cached,
+                &name,
                 is_root,
                 cx.retained,
                 &mut built.analysis_ms,
@@ -227,6 +228,7 @@ fn collect_units(
 fn cache_unit(
     source: &Path,
     cached: &Path,
+    name: &str,
     is_root: bool,
     retained: &Retained,
     analysis_ms: &mut u64,
@@ -245,13 +247,13 @@ fn cache_unit(
     let bytes = serde_json::to_vec(&graph)?;
     painter_schema::atomic::write_bytes_atomic(cached, &bytes)?;
     let state = graph_state(&graph);
-    retained.keep(&file_name(cached), graph, bytes.len() as u64);
+    retained.keep(name, graph, bytes.len() as u64);
     Ok(state)
 }
 
 /// A cached unit is the root of this entry: mark it primary (once marked, it stays so, so the
 /// cache ends the same whatever order entries, workers and shards come in); its state.
-fn mark_root(cached: &Path, retained: &Retained) -> anyhow::Result<Result<(), String>> {
+fn mark_root(cached: &Path, name: &str, retained: &Retained) -> anyhow::Result<Result<(), String>> {
     let mut graph = match read_graph(cached) {
         Ok(graph) => graph,
         Err(error) => return Ok(Err(error)),
@@ -259,15 +261,9 @@ fn mark_root(cached: &Path, retained: &Retained) -> anyhow::Result<Result<(), St
     if !graph.krate.primary {
         graph.krate.primary = true;
         painter_schema::atomic::write_bytes_atomic(cached, &serde_json::to_vec(&graph)?)?;
-        retained.mark_primary(&file_name(cached));
+        retained.mark_primary(name);
     }
     Ok(graph_state(&graph))
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// Serialises the check-and-write of a unit in the shared cache between the workers.

@@ -68,10 +68,14 @@ impl UnitPool {
         // later. One time for everything imported now, after every unit the worker has and
         // before every unit it will build, keeps all those orders right.
         let now = SystemTime::now();
-        for (package, hash) in self.units()? {
-            if !packages.contains(&package) {
-                continue;
-            }
+        let wanted: Vec<UnitKey> = self.with_known(|known| {
+            known
+                .iter()
+                .filter(|(package, _)| packages.contains(package))
+                .cloned()
+                .collect()
+        })?;
+        for (package, hash) in wanted {
             let dest = build.join(&package).join(&hash);
             if dest.exists() {
                 continue;
@@ -91,15 +95,19 @@ impl UnitPool {
     pub fn publish(&self, target: &Path) -> io::Result<Copied> {
         // The worker's directory name (`slot-<i>`) keeps the workers' staging apart.
         let worker = target.file_name().unwrap_or_default().to_string_lossy();
-        let known = self.units()?;
+        let build = build_dir(target);
         let mut copied = Copied::default();
-        for (package, hash) in finished_units(&build_dir(target))? {
-            let key = (package, hash);
-            if known.contains(&key) {
+        for key in unit_dirs(&build)? {
+            // Units the pool has are passed over before their fingerprint is read: a worker's
+            // directory holds every unit it imported too.
+            if self.with_known(|known| known.contains(&key))? {
                 continue;
             }
             let (package, hash) = &key;
-            let source = build_dir(target).join(package).join(hash);
+            let source = build.join(package).join(hash);
+            if !fingerprint_written(&source.join("fingerprint"))? {
+                continue;
+            }
             let dest = self.dir.join(package).join(hash);
             fs::create_dir_all(dest.parent().expect("a unit has a package directory"))?;
             // Staged under a name no other worker uses, then renamed: a unit in the pool is
@@ -109,23 +117,23 @@ impl UnitPool {
             copied.bytes += copy_tree(&source, &staging, None)?;
             rename_unless_present(&staging, &dest)?;
             copied.units += 1;
-            self.known
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert_with(HashSet::new)
-                .insert(key);
+            self.with_known(|known| known.insert(key))?;
         }
         Ok(copied)
     }
 
-    /// The pooled units: the directory read on first use, then the set `publish` keeps.
-    fn units(&self) -> io::Result<HashSet<UnitKey>> {
+    /// `f` on the pooled units: the directory is read on first use, then `publish` keeps the
+    /// set up to date.
+    fn with_known<R>(&self, f: impl FnOnce(&mut HashSet<UnitKey>) -> R) -> io::Result<R> {
         let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
-        if known.is_none() {
-            fs::create_dir_all(&self.dir)?;
-            *known = Some(finished_units(&self.dir)?);
-        }
-        Ok(known.clone().unwrap_or_default())
+        let known = match &mut *known {
+            Some(known) => known,
+            None => {
+                fs::create_dir_all(&self.dir)?;
+                known.insert(finished_units(&self.dir)?)
+            }
+        };
+        Ok(f(known))
     }
 }
 
@@ -150,21 +158,30 @@ fn build_dir(target: &Path) -> PathBuf {
 /// `<name>.json` in `fingerprint/` only after the unit built, so a unit whose compilation
 /// failed or was killed has none.
 fn finished_units(build: &Path) -> io::Result<HashSet<UnitKey>> {
-    let mut units = HashSet::new();
+    let mut finished = HashSet::new();
+    for (package, hash) in unit_dirs(build)? {
+        if fingerprint_written(&build.join(&package).join(&hash).join("fingerprint"))? {
+            finished.insert((package, hash));
+        }
+    }
+    Ok(finished)
+}
+
+/// Every unit directory under `build` (`<package>/<hash>`), finished or not; staging
+/// directories (`.<hash>.…`) are not units.
+fn unit_dirs(build: &Path) -> io::Result<Vec<UnitKey>> {
+    let mut units = Vec::new();
     for package in read_dir_if_present(build)? {
         let package = package?;
         if !package.file_type()?.is_dir() {
             continue;
         }
+        let name = package.file_name().to_string_lossy().into_owned();
         for unit in fs::read_dir(package.path())? {
             let unit = unit?;
             let hash = unit.file_name().to_string_lossy().into_owned();
-            if hash.starts_with('.') || !unit.file_type()?.is_dir() {
-                continue;
-            }
-            if fingerprint_written(&unit.path().join("fingerprint"))? {
-                let package = package.file_name().to_string_lossy().into_owned();
-                units.insert((package, hash));
+            if !hash.starts_with('.') && unit.file_type()?.is_dir() {
+                units.push((name.clone(), hash));
             }
         }
     }
