@@ -3,7 +3,7 @@
 //! each call edge with how far its callee can be resolved, plus drops that run `Drop` impls and
 //! Rust functions handed to foreign code as `extern` fn pointers.
 
-use painter_schema::{self as schema, AddressTakenKind, CallKind};
+use painter_schema::{self as schema, AddressTakenKind, CallKind, Sym};
 use rustc_abi::ExternAbi;
 use rustc_data_structures::fx::FxHashSet;
 use rustc_hir::def_id::{DefId, LocalDefId};
@@ -32,6 +32,7 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
     let mut v = Visit {
         cx,
         caller: cx.id(def.to_def_id()),
+        caller_sym: cx.id_sym(def.to_def_id()),
         typing_env: ty::TypingEnv::post_analysis(cx.tcx, def.to_def_id()),
         body,
         seen_drops: FxHashSet::default(),
@@ -82,6 +83,8 @@ pub fn visit_body<'tcx>(cx: &Cx<'tcx>, def: LocalDefId, body: &Body<'tcx>, out: 
 struct Visit<'a, 'tcx> {
     cx: &'a Cx<'tcx>,
     caller: String,
+    /// `caller` interned, for the call records.
+    caller_sym: Sym,
     typing_env: ty::TypingEnv<'tcx>,
     body: &'a Body<'tcx>,
     /// (span, target) pairs already recorded: unwind paths repeat the same drops.
@@ -262,11 +265,9 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             None => {}
             Some(drops::Target::Glue { id, path }) => {
                 if self.seen_drops.insert((span, id.clone())) {
-                    let krate = cx
-                        .tcx
-                        .crate_name(rustc_hir::def_id::LOCAL_CRATE)
-                        .to_string();
-                    self.push_raw(CallKind::Drop, Some(id), path, krate, span, None, None);
+                    let krate = cx.crate_sym(rustc_hir::def_id::LOCAL_CRATE);
+                    let (id, path) = (Some(Sym::from(id)), Sym::from(path));
+                    self.push_raw(CallKind::Drop, id, path, krate, span, None, None);
                 }
             }
             Some(drops::Target::Unknown(detail)) => {
@@ -274,8 +275,8 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                     self.push_raw(
                         CallKind::Drop,
                         None,
-                        String::new(),
-                        String::new(),
+                        Sym::default(),
+                        Sym::default(),
                         span,
                         None,
                         Some(detail),
@@ -437,13 +438,13 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         let cx = self.cx;
         let (id, path, krate) = match callee {
             Some(def) => (
-                Some(cx.id(def)),
-                cx.path(def),
-                cx.tcx.crate_name(def.krate).to_string(),
+                Some(cx.id_sym(def)),
+                cx.path_sym(def),
+                cx.crate_sym(def.krate),
             ),
-            None => (None, String::new(), String::new()),
+            None => (None, Sym::default(), Sym::default()),
         };
-        let trait_method = trait_method.map(|d| cx.path(d));
+        let trait_method = trait_method.map(|d| cx.path_sym(d));
         self.push_raw(kind, id, path, krate, span, trait_method, detail);
     }
 
@@ -451,23 +452,23 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
     fn push_raw(
         &mut self,
         kind: CallKind,
-        callee: Option<String>,
-        callee_path: String,
-        callee_crate: String,
+        callee: Option<Sym>,
+        callee_path: Sym,
+        callee_crate: Sym,
         span: Span,
-        trait_method: Option<String>,
+        trait_method: Option<Sym>,
         detail: Option<String>,
     ) {
         let cx = self.cx;
         let call = schema::Call {
             configs: Vec::new(),
-            caller: (&self.caller).into(),
-            callee: callee.map(Into::into),
-            callee_path: callee_path.into(),
-            callee_crate: callee_crate.into(),
+            caller: self.caller_sym.clone(),
+            callee,
+            callee_path,
+            callee_crate,
             kind,
             span: cx.span(span),
-            trait_method: trait_method.map(Into::into),
+            trait_method,
             detail: detail.map(Into::into),
             args: std::mem::take(&mut self.args)
                 .into_iter()

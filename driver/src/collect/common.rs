@@ -4,15 +4,17 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 
-use painter_schema as schema;
+use painter_schema::{self as schema, Sym};
 use rustc_data_structures::fx::FxHashMap;
-use rustc_hir::def_id::DefId;
+use rustc_hir::def_id::{CrateNum, DefId};
 use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
 use rustc_middle::ty::{
     self, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeSuperFoldable, TypeVisitableExt,
 };
 use rustc_span::hygiene::{ExpnKind, MacroKind};
-use rustc_span::{FileName, RemapPathScopeComponents, SourceFile, Span};
+use rustc_span::{
+    BytePos, FileName, Pos, RelativeBytePos, RemapPathScopeComponents, SourceFile, Span,
+};
 
 use super::paths::{self, Roots, slash_path};
 
@@ -43,12 +45,35 @@ impl<'tcx> Cx<'tcx> {
     /// `<stable crate id>:<local hash>` of the item's `DefPathHash`: unique and stable across
     /// compilations of the same crate, and prefixed by the crate's id so edges can be joined.
     pub fn id(&self, def_id: DefId) -> String {
+        self.with_names(def_id, |(id, _)| id.to_string())
+    }
+
+    /// [`Cx::id`] as the interned string the call records hold: no copy, no interning.
+    pub fn id_sym(&self, def_id: DefId) -> Sym {
         self.with_names(def_id, |(id, _)| id.clone())
     }
 
     /// rustc's `def_path_str`, crate-qualified and untrimmed (docs/design.md#contracts).
     pub fn path(&self, def_id: DefId) -> String {
+        self.with_names(def_id, |(_, path)| path.to_string())
+    }
+
+    /// [`Cx::path`] as an interned string, like [`Cx::id_sym`].
+    pub fn path_sym(&self, def_id: DefId) -> Sym {
         self.with_names(def_id, |(_, path)| path.clone())
+    }
+
+    /// rustc's name of a crate, interned once per crate.
+    pub fn crate_sym(&self, krate: CrateNum) -> Sym {
+        thread_local! {
+            static CRATES: RefCell<FxHashMap<CrateNum, Sym>> = RefCell::default();
+        }
+        if let Some(name) = CRATES.with(|c| c.borrow().get(&krate).cloned()) {
+            return name;
+        }
+        let name = Sym::from(self.tcx.crate_name(krate).as_str());
+        CRATES.with(|c| c.borrow_mut().insert(krate, name.clone()));
+        name
     }
 
     /// A type, signature or instance as rustc prints it, crate-qualified and untrimmed like
@@ -59,17 +84,19 @@ impl<'tcx> Cx<'tcx> {
 
     /// Id and path, cached: the same callees come up thousands of times in a crate and path
     /// printing is the most expensive thing we do per call site. `f` picks what to copy out.
-    fn with_names<R>(&self, def_id: DefId, f: impl Fn(&(String, String)) -> R) -> R {
+    fn with_names<R>(&self, def_id: DefId, f: impl Fn(&(Sym, Sym)) -> R) -> R {
         thread_local! {
-            static NAMES: RefCell<FxHashMap<DefId, (String, String)>> = RefCell::default();
+            static NAMES: RefCell<FxHashMap<DefId, (Sym, Sym)>> = RefCell::default();
         }
         if let Some(r) = NAMES.with(|n| n.borrow().get(&def_id).map(&f)) {
             return r;
         }
         // Printed outside the borrow: printing runs rustc queries, which may call back here.
         let names = (
-            def_id_string(self.tcx, def_id),
-            with_resolve_crate_name!(with_no_trimmed_paths!(self.tcx.def_path_str(def_id))),
+            Sym::from(def_id_string(self.tcx, def_id)),
+            Sym::from(with_resolve_crate_name!(with_no_trimmed_paths!(
+                self.tcx.def_path_str(def_id)
+            ))),
         );
         let r = f(&names);
         NAMES.with(|n| n.borrow_mut().insert(def_id, names));
@@ -81,29 +108,37 @@ impl<'tcx> Cx<'tcx> {
     /// use site as the human-readable output does); `macro_origin` gives the use site.
     pub fn span(&self, span: Span) -> schema::Span {
         let sm = self.tcx.sess.source_map();
-        let lo = sm.lookup_char_pos(span.lo());
-        let hi = sm.lookup_char_pos(span.hi());
+        let span = span.data();
+        let file = sm.lookup_source_file(span.lo);
+        let (line, col) = line_col(&file, span.lo);
+        // Source files sit one byte apart in the source map (`allocate_address_space`), so an
+        // end up to the file's end is in the file; past it, a span has crossed files.
+        let (end_line, end_col) = if span.hi <= file.end_position() {
+            line_col(&file, span.hi)
+        } else {
+            line_col(&sm.lookup_source_file(span.hi), span.hi)
+        };
         schema::Span {
-            file: self.cached_file_name(&lo.file).into(),
-            line: lo.line as u32,
-            col: lo.col.0 as u32 + 1,
-            end_line: hi.line as u32,
-            end_col: hi.col.0 as u32 + 1,
+            file: self.cached_file_name(&file),
+            line: line as u32,
+            col: col as u32 + 1,
+            end_line: end_line as u32,
+            end_col: end_col as u32 + 1,
         }
     }
 
     /// `file_name` once per source file: making the path relative or portable costs more than
     /// the rest of a span, and a crate's spans come from a few dozen files. Source files live as long
     /// as the session, so their address identifies them.
-    fn cached_file_name(&self, file: &SourceFile) -> String {
+    fn cached_file_name(&self, file: &SourceFile) -> Sym {
         thread_local! {
-            static FILES: RefCell<FxHashMap<usize, String>> = RefCell::default();
+            static FILES: RefCell<FxHashMap<usize, Sym>> = RefCell::default();
         }
         let key = std::ptr::from_ref(file) as usize;
         if let Some(name) = FILES.with(|f| f.borrow().get(&key).cloned()) {
             return name;
         }
-        let name = self.file_name(&file.name);
+        let name = Sym::from(self.file_name(&file.name));
         FILES.with(|f| f.borrow_mut().insert(key, name.clone()));
         name
     }
@@ -154,6 +189,31 @@ impl<'tcx> Cx<'tcx> {
                 call_site: self.span(call_site.source_callsite()),
             })
         })
+    }
+}
+
+/// 1-based line and 0-based character column of `pos` in `file`: what `SourceMap::lookup_char_pos`
+/// gives (rustc's JSON diagnostics use it), without the display width it also computes from the
+/// line's text and with a binary search over the file's multi-byte characters where rustc scans
+/// them all from the start of the file, twice (`SourceFile::bytepos_to_file_charpos`).
+fn line_col(file: &SourceFile, pos: BytePos) -> (usize, usize) {
+    let pos = file.relative_position(pos);
+    // Bytes beyond one per character in `[from, to)`.
+    let extra = |from: RelativeBytePos, to: RelativeBytePos| -> usize {
+        let chars = &file.multibyte_chars;
+        let first = chars.partition_point(|c| c.pos < from);
+        let end = chars.partition_point(|c| c.pos < to);
+        chars[first..end.max(first)]
+            .iter()
+            .map(|c| usize::from(c.bytes) - 1)
+            .sum()
+    };
+    match file.lookup_line(pos) {
+        Some(index) => {
+            let start = file.lines()[index];
+            (index + 1, (pos - start).to_usize() - extra(start, pos))
+        }
+        None => (0, pos.to_usize() - extra(RelativeBytePos(0), pos)),
     }
 }
 

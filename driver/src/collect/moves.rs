@@ -15,55 +15,118 @@ use rustc_middle::mir::{
 /// The set of `Drop` terminators (by block) whose place may still be initialised.
 pub fn live_drops(body: &Body<'_>) -> DenseBitSet<BasicBlock> {
     let blocks = body.basic_blocks.len();
-    let locals = body.local_decls.len();
-    let mut entry: Vec<Option<DenseBitSet<Local>>> = vec![None; blocks];
-    let mut start = DenseBitSet::new_empty(locals);
-    for arg in body.args_iter() {
-        start.insert(arg);
+    let mut live = DenseBitSet::new_empty(blocks);
+    // Each local's bit evolves on its own and only dropped locals are asked about, so the
+    // states hold those alone (a word or two where a body has hundreds of locals), all in one
+    // buffer: a set per block and round was an allocation each, most of this analysis' cost.
+    let tracked = Tracked::new(body);
+    if tracked.len == 0 {
+        return live;
     }
-    entry[mir::START_BLOCK.index()] = Some(start);
+    let words = tracked.len.div_ceil(64);
+    let mut entry = vec![0u64; blocks * words];
+    let mut reached = vec![false; blocks];
+    let start = mir::START_BLOCK.index();
+    reached[start] = true;
+    for arg in body.args_iter() {
+        if let Some(i) = tracked.get(arg) {
+            insert(&mut entry[start * words..][..words], i);
+        }
+    }
+    let mut state = vec![0u64; words];
     // Iterate in reverse postorder until nothing changes (a few rounds for loops).
     let order = body.basic_blocks.reverse_postorder();
     let mut changed = true;
     while changed {
         changed = false;
         for &bb in order {
-            let Some(state) = entry[bb.index()].clone() else {
+            if !reached[bb.index()] {
                 continue;
-            };
-            let out = transfer(body, bb, state, &mut |_, _| {});
+            }
+            state.copy_from_slice(&entry[bb.index() * words..][..words]);
+            transfer(body, &tracked, bb, &mut state, &mut |_, _| {});
             for succ in body.basic_blocks[bb].terminator().successors() {
-                let slot = &mut entry[succ.index()];
-                match slot {
-                    Some(existing) => changed |= existing.union(&out),
-                    None => {
-                        *slot = Some(out.clone());
-                        changed = true;
+                let slot = &mut entry[succ.index() * words..][..words];
+                if !reached[succ.index()] {
+                    reached[succ.index()] = true;
+                    slot.copy_from_slice(&state);
+                    changed = true;
+                } else {
+                    for (existing, &new) in slot.iter_mut().zip(&state) {
+                        changed |= new & !*existing != 0;
+                        *existing |= new;
                     }
                 }
             }
         }
     }
-    let mut live = DenseBitSet::new_empty(blocks);
-    for (bb, state) in entry.into_iter().enumerate() {
-        let Some(state) = state else { continue };
-        let bb = BasicBlock::from_usize(bb);
-        transfer(body, bb, state, &mut |drop_block, maybe_init| {
-            if maybe_init {
-                live.insert(drop_block);
-            }
-        });
+    for bb in body.basic_blocks.indices() {
+        if !reached[bb.index()] {
+            continue;
+        }
+        state.copy_from_slice(&entry[bb.index() * words..][..words]);
+        transfer(
+            body,
+            &tracked,
+            bb,
+            &mut state,
+            &mut |drop_block, maybe_init| {
+                if maybe_init {
+                    live.insert(drop_block);
+                }
+            },
+        );
     }
     live
 }
 
-/// Apply block `bb` to `state`; `on_drop(bb, maybe_init)` is told about its `Drop` terminator.
+fn insert(set: &mut [u64], i: usize) {
+    set[i / 64] |= 1 << (i % 64);
+}
+
+fn remove(set: &mut [u64], i: usize) {
+    set[i / 64] &= !(1 << (i % 64));
+}
+
+fn contains(set: &[u64], i: usize) -> bool {
+    set[i / 64] & (1 << (i % 64)) != 0
+}
+
+/// The locals some `Drop` terminator drops (`place.local`), numbered densely.
+struct Tracked {
+    index: Vec<Option<u32>>,
+    len: usize,
+}
+
+impl Tracked {
+    fn new(body: &Body<'_>) -> Self {
+        let mut index = vec![None; body.local_decls.len()];
+        let mut len = 0;
+        for data in body.basic_blocks.iter() {
+            if let TerminatorKind::Drop { place, .. } = &data.terminator().kind
+                && index[place.local.index()].is_none()
+            {
+                index[place.local.index()] = Some(len as u32);
+                len += 1;
+            }
+        }
+        Tracked { index, len }
+    }
+
+    fn get(&self, local: Local) -> Option<usize> {
+        self.index[local.index()].map(|i| i as usize)
+    }
+}
+
+/// Apply block `bb` to `state` (over [`Tracked`] locals); `on_drop(bb, maybe_init)` is told
+/// about its `Drop` terminator.
 fn transfer(
     body: &Body<'_>,
+    tracked: &Tracked,
     bb: BasicBlock,
-    mut state: DenseBitSet<Local>,
+    state: &mut [u64],
     on_drop: &mut dyn FnMut(BasicBlock, bool),
-) -> DenseBitSet<Local> {
+) {
     let data = &body.basic_blocks[bb];
     for (i, stmt) in data.statements.iter().enumerate() {
         let location = Location {
@@ -72,13 +135,15 @@ fn transfer(
         };
         match &stmt.kind {
             StatementKind::Assign((place, rvalue)) => {
-                kill_moves(&mut state, |v| v.visit_rvalue(rvalue, location));
-                if let Some(local) = place.as_local() {
-                    state.insert(local);
+                kill_moves(state, tracked, |v| v.visit_rvalue(rvalue, location));
+                if let Some(i) = place.as_local().and_then(|l| tracked.get(l)) {
+                    insert(state, i);
                 }
             }
             StatementKind::StorageDead(local) => {
-                state.remove(*local);
+                if let Some(i) = tracked.get(*local) {
+                    remove(state, i);
+                }
             }
             _ => {}
         }
@@ -90,38 +155,40 @@ fn transfer(
     };
     match &terminator.kind {
         TerminatorKind::Drop { place, .. } => {
-            on_drop(bb, state.contains(place.local));
-            if let Some(local) = place.as_local() {
-                state.remove(local);
+            // Every dropped local is tracked.
+            let dropped = tracked.get(place.local).is_some_and(|i| contains(state, i));
+            on_drop(bb, dropped);
+            if let Some(i) = place.as_local().and_then(|l| tracked.get(l)) {
+                remove(state, i);
             }
         }
         TerminatorKind::Call { destination, .. } => {
-            kill_moves(&mut state, |v| v.visit_terminator(terminator, location));
-            if let Some(local) = destination.as_local() {
-                state.insert(local);
+            kill_moves(state, tracked, |v| v.visit_terminator(terminator, location));
+            if let Some(i) = destination.as_local().and_then(|l| tracked.get(l)) {
+                insert(state, i);
             }
         }
-        _ => kill_moves(&mut state, |v| v.visit_terminator(terminator, location)),
+        _ => kill_moves(state, tracked, |v| v.visit_terminator(terminator, location)),
     }
-    state
 }
 
 /// Remove from `state` every local moved out as a whole by what `visit` walks.
-fn kill_moves(state: &mut DenseBitSet<Local>, visit: impl FnOnce(&mut Moves<'_>)) {
-    let mut moves = Moves { state };
+fn kill_moves(state: &mut [u64], tracked: &Tracked, visit: impl FnOnce(&mut Moves<'_>)) {
+    let mut moves = Moves { state, tracked };
     visit(&mut moves);
 }
 
 struct Moves<'a> {
-    state: &'a mut DenseBitSet<Local>,
+    state: &'a mut [u64],
+    tracked: &'a Tracked,
 }
 
 impl<'tcx> Visitor<'tcx> for Moves<'_> {
     fn visit_operand(&mut self, operand: &Operand<'tcx>, _: Location) {
         if let Operand::Move(place) = operand
-            && let Some(local) = place.as_local()
+            && let Some(i) = place.as_local().and_then(|l| self.tracked.get(l))
         {
-            self.state.remove(local);
+            remove(self.state, i);
         }
     }
 }
