@@ -170,7 +170,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 None,
                 span,
                 None,
-                Some(self.cx.print(fn_ty)),
+                Some(self.cx.print_ty(fn_ty)),
             ),
         }
     }
@@ -192,7 +192,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         }
         // A trait method: resolve it as far as the caller's generics allow. The receiver type
         // is printed only where it is the information (generic and virtual calls).
-        let self_ty = || args.types().next().map(|t| self.cx.print(t));
+        let self_ty = || args.types().next().map(|t| self.cx.print_ty(t));
         let trait_method = Some(def_id);
         // Calling a `&dyn Fn`/`Box<dyn Fn>` resolves to std's forwarding impl (`impl Fn for &F`),
         // whose body is a virtual call of the closure inside: record that virtual call, so the
@@ -201,7 +201,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
             && tcx.is_fn_trait(trait_id)
             && let Some(dyn_ty) = args.types().next().and_then(|t| behind_pointers_dyn(t))
         {
-            let detail = Some(self.cx.print(dyn_ty));
+            let detail = Some(self.cx.print_ty(dyn_ty));
             return self.push(CallKind::Dyn, Some(def_id), span, trait_method, detail);
         }
         // Normalised first: an opaque `impl Fn` returned by another function is revealed to
@@ -218,7 +218,7 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                 let trait_id = tcx.trait_of_assoc(def_id).expect("a trait method");
                 let trait_args = args.truncate_to(tcx, tcx.generics_of(trait_id));
                 let trait_ref = ty::TraitRef::new_from_args(tcx, trait_id, trait_args);
-                let detail = Some(self.cx.print(trait_ref));
+                let detail = Some(self.cx.print_trait_ref(trait_ref));
                 return self.push(
                     CallKind::TraitGeneric,
                     Some(def_id),
@@ -333,10 +333,10 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
                         target: body.map(|d| cx.id(d)),
                         target_path: body.map(|d| cx.path(d)),
                         signature: None,
-                        self_ty: Some(cx.print(concrete)),
+                        self_ty: Some(cx.print_ty(concrete)),
                         trait_id: Some(cx.id(principal)),
                         trait_path: Some(cx.path(principal)),
-                        dyn_ty: Some(cx.print(dyn_ty)),
+                        dyn_ty: Some(cx.print_ty(dyn_ty)),
                         passed_to: None,
                         span: cx.span(span),
                     });

@@ -11,7 +11,7 @@ use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
 use rustc_middle::ty::{
     self, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeSuperFoldable, TypeVisitableExt,
 };
-use rustc_span::hygiene::{ExpnKind, MacroKind};
+use rustc_span::hygiene::{ExpnKind, MacroKind, SyntaxContext};
 use rustc_span::{
     BytePos, FileName, Pos, RelativeBytePos, RemapPathScopeComponents, SourceFile, Span,
 };
@@ -80,6 +80,38 @@ impl<'tcx> Cx<'tcx> {
     /// our paths (`alloc::string::String`, not `String`).
     pub fn print(&self, value: impl std::fmt::Display) -> String {
         with_resolve_crate_name!(with_no_trimmed_paths!(value.to_string()))
+    }
+
+    /// [`Cx::print`] of a type, cached per type: a crate prints the same few types thousands
+    /// of times (serde_core: 3,521 call details, 105 distinct; every primitive generic
+    /// argument). Types are interned for the whole compilation, so the address of a type's
+    /// kind identifies it.
+    pub fn print_ty(&self, ty: Ty<'tcx>) -> String {
+        thread_local! {
+            static TYPES: RefCell<FxHashMap<usize, String>> = RefCell::default();
+        }
+        let key = std::ptr::from_ref(ty.kind()) as usize;
+        if let Some(printed) = TYPES.with(|t| t.borrow().get(&key).cloned()) {
+            return printed;
+        }
+        let printed = self.print(ty);
+        TYPES.with(|t| t.borrow_mut().insert(key, printed.clone()));
+        printed
+    }
+
+    /// [`Cx::print`] of a trait reference, cached like [`Cx::print_ty`] (its arguments are an
+    /// interned list).
+    pub fn print_trait_ref(&self, trait_ref: ty::TraitRef<'tcx>) -> String {
+        thread_local! {
+            static TRAIT_REFS: RefCell<FxHashMap<(DefId, usize), String>> = RefCell::default();
+        }
+        let key = (trait_ref.def_id, trait_ref.args.as_ptr() as usize);
+        if let Some(printed) = TRAIT_REFS.with(|t| t.borrow().get(&key).cloned()) {
+            return printed;
+        }
+        let printed = self.print(trait_ref);
+        TRAIT_REFS.with(|t| t.borrow_mut().insert(key, printed.clone()));
+        printed
     }
 
     /// Id and path, cached: the same callees come up thousands of times in a crate and path
@@ -165,6 +197,23 @@ impl<'tcx> Cx<'tcx> {
         if !span.from_expansion() {
             return None;
         }
+        // The walk below reads only the span's syntax context, and a crate's calls come from a
+        // few hundred of them (serde_core: 5,512 calls in macros, 167 distinct origins).
+        thread_local! {
+            static ORIGINS: RefCell<FxHashMap<SyntaxContext, Option<Box<schema::MacroOrigin>>>> =
+                RefCell::default();
+        }
+        let ctxt = span.ctxt();
+        if let Some(origin) = ORIGINS.with(|o| o.borrow().get(&ctxt).cloned()) {
+            return origin;
+        }
+        let origin = self.walk_expansions(span);
+        ORIGINS.with(|o| o.borrow_mut().insert(ctxt, origin.clone()));
+        origin
+    }
+
+    /// The walk [`Cx::macro_origin`] caches.
+    fn walk_expansions(&self, span: Span) -> Option<Box<schema::MacroOrigin>> {
         let mut origin = None;
         let mut current = span;
         while current.from_expansion() {

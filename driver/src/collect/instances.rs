@@ -99,7 +99,7 @@ impl<'tcx> Printer<'_, 'tcx> {
         match *t.kind() {
             ty::Param(p) => out.push_str(&format!("#{}", p.index)),
             ty::Bool | ty::Char | ty::Int(_) | ty::Uint(_) | ty::Float(_) | ty::Str | ty::Never => {
-                out.push_str(&self.cx.print(t))
+                out.push_str(&self.cx.print_ty(t))
             }
             ty::Adt(def, args) => {
                 out.push_str(&self.cx.path(def.did()));
@@ -184,7 +184,7 @@ impl<'tcx> Printer<'_, 'tcx> {
     fn atom(&self, t: Ty<'tcx>, out: &mut String) {
         let renamed = t.fold_with(&mut Placeholders { tcx: self.tcx() });
         out.push_str("{ty:");
-        out.push_str(&self.cx.print(renamed));
+        out.push_str(&self.cx.print_ty(renamed));
         out.push('}');
     }
 }
