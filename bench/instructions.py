@@ -29,7 +29,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from overhead import REPO, build_tools, toolchain
+from overhead import REPO, bench_env, build_tools, toolchain
 
 # What the driver reads from cargo's environment, or the compiled code does (`env!`).
 ENV_PREFIXES = ("CARGO", "OUT_DIR", "PAINTER_", "RUSTUP_", "DEP_")
@@ -83,11 +83,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"error: `{tool}` is not installed (Debian: apt-get install {tool.replace('strip', 'binutils')})")
 
-    env = dict(os.environ)
-    for var in ("RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_TARGET_DIR", "RUSTFLAGS", "RUSTC"):
-        env.pop(var, None)
-    env["RUSTUP_TOOLCHAIN"] = toolchain()
-    env["CARGO_TERM_COLOR"] = "never"
+    env = bench_env()
     cargo_painter, driver, _ = build_tools(dict(env))
 
     work = tempfile.mkdtemp(prefix="painter-instructions-")

@@ -51,6 +51,17 @@ def toolchain():
     sys.exit("no channel in rust-toolchain.toml")
 
 
+def bench_env():
+    """The caller's environment without what would change the builds (wrappers, flags, another
+    target directory), with the pinned toolchain."""
+    env = dict(os.environ)
+    for var in ("RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_TARGET_DIR", "RUSTFLAGS", "RUSTC"):
+        env.pop(var, None)
+    env["RUSTUP_TOOLCHAIN"] = toolchain()
+    env["CARGO_TERM_COLOR"] = "never"
+    return env
+
+
 def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -325,11 +336,7 @@ def main():
                     help="crates of 2000 functions for the linker's synthetic set (0: skip)")
     args = ap.parse_args()
 
-    env = dict(os.environ)
-    for var in ("RUSTC_WRAPPER", "RUSTC_WORKSPACE_WRAPPER", "CARGO_TARGET_DIR", "RUSTFLAGS", "RUSTC"):
-        env.pop(var, None)
-    env["RUSTUP_TOOLCHAIN"] = toolchain()
-    env["CARGO_TERM_COLOR"] = "never"
+    env = bench_env()
     cargo_painter, driver, bench_link = build_tools(dict(env))
     env["PAINTER_DRIVER"] = driver
 
