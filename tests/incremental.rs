@@ -2,7 +2,8 @@
 //! and every reader then sees exactly the graph a full link of the same files gives: a changed
 //! unit, a changed dependency (two units), a unit removed from the build. The summary it
 //! prints is the full run's too. A cold run leaves the link pending as well (unless `--link`),
-//! and its first reader sees the graph that linking in the run gives.
+//! and its first reader sees the graph that linking in the run gives; the unit files it wrote
+//! from encodings made during the build are those a full link writes.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -180,6 +181,27 @@ fn a_cold_run_leaves_the_link_to_the_first_reader() {
                 .collect()
         };
         let units_before = mtimes();
+        // The cold run wrote the units encoded while cargo was building (all of them but the
+        // copies the link joins); the full link below encodes every unit at its write, and
+        // must find the same bytes.
+        let log = String::from_utf8_lossy(&cold.stderr);
+        let encoded = log
+            .lines()
+            .find_map(|l| {
+                l.split("] ")
+                    .nth(1)?
+                    .strip_suffix(" units encoded during the build")
+            })
+            .and_then(|n| n.parse::<usize>().ok());
+        assert!(encoded.is_some_and(|n| n > 0), "{fixture}: {log}");
+        let unit_bytes = || -> std::collections::BTreeMap<_, _> {
+            painter_tests::files_ending_with(&d.join("target/painter/graph"), ".parquet")
+                .into_iter()
+                .filter(|f| !f.ends_with("graph.parquet"))
+                .map(|f| (f.clone(), std::fs::read(&f).unwrap()))
+                .collect()
+        };
+        let cold_units = unit_bytes();
         let read = graph_json(&d.join("target/painter/graph"));
         // The reader wrote the link back: SQL engines now find the graph-wide tables; the
         // units' files stayed as the run wrote them.
@@ -202,6 +224,7 @@ fn a_cold_run_leaves_the_link_to_the_first_reader() {
             "{fixture}"
         );
         assert_eq!(table, linked_table, "{fixture}");
+        assert!(cold_units == unit_bytes(), "{fixture}: unit files differ");
     }
 }
 

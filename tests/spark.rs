@@ -116,6 +116,7 @@ fn spark_answers_as_the_engine_on_the_ecosystem_dataset() {
         &BTreeMap::new(),
         &BTreeSet::new(),
         &manifest.configurations,
+        painter_dataset::Encoded::new(),
     )
     .unwrap();
     assert!(!painter_dataset::read_manifest(&pending).unwrap().linked);

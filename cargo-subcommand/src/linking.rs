@@ -2,7 +2,7 @@
 //! runner alike: load what is not in memory yet, set aside (and say) what cannot be read, link
 //! everything, write the graph (a dataset, or JSON on request) atomically.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -41,6 +41,8 @@ pub struct Merged {
     pub skipped: Vec<(PathBuf, LoadError)>,
     /// The renaming that joined copies of a package (`painter_linker::Units::aliases`).
     pub aliases: Aliases,
+    /// The units that are their one crate as prepared (`painter_linker::Units::as_prepared`).
+    pub as_prepared: BTreeSet<String>,
 }
 
 /// Load, check and link `inputs`.
@@ -76,6 +78,7 @@ pub fn merge(inputs: LinkInputs<'_>) -> Result<Merged> {
         configurations: known,
         skipped: loaded.skipped,
         aliases: units.aliases,
+        as_prepared: units.as_prepared,
     })
 }
 

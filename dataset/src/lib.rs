@@ -11,6 +11,7 @@
 mod address;
 mod build;
 mod columns;
+mod encode;
 mod error;
 mod ffi;
 mod fingerprint;
@@ -28,6 +29,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use self::encode::{Encoded, EncodedUnit, encode_unit};
 pub use self::error::DatasetError;
 pub use self::manifest::{DATASET_FORMAT, MANIFEST_FILE, Manifest, Unit, stem};
 pub use self::parquet_io::CREATED_BY;

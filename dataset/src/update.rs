@@ -11,17 +11,20 @@ use painter_schema::{
     Configuration, CrateGraph, LINKED_FORMAT, LinkStats, PAINTER_VERSION, SCHEMA_VERSION,
 };
 
+use super::encode::Encoded;
 use super::write::{UnitJob, jobs_over, remove_stale, write_manifest, write_units};
 use super::{DATASET_FORMAT, DatasetError, Manifest, UNIT_TABLES, UNITS_TABLE, read_manifest};
 
 /// Write the units in `changed` (merged units with their own facts, as
 /// `painter_linker::merge_units` gives them), drop those in `removed`, keep the rest, and
 /// mark the link pending. `configurations` are the graph's, as the next link should know them.
+/// Units in `encoded` ([`crate::encode_unit`]) are written from there.
 pub fn update_units(
     dir: &Path,
     changed: &BTreeMap<String, CrateGraph>,
     removed: &BTreeSet<String>,
     configurations: &[Configuration],
+    encoded: Encoded,
 ) -> Result<Manifest, DatasetError> {
     let previous = read_manifest(dir)?;
     let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
@@ -47,7 +50,7 @@ pub fn update_units(
         .iter()
         .map(|(key, krate)| (key.as_str(), krate, replaced.get(key)))
         .collect();
-    units.extend(write_units(dir, &jobs, &mut keep)?);
+    units.extend(write_units(dir, &jobs, &mut keep, encoded)?);
     units.sort_by(|a, b| a.key.cmp(&b.key));
     // No graph-wide table is kept: they would describe the previous units.
     remove_stale(dir, &keep)?;
@@ -68,16 +71,18 @@ pub fn update_units(
 /// `dir`, created if needed, with the link pending: what a cold `cargo painter` run leaves, so
 /// that the build costs little more than `cargo check` and the first reader links. Files of
 /// an earlier dataset in `dir` that these units do not have are removed; units whose
-/// fingerprint did not change keep their files.
+/// fingerprint did not change keep their files. Units in `encoded` ([`crate::encode_unit`])
+/// are written from there.
 pub fn write_units_pending(
     dir: &Path,
     units: &BTreeMap<String, CrateGraph>,
     configurations: &[Configuration],
+    encoded: Encoded,
 ) -> Result<Manifest, DatasetError> {
     let previous = read_manifest(dir).ok();
     let jobs = jobs_over(units, previous.as_ref());
     let mut keep = BTreeMap::new();
-    let units = write_units(dir, &jobs, &mut keep)?;
+    let units = write_units(dir, &jobs, &mut keep, encoded)?;
     remove_stale(dir, &keep)?;
     let manifest = Manifest {
         format: DATASET_FORMAT.to_owned(),

@@ -4,58 +4,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 
-use arrow_array::{ArrayRef, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_array::RecordBatch;
 use painter_schema::{CrateGraph, LinkedGraph, SCHEMA_VERSION, atomic};
 use rayon::prelude::*;
 
+use super::encode::{Encoded, EncodedUnit, UnitBatches, unit_batches};
 use super::{
     DATASET_FORMAT, DatasetError, GRAPH_STEM, GRAPH_TABLES, MANIFEST_FILE, Manifest, UNIT_TABLES,
-    UNITS_TABLE, Unit, address, ffi, fingerprint, functions, graphwide, links, parquet_io,
-    read_manifest, stem, table_path, unsafety,
+    UNITS_TABLE, Unit, graphwide, links, parquet_io, read_manifest, table_path,
 };
-
-/// The batch of one unit table of `krate`, led by a `unit` column holding the crate's key on
-/// every row (dictionary-encoded, so nearly free), so that SQL over a whole table directory can
-/// group and join by unit without parsing file names. The reader does not need it.
-fn unit_batch(table: &str, key: &str, krate: &CrateGraph) -> RecordBatch {
-    let batch = record_batch(table, krate);
-    let mut fields = vec![Arc::new(Field::new("unit", DataType::Utf8, false))];
-    fields.extend(batch.schema().fields().iter().cloned());
-    let mut columns: Vec<ArrayRef> = vec![Arc::new(StringArray::from_iter_values(
-        std::iter::repeat_n(key, batch.num_rows()),
-    ))];
-    columns.extend(batch.columns().iter().cloned());
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).expect("one unit value per row")
-}
-
-fn record_batch(table: &str, krate: &CrateGraph) -> RecordBatch {
-    let ffi = &krate.ffi;
-    match table {
-        "functions" => functions::write_functions(&krate.functions),
-        "calls" => functions::write_calls(&krate.calls),
-        "unsafe_ops" => unsafety::write_ops(&krate.unsafe_ops),
-        "unsafe_blocks" => unsafety::write_blocks(&krate.unsafe_blocks),
-        "declarations" => unsafety::write_declarations(&krate.declarations),
-        "ffi_imports" => ffi::write_imports(&ffi.imports),
-        "ffi_exports" => ffi::write_exports(&ffi.exports),
-        "ffi_callbacks" => ffi::write_callbacks(&ffi.callbacks),
-        "native_libraries" => ffi::write_libraries(&ffi.native_libraries),
-        "address_taken" => address::write(&krate.address_taken),
-        other => unreachable!("not a unit table: {other}"),
-    }
-}
 
 /// Write `batch` to `path` unless the file already holds exactly these bytes (a rerun leaves
 /// unchanged units' files untouched).
 pub(crate) fn write_file(path: &Path, batch: &RecordBatch) -> Result<(), DatasetError> {
-    let bytes = parquet_io::to_bytes(batch, path)?;
+    write_bytes(path, &parquet_io::to_bytes(batch, path)?)
+}
+
+/// [`write_file`] with the file's bytes encoded already.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
-    atomic::write_bytes_atomic(path, &bytes).map_err(|source| DatasetError::Io {
+    atomic::write_bytes_atomic(path, bytes).map_err(|source| DatasetError::Io {
         path: path.to_path_buf(),
         source,
     })
@@ -70,7 +41,7 @@ pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, Datase
     let jobs = jobs_over(&graph.crates, previous.as_ref());
     // Units and graph-wide tables are independent files: encoded side by side.
     let (written, graph_tables) = rayon::join(
-        || write_units(dir, &jobs, &mut keep),
+        || write_units(dir, &jobs, &mut keep, Encoded::new()),
         || write_graph_tables(dir, graph),
     );
     units.extend(written?);
@@ -166,15 +137,21 @@ pub(crate) fn jobs_over<'a>(
 pub(crate) type UnitJob<'a> = (&'a str, &'a CrateGraph, Option<&'a Unit>);
 
 /// [`write_unit`] for every job, in parallel (each unit is its own files), returning their
-/// manifest entries in the jobs' order; the files they have are added to `keep`.
+/// manifest entries in the jobs' order; the files they have are added to `keep`. A job whose
+/// unit is in `encoded` has its files written from there.
 pub(crate) fn write_units(
     dir: &Path,
     jobs: &[UnitJob<'_>],
     keep: &mut BTreeMap<&'static str, BTreeSet<String>>,
+    mut encoded: Encoded,
 ) -> Result<Vec<Unit>, DatasetError> {
+    let jobs: Vec<(UnitJob<'_>, Option<EncodedUnit>)> = jobs
+        .iter()
+        .map(|&job| (job, encoded.remove(job.0)))
+        .collect();
     let written: Vec<(Unit, Vec<&'static str>)> = jobs
-        .par_iter()
-        .map(|&(key, krate, previous)| write_unit(dir, key, krate, previous))
+        .into_par_iter()
+        .map(|((key, krate, previous), ready)| write_unit(dir, key, krate, previous, ready))
         .collect::<Result<_, _>>()?;
     Ok(written
         .into_iter()
@@ -212,58 +189,60 @@ fn write_graph_tables(
 }
 
 /// Write one unit's table files (unless `previous`, its entry in the dataset being
-/// replaced, has the same fingerprint and its files are there); its manifest entry and the
-/// tables it has files in.
+/// replaced, has the same fingerprint and its files are there), from `ready` when the unit
+/// was encoded already; its manifest entry and the tables it has files in.
 fn write_unit(
     dir: &Path,
     key: &str,
     krate: &CrateGraph,
     previous: Option<&Unit>,
+    ready: Option<EncodedUnit>,
 ) -> Result<(Unit, Vec<&'static str>), DatasetError> {
-    let stem = stem(key);
-    let mut rows = BTreeMap::new();
-    let mut fingerprint = fingerprint::Fingerprint::new();
-    let mut batches = Vec::with_capacity(UNIT_TABLES.len() + 1);
-    for &table in UNIT_TABLES {
-        let batch = unit_batch(table, key, krate);
-        rows.insert(table.to_owned(), batch.num_rows() as u64);
-        fingerprint.add(table, &batch);
-        batches.push((table, batch));
-    }
-    let mut unit = Unit {
-        key: key.to_owned(),
-        stem: stem.clone(),
-        schema_version: krate.schema_version,
-        painter_version: krate.painter_version.clone(),
-        toolchain: krate.toolchain.clone(),
-        krate: krate.krate.clone(),
-        status: krate.status,
-        error: krate.error.clone(),
-        analysis_ms: krate.analysis_ms,
-        counts: krate.counts.clone(),
-        rows,
-        fingerprint: String::new(),
+    let (unit, files) = match ready {
+        Some(EncodedUnit { unit, files }) => (unit, Files::Encoded(files)),
+        None => {
+            let UnitBatches { unit, batches } = unit_batches(key, krate);
+            (unit, Files::Batches(batches))
+        }
     };
-    let unit_row = graphwide::write_unit(&unit);
-    fingerprint.add(UNITS_TABLE, &unit_row);
-    unit.fingerprint = fingerprint.finish();
-    batches.push((UNITS_TABLE, unit_row));
-    let written: Vec<_> = batches.iter().filter(|(_, b)| b.num_rows() > 0).collect();
+    let tables = files.tables();
     let unchanged = previous.is_some_and(|old| {
         old.fingerprint == unit.fingerprint
-            && old.stem == stem
-            && written
+            && old.stem == unit.stem
+            && tables
                 .iter()
-                .all(|(table, _)| table_path(dir, table, &stem).is_file())
+                .all(|table| table_path(dir, table, &unit.stem).is_file())
     });
-    let mut tables = Vec::with_capacity(written.len());
-    for (table, batch) in written {
-        if !unchanged {
-            write_file(&table_path(dir, table, &stem), batch)?;
+    if !unchanged {
+        match files {
+            Files::Encoded(files) => {
+                for (table, bytes) in files {
+                    write_bytes(&table_path(dir, table, &unit.stem), &bytes)?;
+                }
+            }
+            Files::Batches(batches) => {
+                for (table, batch) in batches {
+                    write_file(&table_path(dir, table, &unit.stem), &batch)?;
+                }
+            }
         }
-        tables.push(*table);
     }
     Ok((unit, tables))
+}
+
+/// A unit's files to write: encoded ahead, or still to encode.
+enum Files {
+    Encoded(Vec<(&'static str, Vec<u8>)>),
+    Batches(Vec<(&'static str, RecordBatch)>),
+}
+
+impl Files {
+    fn tables(&self) -> Vec<&'static str> {
+        match self {
+            Files::Encoded(files) => files.iter().map(|(t, _)| *t).collect(),
+            Files::Batches(batches) => batches.iter().map(|(t, _)| *t).collect(),
+        }
+    }
 }
 
 pub(crate) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {

@@ -31,7 +31,7 @@ mod stats;
 mod typematch;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -117,6 +117,18 @@ pub struct Units {
     /// The renaming that joined copies of one package (in one id space) and rewrote the ids
     /// that other units use for them.
     pub aliases: Aliases,
+    /// The units that are their one input crate as [`prepare_unit`] leaves it: whatever was
+    /// computed from that crate after `prepare_unit` (an encoding of its rows) holds for the
+    /// unit.
+    pub as_prepared: BTreeSet<String>,
+}
+
+/// What the merge does to a crate that is a unit on its own: records in canonical order,
+/// resolution cleared, counts recomputed. Done ahead (e.g. while a build goes on), the merge
+/// finds it done.
+pub fn prepare_unit(graph: &mut CrateGraph) {
+    merge::prepare(graph);
+    graph.recount();
 }
 
 /// The first half of a link, unit by unit: group the crates by key, merge each group, recount.
@@ -133,12 +145,17 @@ pub fn merge_units_with(crates: Vec<CrateGraph>, known: &Aliases) -> Option<Unit
 
 fn merge(crates: Vec<CrateGraph>, known: Option<&Aliases>) -> Option<Units> {
     let start = Instant::now();
-    let (mut units, aliases) = merge::merge_crates(crates, known)?;
+    let merged = merge::merge_crates(crates, known)?;
     log::debug!("merged in {:.2?}", start.elapsed());
+    let mut units = merged.crates;
     // Counts are derivable from the records; recomputing them keeps summaries truthful even
     // for files written by an older or buggy driver.
     units.par_iter_mut().for_each(|(_, krate)| krate.recount());
-    Some(Units { units, aliases })
+    Some(Units {
+        units,
+        aliases: merged.aliases,
+        as_prepared: merged.as_prepared,
+    })
 }
 
 /// The second half, across units: resolve calls, find candidates, describe configurations.

@@ -4,7 +4,7 @@
 //! and when the copies name their configurations every record says in which it holds
 //! ([`crate::configs`]). The result does not depend on the order in which the copies arrive.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use painter_schema::{CrateGraph, Status};
 use rayon::prelude::*;
@@ -13,15 +13,23 @@ use crate::alias::{self, Aliases};
 use crate::canon;
 use crate::configs;
 
+/// What [`merge_crates`] gives.
+pub struct Merged {
+    /// The merged crates by key.
+    pub crates: BTreeMap<String, CrateGraph>,
+    /// The renaming applied.
+    pub aliases: Aliases,
+    /// The keys whose crate is its one copy as [`prepare`] left it: no other copy joined it,
+    /// no configuration tags and nothing renamed in it.
+    pub as_prepared: BTreeSet<String>,
+}
+
 /// Group `crates` by key and merge each group into one crate. Every crate comes out in
 /// canonical order, with the resolution fields of its calls cleared (they are recomputed).
 /// With `known`, the renaming is not derived from these crates but given (that of a whole link,
 /// when only some units are merged again); `None` then if these crates' own copies would need
-/// a renaming of their own. Also returns the renaming applied.
-pub fn merge_crates(
-    mut crates: Vec<CrateGraph>,
-    known: Option<&Aliases>,
-) -> Option<(BTreeMap<String, CrateGraph>, Aliases)> {
+/// a renaming of their own.
+pub fn merge_crates(mut crates: Vec<CrateGraph>, known: Option<&Aliases>) -> Option<Merged> {
     // Crates from `load` are prepared already; sorting sorted lists is a linear check.
     crates.par_iter_mut().for_each(prepare);
     let mut groups: BTreeMap<String, Vec<CrateGraph>> = BTreeMap::new();
@@ -34,21 +42,40 @@ pub fn merge_crates(
         Some(known) => known.clone(),
         None => own,
     };
+    let mut renamed = BTreeSet::new();
     if !aliases.is_empty() {
         log::debug!("{} crate ids renamed to their crate's first", aliases.len());
-        groups.par_iter_mut().for_each(|(_, group)| {
-            for graph in group {
-                if alias::rewrite(graph, &aliases) {
-                    canon::canonicalize_crate(graph);
+        renamed = groups
+            .par_iter_mut()
+            .filter_map(|(key, group)| {
+                let mut changed = false;
+                for graph in group {
+                    if alias::rewrite(graph, &aliases) {
+                        canon::canonicalize_crate(graph);
+                        changed = true;
+                    }
                 }
-            }
-        });
+                changed.then(|| key.clone())
+            })
+            .collect();
     }
-    let merged = groups
+    let as_prepared = groups
+        .iter()
+        .filter(|(key, group)| {
+            matches!(group.as_slice(), [one] if one.krate.configurations.is_empty())
+                && !renamed.contains(*key)
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    let crates = groups
         .into_iter()
         .map(|(key, group)| (key, merge_group(group)))
         .collect();
-    Some((merged, aliases))
+    Some(Merged {
+        crates,
+        aliases,
+        as_prepared,
+    })
 }
 
 /// Clear the resolution fields and put the records in canonical order: what every crate

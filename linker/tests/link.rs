@@ -182,3 +182,38 @@ fn other_versions_stay_separate() {
     let keys: Vec<&str> = graph.crates.keys().map(String::as_str).collect();
     assert_eq!(keys, [APP, "lib-b@1.0.0", LIB_B]);
 }
+
+/// `as_prepared` names the units that are their one input crate as `prepare_unit` leaves it:
+/// what `cargo painter` computed from that crate during the build (its encoded files) holds
+/// for them. A unit joined from two copies, one whose ids were renamed, or one tagged with
+/// configurations is not such a unit.
+#[test]
+fn as_prepared_units_are_their_one_crate_prepared() {
+    let alone = painter_linker::merge_units(vec![crate_app(), crate_b()]);
+    let keys: Vec<&str> = alone.as_prepared.iter().map(String::as_str).collect();
+    assert_eq!(keys, [APP, LIB_B]);
+    for krate in [crate_app(), crate_b()] {
+        let mut prepared = krate.clone();
+        painter_linker::prepare_unit(&mut prepared);
+        assert_eq!(alone.units[&krate.krate.key()], prepared);
+    }
+
+    // lib-b twice (another stable id), and the app calling into the copy: renamed.
+    let mut b2 = empty_crate(info("lib-b", "1.2.3", "b2b2", false));
+    b2.functions
+        .push(function("b2b2:10", "lib_b::compute", FunctionKind::Fn, 1));
+    let mut app = crate_app();
+    app.calls.push(call(
+        APP_MAIN,
+        Some("b2b2:10"),
+        "lib_b::compute",
+        "lib_b",
+        CallKind::Static,
+        6,
+    ));
+    let mut tagged = empty_crate(info("other", "1.0.0", "cccc", false));
+    tagged.krate.configurations = vec!["default".into()];
+    let joined = painter_linker::merge_units(vec![app, crate_b(), b2, tagged]);
+    assert_eq!(joined.units.len(), 3);
+    assert!(joined.as_prepared.is_empty(), "{:?}", joined.as_prepared);
+}

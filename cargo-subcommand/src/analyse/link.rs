@@ -11,18 +11,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use painter_dataset::Encoded;
 use painter_schema::{Configuration, CrateGraph, names};
 
 use super::collect::Collected;
 use super::incremental;
-use super::preload::{self, FileId};
+use super::preload::{self, FileId, Preloaded};
 use super::summary::{self, Summary};
 use crate::linking::{self, LinkInputs};
 
 pub fn link(
     collected: &mut Collected,
     graph_dir: &Path,
-    mut preloaded: HashMap<FileId, CrateGraph>,
+    preloaded: HashMap<FileId, Preloaded>,
     configurations: &[Configuration],
     now: bool,
 ) -> Result<Summary> {
@@ -30,19 +31,16 @@ pub fn link(
         log::debug!("inputs unchanged: {} is up to date", graph_dir.display());
         return Ok(summary);
     }
-    let mut stamped: HashMap<PathBuf, CrateGraph> =
-        std::mem::take(&mut collected.stamped).into_iter().collect();
-    // What is in memory already: parsed while cargo was building, or while collecting.
-    let mut take = |file: &Path| {
-        stamped
-            .remove(file)
-            .or_else(|| preload::file_id(file).and_then(|id| preloaded.remove(&id)))
+    let mut memory = Memory {
+        stamped: std::mem::take(&mut collected.stamped).into_iter().collect(),
+        preloaded,
+        encoded: Encoded::new(),
     };
     if configurations.is_empty()
         && let Some(plan) = incremental::plan(&collected.files, graph_dir)
     {
         let start = Instant::now();
-        match link_some(&plan, collected, graph_dir, &mut take)? {
+        match link_some(&plan, collected, graph_dir, &mut memory)? {
             Some(summary) => {
                 log::debug!("updated the changed units in {:.2?}", start.elapsed());
                 return Ok(summary);
@@ -53,7 +51,7 @@ pub fn link(
     // The link across units is left to the first reader unless asked for now; a run of
     // several configurations links now, as its summary describes them across units.
     let pending = !now && configurations.is_empty();
-    link_all(collected, graph_dir, &mut take, configurations, pending)
+    link_all(collected, graph_dir, &mut memory, configurations, pending)
 }
 
 /// Every file read (what is not in memory yet, now) and merged into units; written with the
@@ -62,13 +60,13 @@ pub fn link(
 fn link_all(
     collected: &Collected,
     graph_dir: &Path,
-    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+    memory: &mut Memory,
     configurations: &[Configuration],
     pending: bool,
 ) -> Result<Summary> {
     log::debug!("reading {} files", collected.files.len());
     let start = Instant::now();
-    let (mut parsed, unreadable) = read(&collected.files, take);
+    let (mut parsed, unreadable) = read(&collected.files, memory);
     let keys: Vec<(PathBuf, String)> = parsed
         .iter()
         .map(|(path, graph)| (path.clone(), graph.krate.key()))
@@ -88,8 +86,14 @@ fn link_all(
     incremental::forget(graph_dir);
     let start = Instant::now();
     let summary = if pending {
-        painter_dataset::write_units_pending(graph_dir, &merged.units, &merged.configurations)
-            .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
+        let encoded = memory.encoded_for(&merged.as_prepared);
+        painter_dataset::write_units_pending(
+            graph_dir,
+            &merged.units,
+            &merged.configurations,
+            encoded,
+        )
+        .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
         Summary::of_units(&merged.units)
     } else {
         let graph = painter_linker::link_units(merged.units, &merged.configurations);
@@ -121,15 +125,15 @@ fn link_some(
     plan: &incremental::Plan,
     collected: &Collected,
     graph_dir: &Path,
-    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
+    memory: &mut Memory,
 ) -> Result<Option<Summary>> {
     let Some(previous) = summary::previous(graph_dir) else {
         return Ok(None);
     };
-    let (mut parsed, unreadable) = read(&plan.changed, take);
+    let (mut parsed, unreadable) = read(&plan.changed, memory);
     let mut keys: BTreeSet<String> = parsed.iter().map(|(_, g)| g.krate.key()).collect();
     keys.extend(plan.shrunk());
-    let (more, unreadable_more) = read(&plan.also_read(&keys), take);
+    let (more, unreadable_more) = read(&plan.also_read(&keys), memory);
     if !unreadable.is_empty() || !unreadable_more.is_empty() {
         return Ok(None);
     }
@@ -155,7 +159,8 @@ fn link_some(
     );
     summary::invalidate(graph_dir);
     incremental::forget(graph_dir);
-    painter_dataset::update_units(graph_dir, &merged.units, &removed, &[])?;
+    let encoded = memory.encoded_for(&merged.as_prepared);
+    painter_dataset::update_units(graph_dir, &merged.units, &removed, &[], encoded)?;
     remove_json_graph(graph_dir);
     let summary = previous.updated(&merged.units, &removed);
     summary::store(&collected.files, graph_dir, &summary);
@@ -171,15 +176,42 @@ fn link_some(
     Ok(Some(summary))
 }
 
+/// What the link finds in memory: graphs parsed while collecting (`stamped`) or while cargo
+/// was building (`preloaded`), and the units encoded then, by key, as their files are taken.
+struct Memory {
+    stamped: HashMap<PathBuf, CrateGraph>,
+    preloaded: HashMap<FileId, Preloaded>,
+    encoded: Encoded,
+}
+
+impl Memory {
+    fn take(&mut self, file: &Path) -> Option<CrateGraph> {
+        if let Some(graph) = self.stamped.remove(file) {
+            return Some(graph);
+        }
+        let preloaded = self.preloaded.remove(&preload::file_id(file)?)?;
+        if let Some(encoded) = preloaded.encoded {
+            self.encoded.insert(encoded.key().to_owned(), encoded);
+        }
+        Some(preloaded.graph)
+    }
+
+    /// The encodings that hold for the merged units: those of units that are their one
+    /// crate, as it was encoded (`painter_linker::Units::as_prepared`).
+    fn encoded_for(&mut self, as_prepared: &BTreeSet<String>) -> Encoded {
+        let mut encoded = std::mem::take(&mut self.encoded);
+        encoded.retain(|key, _| as_prepared.contains(key));
+        log::debug!("{} units encoded during the build", encoded.len());
+        encoded
+    }
+}
+
 /// `files` parsed (from memory when they are there), and those that do not read.
-fn read(
-    files: &[PathBuf],
-    take: &mut dyn FnMut(&Path) -> Option<CrateGraph>,
-) -> (Vec<(PathBuf, CrateGraph)>, Vec<PathBuf>) {
+fn read(files: &[PathBuf], memory: &mut Memory) -> (Vec<(PathBuf, CrateGraph)>, Vec<PathBuf>) {
     let mut parsed = Vec::with_capacity(files.len());
     let mut rest = Vec::new();
     for file in files {
-        match take(file) {
+        match memory.take(file) {
             Some(graph) => parsed.push((file.clone(), graph)),
             None => rest.push(file.clone()),
         }

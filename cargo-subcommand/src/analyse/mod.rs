@@ -9,7 +9,7 @@ use std::{
 };
 
 use anyhow::Result;
-use painter_schema::{Configuration, CrateGraph, DriverConfig, names};
+use painter_schema::{Configuration, DriverConfig, names};
 
 mod collect;
 mod incremental;
@@ -20,7 +20,7 @@ mod report;
 mod summary;
 
 use collect::Collected;
-use preload::{FileId, Preloader};
+use preload::{FileId, Preloaded, Preloader};
 use summary::Summary;
 
 use crate::cargo::{
@@ -71,7 +71,8 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     let graph_dir = out.join(names::GRAPH_DIR);
 
     configurations::check_unique(&args.configurations)?;
-    let preloader = Preloader::start();
+    // With several configurations, collect names them in each crate: nothing to encode ahead.
+    let preloader = Preloader::start(args.configurations.is_empty());
     let mut builds = Vec::new();
     for configuration in configurations(args) {
         let flags = configuration.map_or_else(|| args.cargo.clone(), |c| c.apply(&args.cargo));
@@ -175,7 +176,7 @@ fn phase_collect(
     builds: &[(Option<&ConfigSpec>, Vec<cargo_metadata::Artifact>)],
     ws: &Workspace,
     crates_dir: &Path,
-    preloaded: &mut HashMap<FileId, CrateGraph>,
+    preloaded: &mut HashMap<FileId, Preloaded>,
 ) -> Result<Collected> {
     let builds: Vec<collect::Build<'_>> = builds
         .iter()
@@ -184,7 +185,10 @@ fn phase_collect(
             artifacts,
         })
         .collect();
-    let mut take = |file: &Path| preload::file_id(file).and_then(|id| preloaded.remove(&id));
+    let mut take = |file: &Path| {
+        let id = preload::file_id(file)?;
+        preloaded.remove(&id).map(|p| p.graph)
+    };
     collect::collect(&builds, ws, crates_dir, &mut take)
 }
 
@@ -192,7 +196,7 @@ fn phase_collect(
 fn phase_link(
     collected: &mut Collected,
     graph_dir: &Path,
-    preloaded: HashMap<FileId, CrateGraph>,
+    preloaded: HashMap<FileId, Preloaded>,
     configurations: &[Configuration],
     now: bool,
 ) -> Result<Summary> {

@@ -1,25 +1,38 @@
 //! Parsing per-crate files while cargo is still building: each freshly analysed unit's file is
-//! read on a worker thread as soon as cargo reports the unit, so that the link after the build
-//! only merges. (The build's last units keep one core busy and the other idle; parsing tens of
-//! megabytes there is free, at the end it is not.)
+//! read on a worker thread as soon as cargo reports the unit, and (in a run of one
+//! configuration) prepared as the merge would and encoded as its dataset files, so that the
+//! link after the build only merges and writes bytes. (The build's last units keep one core
+//! busy and the other idle; parsing and encoding tens of megabytes there is free, at the end
+//! it is not.)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
 
+use painter_dataset::EncodedUnit;
 use painter_schema::{CrateGraph, GraphFile, read_graph_file};
 
 /// A file's identity: `crates/` holds hard links to the driver's files, so the same inode.
 pub type FileId = (u64, u64);
 
+/// A file read during the build.
+pub struct Preloaded {
+    pub graph: CrateGraph,
+    /// The unit this crate is on its own, encoded: valid only if the merge leaves the crate
+    /// as it is (`painter_linker::Units::as_prepared`).
+    pub encoded: Option<EncodedUnit>,
+}
+
 pub struct Preloader {
     tx: Sender<PathBuf>,
-    worker: JoinHandle<HashMap<FileId, CrateGraph>>,
+    worker: JoinHandle<HashMap<FileId, Preloaded>>,
 }
 
 impl Preloader {
-    pub fn start() -> Self {
+    /// `encode`: prepare and encode each crate as a unit of its own (a run of one unnamed
+    /// configuration; with several, the collect step adds configurations to each crate).
+    pub fn start(encode: bool) -> Self {
         let (tx, rx) = channel::<PathBuf>();
         let worker = std::thread::spawn(move || {
             let mut parsed = HashMap::new();
@@ -28,7 +41,7 @@ impl Preloader {
                 if let (Some(id), Ok(GraphFile::Crate(graph))) =
                     (file_id(&path), read_graph_file(&path))
                 {
-                    parsed.insert(id, *graph);
+                    parsed.insert(id, preload(*graph, encode));
                 }
             }
             parsed
@@ -40,11 +53,24 @@ impl Preloader {
         let _ = self.tx.send(path);
     }
 
-    /// Wait for the files sent so far; the parsed graphs by file identity.
-    pub fn finish(self) -> HashMap<FileId, CrateGraph> {
+    /// Wait for the files sent so far; what was read by file identity.
+    pub fn finish(self) -> HashMap<FileId, Preloaded> {
         drop(self.tx);
         self.worker.join().unwrap_or_default()
     }
+}
+
+fn preload(mut graph: CrateGraph, encode: bool) -> Preloaded {
+    if !encode {
+        return Preloaded {
+            graph,
+            encoded: None,
+        };
+    }
+    painter_linker::prepare_unit(&mut graph);
+    // An encoding that fails is made again by the write, which reports the error.
+    let encoded = painter_dataset::encode_unit(&graph.krate.key(), &graph).ok();
+    Preloaded { graph, encoded }
 }
 
 /// Parse `files` on as many threads as there are cores: the graphs of the per-crate files
@@ -115,13 +141,19 @@ mod tests {
         let link = dir.path().join("a-1.0.0-00.json");
         std::fs::hard_link(&good, &link).unwrap();
 
-        let preloader = Preloader::start();
-        preloader.add(good.clone());
-        preloader.add(bad.clone());
-        let parsed = preloader.finish();
-        assert_eq!(parsed.len(), 1);
-        let via_link = &parsed[&file_id(&link).unwrap()];
-        assert_eq!(via_link.krate.name, "a");
-        assert!(!parsed.contains_key(&file_id(&bad).unwrap()));
+        for encode in [false, true] {
+            let preloader = Preloader::start(encode);
+            preloader.add(good.clone());
+            preloader.add(bad.clone());
+            let parsed = preloader.finish();
+            assert_eq!(parsed.len(), 1);
+            let via_link = &parsed[&file_id(&link).unwrap()];
+            assert_eq!(via_link.graph.krate.name, "a");
+            assert_eq!(
+                via_link.encoded.as_ref().map(|e| e.key().to_owned()),
+                encode.then(|| via_link.graph.krate.key())
+            );
+            assert!(!parsed.contains_key(&file_id(&bad).unwrap()));
+        }
     }
 }
