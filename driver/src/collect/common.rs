@@ -2,7 +2,9 @@
 //! schema spans (as rustc's JSON diagnostics count them) and macro provenance.
 
 use std::cell::RefCell;
+use std::hash::Hash;
 use std::path::PathBuf;
+use std::thread::LocalKey;
 
 use painter_schema::{self as schema, Sym};
 use rustc_data_structures::fx::FxHashMap;
@@ -68,12 +70,9 @@ impl<'tcx> Cx<'tcx> {
         thread_local! {
             static CRATES: RefCell<FxHashMap<CrateNum, Sym>> = RefCell::default();
         }
-        if let Some(name) = CRATES.with(|c| c.borrow().get(&krate).cloned()) {
-            return name;
-        }
-        let name = Sym::from(self.tcx.crate_name(krate).as_str());
-        CRATES.with(|c| c.borrow_mut().insert(krate, name.clone()));
-        name
+        cached(&CRATES, krate, || {
+            Sym::from(self.tcx.crate_name(krate).as_str())
+        })
     }
 
     /// A type, signature or instance as rustc prints it, crate-qualified and untrimmed like
@@ -91,12 +90,7 @@ impl<'tcx> Cx<'tcx> {
             static TYPES: RefCell<FxHashMap<usize, String>> = RefCell::default();
         }
         let key = std::ptr::from_ref(ty.kind()) as usize;
-        if let Some(printed) = TYPES.with(|t| t.borrow().get(&key).cloned()) {
-            return printed;
-        }
-        let printed = self.print(ty);
-        TYPES.with(|t| t.borrow_mut().insert(key, printed.clone()));
-        printed
+        cached(&TYPES, key, || self.print(ty))
     }
 
     /// [`Cx::print`] of a trait reference, cached like [`Cx::print_ty`] (its arguments are an
@@ -106,12 +100,7 @@ impl<'tcx> Cx<'tcx> {
             static TRAIT_REFS: RefCell<FxHashMap<(DefId, usize), String>> = RefCell::default();
         }
         let key = (trait_ref.def_id, trait_ref.args.as_ptr() as usize);
-        if let Some(printed) = TRAIT_REFS.with(|t| t.borrow().get(&key).cloned()) {
-            return printed;
-        }
-        let printed = self.print(trait_ref);
-        TRAIT_REFS.with(|t| t.borrow_mut().insert(key, printed.clone()));
-        printed
+        cached(&TRAIT_REFS, key, || self.print(trait_ref))
     }
 
     /// Id and path, cached: the same callees come up thousands of times in a crate and path
@@ -123,16 +112,14 @@ impl<'tcx> Cx<'tcx> {
         if let Some(r) = NAMES.with(|n| n.borrow().get(&def_id).map(&f)) {
             return r;
         }
-        // Printed outside the borrow: printing runs rustc queries, which may call back here.
-        let names = (
-            Sym::from(def_id_string(self.tcx, def_id)),
-            Sym::from(with_resolve_crate_name!(with_no_trimmed_paths!(
-                self.tcx.def_path_str(def_id)
-            ))),
-        );
-        let r = f(&names);
-        NAMES.with(|n| n.borrow_mut().insert(def_id, names));
-        r
+        f(&cached(&NAMES, def_id, || {
+            (
+                Sym::from(def_id_string(self.tcx, def_id)),
+                Sym::from(with_resolve_crate_name!(with_no_trimmed_paths!(
+                    self.tcx.def_path_str(def_id)
+                ))),
+            )
+        }))
     }
 
     /// Line and 1-based character column of `span` exactly as rustc's JSON diagnostics give
@@ -167,12 +154,7 @@ impl<'tcx> Cx<'tcx> {
             static FILES: RefCell<FxHashMap<usize, Sym>> = RefCell::default();
         }
         let key = std::ptr::from_ref(file) as usize;
-        if let Some(name) = FILES.with(|f| f.borrow().get(&key).cloned()) {
-            return name;
-        }
-        let name = Sym::from(self.file_name(&file.name));
-        FILES.with(|f| f.borrow_mut().insert(key, name.clone()));
-        name
+        cached(&FILES, key, || Sym::from(self.file_name(&file.name)))
     }
 
     fn file_name(&self, name: &FileName) -> String {
@@ -203,13 +185,7 @@ impl<'tcx> Cx<'tcx> {
             static ORIGINS: RefCell<FxHashMap<SyntaxContext, Option<Box<schema::MacroOrigin>>>> =
                 RefCell::default();
         }
-        let ctxt = span.ctxt();
-        if let Some(origin) = ORIGINS.with(|o| o.borrow().get(&ctxt).cloned()) {
-            return origin;
-        }
-        let origin = self.walk_expansions(span);
-        ORIGINS.with(|o| o.borrow_mut().insert(ctxt, origin.clone()));
-        origin
+        cached(&ORIGINS, span.ctxt(), || self.walk_expansions(span))
     }
 
     /// The walk [`Cx::macro_origin`] caches.
@@ -239,6 +215,23 @@ impl<'tcx> Cx<'tcx> {
             })
         })
     }
+}
+
+/// The value of `key` in one of the per-crate caches above (thread-locals: the compiler
+/// runs a crate's analysis on one thread, and a cache keyed by an interned value's address
+/// is only valid in its compilation), computed on a miss. `compute` runs outside the borrow:
+/// printing runs rustc queries, which may call back into the same cache.
+fn cached<K: Hash + Eq, V: Clone>(
+    cache: &'static LocalKey<RefCell<FxHashMap<K, V>>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(value) = cache.with(|c| c.borrow().get(&key).cloned()) {
+        return value;
+    }
+    let value = compute();
+    cache.with(|c| c.borrow_mut().insert(key, value.clone()));
+    value
 }
 
 /// 1-based line and 0-based character column of `pos` in `file`: what `SourceMap::lookup_char_pos`
