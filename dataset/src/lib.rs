@@ -38,7 +38,7 @@ pub use self::parquet_io::to_bytes as parquet_bytes;
 pub use self::read::{read_dataset, read_manifest, read_units};
 pub use self::schemas::table_schema;
 pub use self::update::{update_units, write_units_pending};
-pub use self::write::{write_dataset, write_link};
+pub use self::write::{write_dataset, write_dataset_with, write_link};
 
 /// The per-unit tables, in the order they are written and documented.
 pub const UNIT_TABLES: &[&str] = &[

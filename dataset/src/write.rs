@@ -35,13 +35,22 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
 /// Write `graph` as a dataset in `dir` (created if needed). Table files of an earlier dataset
 /// in `dir` that this graph does not have are removed; the manifest is written last.
 pub fn write_dataset(graph: &LinkedGraph, dir: &Path) -> Result<Manifest, DatasetError> {
+    write_dataset_with(graph, dir, Encoded::new())
+}
+
+/// [`write_dataset`], with the units in `encoded` ([`crate::encode_unit`]) written from there.
+pub fn write_dataset_with(
+    graph: &LinkedGraph,
+    dir: &Path,
+    encoded: Encoded,
+) -> Result<Manifest, DatasetError> {
     let mut keep: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut units = Vec::with_capacity(graph.crates.len());
     let previous = read_manifest(dir).ok();
     let jobs = jobs_over(&graph.crates, previous.as_ref());
     // Units and graph-wide tables are independent files: encoded side by side.
     let (written, graph_tables) = rayon::join(
-        || write_units(dir, &jobs, &mut keep, Encoded::new()),
+        || write_units(dir, &jobs, &mut keep, encoded),
         || write_graph_tables(dir, graph),
     );
     units.extend(written?);

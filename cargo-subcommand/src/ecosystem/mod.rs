@@ -253,27 +253,38 @@ fn link_cache(
 ) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
     let mut files = Vec::new();
     painter_linker::collect_json_files(&layout.crates, &mut files)?;
-    // What this run cached is in memory already; the rest (earlier runs, other shards) is read.
+    // What this run cached is in memory already, encoded too; the rest (earlier runs, other
+    // shards) is read.
     let mut kept = retained.take();
     let mut parsed = Vec::with_capacity(kept.len());
+    let mut encoded = painter_dataset::Encoded::new();
     files.retain(|file| {
         let name = file.file_name().map(|n| n.to_string_lossy());
         match name.and_then(|name| kept.remove(name.as_ref())) {
-            Some(graph) => {
-                parsed.push(graph);
+            Some(kept) => {
+                if let Some(unit) = kept.encoded {
+                    encoded.insert(unit.key().to_owned(), unit);
+                }
+                parsed.push(kept.graph);
                 false
             }
             None => true,
         }
     });
-    let linked = linking::link(LinkInputs {
+    let merged = linking::merge(LinkInputs {
         parsed,
         files: &files,
         keep_going: true,
         ..LinkInputs::default()
     })?;
-    linking::write(&linked.graph, &layout.out.join(names::GRAPH_DIR))?;
-    Ok((linked.graph, linked.skipped))
+    // An encoding holds for a unit that is its one crate as it was encoded.
+    encoded.retain(|key, _| merged.as_prepared.contains(key));
+    log::debug!("{} units encoded during the builds", encoded.len());
+    let graph = painter_linker::link_units(merged.units, &merged.configurations);
+    let dir = layout.out.join(names::GRAPH_DIR);
+    painter_dataset::write_dataset_with(&graph, &dir, encoded)
+        .with_context(|| format!("cannot write the dataset {}", dir.display()))?;
+    Ok((graph, merged.skipped))
 }
 
 /// An entry is `ok` only when the graph holds all of it. When one of its units' files cannot be

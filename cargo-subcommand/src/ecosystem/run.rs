@@ -18,7 +18,7 @@ use std::{
 };
 
 use cargo_metadata::{Artifact, Message, TargetKind};
-use painter_schema::{CrateGraph, DriverConfig, Status as AnalysisStatus};
+use painter_schema::{CrateGraph, DriverConfig, GraphFile, Status as AnalysisStatus};
 
 use super::{
     fetch::{self, Fetched},
@@ -269,9 +269,18 @@ fn mark_root(cached: &Path, name: &str, retained: &Retained) -> anyhow::Result<R
 /// Serialises the check-and-write of a unit in the shared cache between the workers.
 static CACHE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// A per-crate file, as the link would read it (`from_json_bytes`: one typed pass, and each
+/// kind of bad file with its own error naming it).
 fn read_graph(path: &Path) -> Result<CrateGraph, String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("cannot parse {}: {e}", path.display()))
+    match painter_schema::from_json_bytes(path, &bytes) {
+        Ok(GraphFile::Crate(graph)) => Ok(*graph),
+        Ok(GraphFile::Linked(_)) => Err(format!(
+            "{}: a linked graph, not a per-crate file",
+            path.display()
+        )),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn graph_state(graph: &CrateGraph) -> Result<(), String> {
