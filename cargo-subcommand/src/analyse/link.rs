@@ -85,8 +85,8 @@ fn link_all(
     summary::invalidate(graph_dir);
     incremental::forget(graph_dir);
     let start = Instant::now();
+    let encoded = memory.encoded_for(&merged.as_prepared);
     let summary = if pending {
-        let encoded = memory.encoded_for(&merged.as_prepared);
         painter_dataset::write_units_pending(
             graph_dir,
             &merged.units,
@@ -97,7 +97,8 @@ fn link_all(
         Summary::of_units(&merged.units)
     } else {
         let graph = painter_linker::link_units(merged.units, &merged.configurations);
-        linking::write(&graph, graph_dir)?;
+        painter_dataset::write_dataset_with(&graph, graph_dir, encoded)
+            .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
         Summary::of(&graph)
     };
     log::debug!(
