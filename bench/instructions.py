@@ -15,6 +15,7 @@ instead, with valgrind's callgrind, for single compilations of real units:
 4. Prints the instructions of each and their ratio; `--json` writes them.
 
     python3 bench/instructions.py [--tree bench/small-tree] [--units serde_core,memchr] [--json FILE]
+        [--keep DIR]
 
 Needs `valgrind` (Debian: `apt-get install valgrind`). About 3 minutes for the default units.
 """
@@ -78,6 +79,9 @@ def main():
     ap.add_argument("--units", default="serde_core,memchr",
                     help="crate names (comma-separated; the first compilation of each), or `all`")
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="copy the callgrind files here (`callgrind_annotate DIR/<crate>.driver` "
+                         "shows where the instructions go)")
     args = ap.parse_args()
     for tool in ("valgrind", "strip"):
         if not shutil.which(tool):
@@ -119,6 +123,11 @@ def main():
             row = {"crate": record["crate"], "rustc": plain.result(), "driver": ours.result()}
             row["ratio"] = row["driver"] / row["rustc"]
             rows.append(row)
+            if args.keep:
+                os.makedirs(args.keep, exist_ok=True)
+                for side in ("rustc", "driver"):
+                    shutil.copy2(os.path.join(work, f"cg.{i}.{side}"),
+                                 os.path.join(args.keep, f"{record['crate']}.{side}"))
             print(f"{row['crate']:<24} rustc {row['rustc'] / 1e6:>10.1f} M   painter-driver "
                   f"{row['driver'] / 1e6:>10.1f} M   {row['ratio']:.4f}x", flush=True)
     total_rustc = sum(r["rustc"] for r in rows)
