@@ -42,12 +42,11 @@ use result::{CrateResult, Status};
 use run::BuildContext;
 use sandbox::Sandbox;
 
-/// What [`analyse_list`] leaves: the run's directories, every selected entry's result (in list
-/// order) and the linked graph of all of them.
+/// What [`analyse_list`] leaves: the run's directories and every selected entry's result (in
+/// list order); the linked graph of all of them is in the dataset `<out>/graph/`.
 pub struct Analysed {
     pub layout: Layout,
     pub results: Vec<CrateResult>,
-    pub graph: LinkedGraph,
     /// Entries analysed by this invocation (the others had a result already).
     pub analysed_now: usize,
     pub sandboxed: bool,
@@ -56,23 +55,25 @@ pub struct Analysed {
 pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let list_file = std::path::absolute(&args.crates)?;
-    let Some(analysed) = analyse_list(args)? else {
+    // The figures are computed while the dataset is written (both only read the graph).
+    let Some((analysed, figures)) = analyse_list_with(args, |graph, results| {
+        // The population: the entries analysed `ok`; their dependencies serve as call targets.
+        let population: BTreeSet<String> = results
+            .iter()
+            .filter(|r| r.status == Status::Ok)
+            .filter_map(|r| r.graph_key.clone())
+            .collect();
+        figures(graph, Population::Keys(&population))
+    })?
+    else {
         return Ok(ExitCode::SUCCESS);
     };
     let Analysed {
         layout,
         results,
-        graph,
         analysed_now,
         sandboxed,
     } = analysed;
-    // The population: the entries analysed `ok`; their dependencies serve as call targets.
-    let population: BTreeSet<String> = results
-        .iter()
-        .filter(|r| r.status == Status::Ok)
-        .filter_map(|r| r.graph_key.clone())
-        .collect();
-    let figures = figures(&graph, Population::Keys(&population));
     let info = report::RunInfo {
         list: list_file.display().to_string(),
         shard: args.shard.map(|(k, n)| format!("{k}/{n}")),
@@ -91,6 +92,15 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
 /// Phases 1–4 of a run (fetch, build, analyse, link); `None` after `--fetch-only`. Also the
 /// analysis of `cargo painter diff --crate`, which links each entry's units on their own.
 pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
+    Ok(analyse_list_with(args, |_, _| ())?.map(|(analysed, ())| analysed))
+}
+
+/// [`analyse_list`], with `beside` run on the linked graph and the results while the dataset
+/// is written (on its own thread: the write is mostly encoding, on rayon's threads).
+fn analyse_list_with<R: Send>(
+    args: &EcosystemArgs,
+    beside: impl FnOnce(&LinkedGraph, &[CrateResult]) -> R + Send,
+) -> Result<Option<(Analysed, R)>> {
     let toolchain = toolchain::locate()?;
     let driver = driver::locate()?;
     let mib = |n: u64| n.saturating_mul(1024 * 1024);
@@ -213,15 +223,27 @@ pub fn analyse_list(args: &EcosystemArgs) -> Result<Option<Analysed>> {
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<CrateResult> = results.into_iter().map(|(_, r)| r).collect();
 
-    let (graph, skipped) = link_cache(&layout, &retained)?;
+    let LinkedCache {
+        graph,
+        skipped,
+        encoded,
+    } = link_cache(&layout, &retained)?;
     let results = demote_unreadable(&layout, &selected, results, &skipped, &graph)?;
-    Ok(Some(Analysed {
+    let dir = layout.out.join(names::GRAPH_DIR);
+    let (written, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| beside(&graph, &results));
+        let written = painter_dataset::write_dataset_with(&graph, &dir, encoded);
+        (written, beside.join())
+    });
+    written.with_context(|| format!("cannot write the dataset {}", dir.display()))?;
+    let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let analysed = Analysed {
         analysed_now: todo.len(),
         sandboxed: sandbox.is_sandboxed(),
         layout,
         results,
-        graph,
-    }))
+    };
+    Ok(Some((analysed, beside)))
 }
 
 /// Split the selected entries (by index) into those to analyse and those with a result to
@@ -245,12 +267,16 @@ fn resume(
     (todo, done)
 }
 
-/// Link every unit graph of the cache into the dataset `<out>/graph/`; the unit files that could not
-/// be read, with why.
-fn link_cache(
-    layout: &Layout,
-    retained: &retained::Retained,
-) -> Result<(LinkedGraph, Vec<(PathBuf, LoadError)>)> {
+/// Every unit graph of the cache, linked (its dataset is written by the caller).
+struct LinkedCache {
+    graph: LinkedGraph,
+    /// The unit files that could not be read, with why.
+    skipped: Vec<(PathBuf, LoadError)>,
+    /// The units encoded during the builds that hold for the graph's units.
+    encoded: painter_dataset::Encoded,
+}
+
+fn link_cache(layout: &Layout, retained: &retained::Retained) -> Result<LinkedCache> {
     let mut files = Vec::new();
     painter_linker::collect_json_files(&layout.crates, &mut files)?;
     // What this run cached is in memory already, encoded too; the rest (earlier runs, other
@@ -281,10 +307,11 @@ fn link_cache(
     encoded.retain(|key, _| merged.as_prepared.contains(key));
     log::debug!("{} units encoded during the builds", encoded.len());
     let graph = painter_linker::link_units(merged.units, &merged.configurations);
-    let dir = layout.out.join(names::GRAPH_DIR);
-    painter_dataset::write_dataset_with(&graph, &dir, encoded)
-        .with_context(|| format!("cannot write the dataset {}", dir.display()))?;
-    Ok((graph, merged.skipped))
+    Ok(LinkedCache {
+        graph,
+        skipped: merged.skipped,
+        encoded,
+    })
 }
 
 /// An entry is `ok` only when the graph holds all of it. When one of its units' files cannot be
