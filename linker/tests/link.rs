@@ -145,10 +145,9 @@ fn differing_copies_are_united() {
     assert_eq!(one.stats.calls_external, 3);
 }
 
-/// Copies built with other features have another stable crate id; calls into either copy still
-/// resolve to the merged crate.
-#[test]
-fn calls_into_a_merged_copy_with_another_stable_id_resolve() {
+/// A second copy of lib-b (another stable crate id, as built with other features) and the app
+/// calling into that copy.
+fn app_calling_a_copy_of_b() -> (CrateGraph, CrateGraph) {
     let mut b2 = empty_crate(info("lib-b", "1.2.3", "b2b2", false));
     b2.functions
         .push(function("b2b2:10", "lib_b::compute", FunctionKind::Fn, 1));
@@ -161,6 +160,14 @@ fn calls_into_a_merged_copy_with_another_stable_id_resolve() {
         CallKind::Static,
         6,
     ));
+    (app, b2)
+}
+
+/// Copies built with other features have another stable crate id; calls into either copy still
+/// resolve to the merged crate.
+#[test]
+fn calls_into_a_merged_copy_with_another_stable_id_resolve() {
+    let (app, b2) = app_calling_a_copy_of_b();
 
     let graph = link_graphs(vec![app, crate_b(), b2]);
     let targets: Vec<Option<&str>> = graph.crates[APP]
@@ -199,18 +206,7 @@ fn as_prepared_units_are_their_one_crate_prepared() {
     }
 
     // lib-b twice (another stable id), and the app calling into the copy: renamed.
-    let mut b2 = empty_crate(info("lib-b", "1.2.3", "b2b2", false));
-    b2.functions
-        .push(function("b2b2:10", "lib_b::compute", FunctionKind::Fn, 1));
-    let mut app = crate_app();
-    app.calls.push(call(
-        APP_MAIN,
-        Some("b2b2:10"),
-        "lib_b::compute",
-        "lib_b",
-        CallKind::Static,
-        6,
-    ));
+    let (app, b2) = app_calling_a_copy_of_b();
     let mut tagged = empty_crate(info("other", "1.0.0", "cccc", false));
     tagged.krate.configurations = vec!["default".into()];
     let joined = painter_linker::merge_units(vec![app, crate_b(), b2, tagged]);
