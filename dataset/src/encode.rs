@@ -35,11 +35,6 @@ impl EncodedUnit {
     pub fn key(&self) -> &str {
         &self.unit.key
     }
-
-    /// Whether `other` encodes the same files, byte for byte, with the same manifest entry.
-    pub fn same_files(&self, other: &EncodedUnit) -> bool {
-        self.unit == other.unit && self.files == other.files
-    }
 }
 
 /// Encoded units by key, as the write functions take them.

@@ -223,16 +223,12 @@ fn analyse_list_with<R: Send>(
     results.sort_by_key(|(i, _)| *i);
     let results: Vec<CrateResult> = results.into_iter().map(|(_, r)| r).collect();
 
-    let LinkedCache {
-        graph,
-        skipped,
-        encoded,
-    } = link_cache(&layout, &retained)?;
+    let LinkedCache { graph, skipped } = link_cache(&layout, &retained)?;
     let results = demote_unreadable(&layout, &selected, results, &skipped, &graph)?;
     let dir = layout.out.join(names::GRAPH_DIR);
     let (written, beside) = std::thread::scope(|scope| {
         let beside = scope.spawn(|| beside(&graph, &results));
-        let written = painter_dataset::write_dataset_with(&graph, &dir, encoded);
+        let written = painter_dataset::write_dataset(&graph, &dir);
         (written, beside.join())
     });
     written.with_context(|| format!("cannot write the dataset {}", dir.display()))?;
@@ -272,26 +268,19 @@ struct LinkedCache {
     graph: LinkedGraph,
     /// The unit files that could not be read, with why.
     skipped: Vec<(PathBuf, LoadError)>,
-    /// The units encoded during the builds that hold for the graph's units.
-    encoded: painter_dataset::Encoded,
 }
 
 fn link_cache(layout: &Layout, retained: &retained::Retained) -> Result<LinkedCache> {
     let mut files = Vec::new();
     painter_linker::collect_json_files(&layout.crates, &mut files)?;
-    // What this run cached is in memory already, encoded too; the rest (earlier runs, other
-    // shards) is read.
+    // What this run cached is in memory already; the rest (earlier runs, other shards) is read.
     let mut kept = retained.take();
     let mut parsed = Vec::with_capacity(kept.len());
-    let mut encoded = painter_dataset::Encoded::new();
     files.retain(|file| {
         let name = file.file_name().map(|n| n.to_string_lossy());
         match name.and_then(|name| kept.remove(name.as_ref())) {
-            Some(kept) => {
-                if let Some(unit) = kept.encoded {
-                    encoded.insert(unit.key().to_owned(), unit);
-                }
-                parsed.push(kept.graph);
+            Some(graph) => {
+                parsed.push(graph);
                 false
             }
             None => true,
@@ -303,14 +292,10 @@ fn link_cache(layout: &Layout, retained: &retained::Retained) -> Result<LinkedCa
         keep_going: true,
         ..LinkInputs::default()
     })?;
-    // An encoding holds for a unit that is its one crate as it was encoded.
-    encoded.retain(|key, _| merged.as_prepared.contains(key));
-    log::debug!("{} units encoded during the builds", encoded.len());
     let graph = painter_linker::link_units(merged.units, &merged.configurations);
     Ok(LinkedCache {
         graph,
         skipped: merged.skipped,
-        encoded,
     })
 }
 

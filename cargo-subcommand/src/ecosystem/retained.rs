@@ -1,22 +1,22 @@
-//! The unit graphs this run put into `<out>/crates/`, kept in memory for the link at the end,
-//! each with its dataset files encoded already.
+//! The unit graphs this run put into `<out>/crates/`, kept in memory for the link at the end.
 //!
 //! Caching a unit parses the driver's file anyway (`run::cache_unit`); reading all of
 //! `crates/` back after the last build was the largest part of the link (a quarter of its
-//! CPU on `popular-100.txt`), on the run's critical path. So is encoding the dataset: a unit's
-//! files depend on that unit alone, so the worker that cached it encodes them while the other
-//! workers build, and the write at the end uses them for the units the merge leaves as they
-//! were (`painter_linker::Units::as_prepared`). Kept graphs are what the cache files hold as
-//! the merge prepares them (`painter_linker::prepare_unit`: records in canonical order,
-//! counts recomputed), which the link would do to the same bytes; units cached by an earlier
-//! run or another shard, and those beyond the memory budget, are read from disk.
+//! CPU on `popular-100.txt`), on the run's critical path. Kept graphs are what the cache files
+//! hold as the merge prepares them (`painter_linker::prepare_unit`: records in canonical
+//! order, counts recomputed, done by the worker that cached the unit), which the link would
+//! do to the same bytes; units cached by an earlier run or another shard, and those beyond
+//! the memory budget, are read from disk.
+//!
+//! Units are not encoded here as `cargo painter` encodes them during its build: in an
+//! ecosystem run most of the data is in units the merge joins or renames (on
+//! `popular-100.txt`, 77 % of the calls), whose early encoding would be thrown away.
 
 use std::{
     collections::HashMap,
     sync::{Mutex, MutexGuard},
 };
 
-use painter_dataset::EncodedUnit;
 use painter_schema::{CrateGraph, SCHEMA_VERSION};
 
 /// How much JSON (bytes of the cache files) is kept, as a bound on the memory the kept graphs
@@ -31,23 +31,8 @@ pub struct Retained {
 #[derive(Default)]
 struct State {
     /// By cache file name.
-    graphs: HashMap<String, Kept>,
+    graphs: HashMap<String, CrateGraph>,
     bytes: u64,
-}
-
-/// A unit kept: its graph, prepared, and the unit it is on its own, encoded (`None` when the
-/// encoding failed: the write at the end makes it again and reports the error).
-pub struct Kept {
-    pub graph: CrateGraph,
-    pub encoded: Option<EncodedUnit>,
-}
-
-impl Kept {
-    fn new(mut graph: CrateGraph) -> Self {
-        painter_linker::prepare_unit(&mut graph);
-        let encoded = painter_dataset::encode_unit(&graph.krate.key(), &graph).ok();
-        Kept { graph, encoded }
-    }
 }
 
 impl Retained {
@@ -64,25 +49,21 @@ impl Retained {
             }
             state.bytes += bytes;
         }
-        // Encoded outside the lock: the other workers cache their units meanwhile.
-        let kept = Kept::new(graph);
-        self.lock().graphs.insert(name.to_owned(), kept);
+        // Prepared outside the lock: the other workers cache their units meanwhile.
+        let mut graph = graph;
+        painter_linker::prepare_unit(&mut graph);
+        self.lock().graphs.insert(name.to_owned(), graph);
     }
 
-    /// The cache file `name` was rewritten with `primary` set: so is the kept graph, and its
-    /// unit is encoded again.
+    /// The cache file `name` was rewritten with `primary` set: so is the kept graph.
     pub fn mark_primary(&self, name: &str) {
-        let Some(kept) = self.lock().graphs.remove(name) else {
-            return;
-        };
-        let mut graph = kept.graph;
-        graph.krate.primary = true;
-        let kept = Kept::new(graph);
-        self.lock().graphs.insert(name.to_owned(), kept);
+        if let Some(graph) = self.lock().graphs.get_mut(name) {
+            graph.krate.primary = true;
+        }
     }
 
     /// Everything kept, by cache file name.
-    pub fn take(&self) -> HashMap<String, Kept> {
+    pub fn take(&self) -> HashMap<String, CrateGraph> {
         std::mem::take(&mut self.lock().graphs)
     }
 
@@ -106,10 +87,9 @@ mod tests {
         .unwrap()
     }
 
-    /// A kept unit comes with its encoding, made again when the unit becomes an entry's root:
-    /// the write at the end takes the encoding as the unit's files.
+    /// A kept unit is its cache file's graph as the merge prepares it, and follows `primary`.
     #[test]
-    fn kept_units_are_encoded_and_follow_primary() {
+    fn kept_units_are_prepared_and_follow_primary() {
         let retained = Retained::default();
         retained.keep("a.json", graph(), 10);
         let mut other = graph();
@@ -119,12 +99,10 @@ mod tests {
         let kept = retained.take();
         assert_eq!(kept.len(), 1, "another schema version is not kept");
         let a = &kept["a.json"];
-        assert!(a.graph.krate.primary);
+        assert!(a.krate.primary);
         let mut expected = graph();
         expected.krate.primary = true;
-        let encoded = a.encoded.as_ref().expect("encoded");
-        let fresh = painter_dataset::encode_unit(&expected.krate.key(), &expected).unwrap();
-        assert_eq!(encoded.key(), "a@1.0.0");
-        assert!(encoded.same_files(&fresh));
+        painter_linker::prepare_unit(&mut expected);
+        assert_eq!(*a, expected);
     }
 }
