@@ -60,6 +60,12 @@ def instructions(program, record, out_file):
     argv = record["argv"]
     # Cargo runs the driver as `painter-driver <rustc> ARGS…`; rustc itself as `<rustc> ARGS…`.
     cmd = [argv[0]] + argv[1:] if program is None else [program] + argv
+    # Units that generate code (a build dependency's rlib) write objects named by the crate:
+    # rustc and the driver, run side by side, each get an output directory of their own.
+    if "--out-dir" in cmd:
+        at = cmd.index("--out-dir") + 1
+        cmd[at] = out_file + ".out"
+        os.makedirs(cmd[at], exist_ok=True)
     env = dict(os.environ)
     env.update(record["env"])
     proc = subprocess.run(

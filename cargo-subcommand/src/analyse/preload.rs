@@ -5,9 +5,9 @@
 //! busy and the other idle; parsing and encoding tens of megabytes there is free, at the end
 //! it is not.)
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use painter_dataset::EncodedUnit;
@@ -24,41 +24,115 @@ pub struct Preloaded {
     pub encoded: Option<EncodedUnit>,
 }
 
+type Parsed = HashMap<FileId, Preloaded>;
+
+/// The worker runs at the lowest priority: while cargo builds, the compilers have every core
+/// and the worker takes what they leave idle (a build of two jobs often waits on one crate).
+/// What it has not reached when the build ends is read by the caller too, at its own
+/// priority, in `finish`.
 pub struct Preloader {
-    tx: Sender<PathBuf>,
-    worker: JoinHandle<HashMap<FileId, Preloaded>>,
+    queue: Arc<Queue>,
+    encode: bool,
+    worker: JoinHandle<Parsed>,
+}
+
+#[derive(Default)]
+struct Queue {
+    state: Mutex<(VecDeque<PathBuf>, bool)>,
+    ready: Condvar,
+}
+
+impl Queue {
+    /// The next file; `wait`: block until there is one or the queue is closed.
+    fn pop(&self, wait: bool) -> Option<PathBuf> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(path) = state.0.pop_front() {
+                return Some(path);
+            }
+            if state.1 || !wait {
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn push(&self, path: Option<PathBuf>) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        match path {
+            Some(path) => state.0.push_back(path),
+            None => state.1 = true,
+        }
+        self.ready.notify_all();
+    }
 }
 
 impl Preloader {
     /// `encode`: prepare and encode each crate as a unit of its own (a run of one unnamed
     /// configuration; with several, the collect step adds configurations to each crate).
     pub fn start(encode: bool) -> Self {
-        let (tx, rx) = channel::<PathBuf>();
-        let worker = std::thread::spawn(move || {
-            let mut parsed = HashMap::new();
-            for path in rx {
-                // A file that does not parse is left to the link step, which reports it.
-                if let (Some(id), Ok(GraphFile::Crate(graph))) =
-                    (file_id(&path), read_graph_file(&path))
-                {
-                    parsed.insert(id, preload(*graph, encode));
+        let queue = Arc::new(Queue::default());
+        let worker = {
+            let queue = Arc::clone(&queue);
+            std::thread::spawn(move || {
+                lowest_priority();
+                let mut parsed = Parsed::new();
+                while let Some(path) = queue.pop(true) {
+                    read_into(&mut parsed, path, encode);
                 }
-            }
-            parsed
-        });
-        Preloader { tx, worker }
+                parsed
+            })
+        };
+        Preloader {
+            queue,
+            encode,
+            worker,
+        }
     }
 
     pub fn add(&self, path: PathBuf) {
-        let _ = self.tx.send(path);
+        self.queue.push(Some(path));
     }
 
-    /// Wait for the files sent so far; what was read by file identity.
-    pub fn finish(self) -> HashMap<FileId, Preloaded> {
-        drop(self.tx);
-        self.worker.join().unwrap_or_default()
+    /// Read the files sent so far (those the worker has not reached, here); what was read,
+    /// by file identity.
+    pub fn finish(self) -> Parsed {
+        self.queue.push(None);
+        let mut parsed = Parsed::new();
+        let mut here = 0;
+        while let Some(path) = self.queue.pop(false) {
+            read_into(&mut parsed, path, self.encode);
+            here += 1;
+        }
+        let during = self.worker.join().unwrap_or_default();
+        log::debug!(
+            "per-crate files preloaded: {} during the build, {here} after it",
+            during.len()
+        );
+        parsed.extend(during);
+        parsed
     }
 }
+
+/// A file that does not parse is left to the link step, which reports it.
+fn read_into(parsed: &mut Parsed, path: PathBuf, encode: bool) {
+    if let (Some(id), Ok(GraphFile::Crate(graph))) = (file_id(&path), read_graph_file(&path)) {
+        parsed.insert(id, preload(*graph, encode));
+    }
+}
+
+/// Nice 19 for the calling thread alone (on Linux the nice value is per thread, setpriority(2)).
+/// Best effort: where it fails the worker competes with the compilers as any thread does.
+#[cfg(target_os = "linux")]
+fn lowest_priority() {
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lowest_priority() {}
 
 fn preload(mut graph: CrateGraph, encode: bool) -> Preloaded {
     if !encode {
@@ -124,6 +198,22 @@ pub fn file_id(_: &Path) -> Option<FileId> {
 mod tests {
     use super::*;
     use crate::test_util::TempDir;
+
+    #[test]
+    fn a_closed_queue_gives_what_is_left_then_stops_waiting() {
+        let queue = Arc::new(Queue::default());
+        let waiting = {
+            let queue = Arc::clone(&queue);
+            std::thread::spawn(move || std::iter::from_fn(|| queue.pop(true)).count())
+        };
+        queue.push(Some("a".into()));
+        queue.push(Some("b".into()));
+        queue.push(None);
+        let left = std::iter::from_fn(|| queue.pop(false)).count();
+        // Each file is taken once, by the worker or by `finish`; neither waits after the close.
+        assert_eq!(waiting.join().unwrap() + left, 2);
+        assert_eq!(queue.pop(true), None);
+    }
 
     #[test]
     fn hard_links_share_the_parsed_graph_and_bad_files_are_left_out() {
