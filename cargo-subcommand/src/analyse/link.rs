@@ -94,12 +94,16 @@ fn link_all(
             encoded,
         )
         .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
-        Summary::of_units(&merged.units)
+        let summary = Summary::of_units(&merged.units);
+        linking::free_in_background(merged);
+        summary
     } else {
         let graph = painter_linker::link_units(merged.units, &merged.configurations);
         painter_dataset::write_dataset_with(&graph, graph_dir, encoded)
             .with_context(|| format!("cannot write the dataset {}", graph_dir.display()))?;
-        Summary::of(&graph)
+        let summary = Summary::of(&graph);
+        linking::free_in_background(graph);
+        summary
     };
     log::debug!(
         "wrote {} ({}) in {:.2?}",

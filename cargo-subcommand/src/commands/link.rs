@@ -29,5 +29,6 @@ pub fn run(args: &LinkArgs) -> Result<ExitCode> {
             n => format!(" ({n} inputs skipped)"),
         }
     );
+    linking::free_in_background(graph);
     Ok(ExitCode::SUCCESS)
 }
