@@ -10,10 +10,12 @@
 //! (name, version, features, target) analysis and is never written twice.
 
 use std::{
+    collections::BTreeMap,
     fs,
     io::{BufReader, Read, Seek, SeekFrom},
     path::Path,
     process::Stdio,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -185,8 +187,9 @@ fn collect_units(
         let name = artifact::crate_file_name(&package, &version, &unit.hash);
         let cached = cx.crates_dir.join(&name);
         let source = cx.sandbox.to_host(mounts, &unit.painter_file);
-        // Workers share the cache: checking and writing a unit is one step.
-        let _cache = CACHE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        // Workers share the cache: checking and writing a unit is one step, for that unit.
+        let unit_lock = cache_lock(&name);
+        let _cache = unit_lock.lock().unwrap_or_else(|e| e.into_inner());
         let state: Option<Result<(), String>> = if cached.is_file() {
             // Analysed before (by an earlier entry, worker or run): only the root's state
             // is needed, and it is in the cached copy.
@@ -266,8 +269,14 @@ fn mark_root(cached: &Path, name: &str, retained: &Retained) -> anyhow::Result<R
     Ok(graph_state(&graph))
 }
 
-/// Serialises the check-and-write of a unit in the shared cache between the workers.
-static CACHE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The lock that serialises the check-and-write of the cache file `name` between the workers.
+/// One per unit: caching a unit parses and writes megabytes, and a worker that finished
+/// another entry's build must not wait for that to cache units of its own.
+fn cache_lock(name: &str) -> Arc<Mutex<()>> {
+    static LOCKS: Mutex<BTreeMap<String, Arc<Mutex<()>>>> = Mutex::new(BTreeMap::new());
+    let mut locks = LOCKS.lock().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(locks.entry(name.to_owned()).or_default())
+}
 
 /// A per-crate file, as the link would read it (`from_json_bytes`: one typed pass, and each
 /// kind of bad file with its own error naming it).
