@@ -7,7 +7,9 @@
 use painter_schema::{self as schema, CallKind, FunctionKind};
 use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::{DefId, LOCAL_CRATE};
-use rustc_middle::ty::{self, Ty, TyCtxt};
+use std::cell::RefCell;
+
+use rustc_middle::ty::{self, Ty, TyCtxt, TypeVisitableExt};
 use rustc_span::Span;
 
 use super::common::{Cx, reveal_opaques};
@@ -42,16 +44,35 @@ impl<'tcx> Drops<'tcx> {
 
     /// The target of dropping a `ty`, or `None` when the drop does nothing.
     pub fn target(&mut self, cx: &Cx<'tcx>, ty: Ty<'tcx>, site: Span) -> Option<Target> {
-        let tcx = cx.tcx;
-        let ty = reveal_opaques(tcx, ty);
-        let ty = tcx
-            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(ty))
-            .unwrap_or(ty);
-        if let Some(target) = self.cache.get(&ty) {
-            return target.clone();
+        // A type without parameters drops the same way in every body: revealing, normalising
+        // and naming it once per crate is enough (in syn, a few hundred types dropped at tens
+        // of thousands of sites). Types are interned for the whole compilation, so the address
+        // of a type's kind identifies it.
+        thread_local! {
+            static MONOMORPHIC: RefCell<FxHashMap<usize, Option<Target>>> = RefCell::default();
         }
-        let target = self.compute(cx, ty, site);
-        self.cache.insert(ty, target.clone());
+        let monomorphic = (!ty.has_param()).then(|| std::ptr::from_ref(ty.kind()) as usize);
+        if let Some(key) = monomorphic
+            && let Some(target) = MONOMORPHIC.with(|m| m.borrow().get(&key).cloned())
+        {
+            return target;
+        }
+        let tcx = cx.tcx;
+        let revealed = reveal_opaques(tcx, ty);
+        let normalized = tcx
+            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(revealed))
+            .unwrap_or(revealed);
+        let target = match self.cache.get(&normalized) {
+            Some(target) => target.clone(),
+            None => {
+                let target = self.compute(cx, normalized, site);
+                self.cache.insert(normalized, target.clone());
+                target
+            }
+        };
+        if let Some(key) = monomorphic {
+            MONOMORPHIC.with(|m| m.borrow_mut().insert(key, target.clone()));
+        }
         target
     }
 
