@@ -221,7 +221,7 @@ impl<'tcx> Cx<'tcx> {
 /// runs a crate's analysis on one thread, and a cache keyed by an interned value's address
 /// is only valid in its compilation), computed on a miss. `compute` runs outside the borrow:
 /// printing runs rustc queries, which may call back into the same cache.
-fn cached<K: Hash + Eq, V: Clone>(
+pub(super) fn cached<K: Hash + Eq, V: Clone>(
     cache: &'static LocalKey<RefCell<FxHashMap<K, V>>>,
     key: K,
     compute: impl FnOnce() -> V,

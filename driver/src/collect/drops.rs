@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use rustc_middle::ty::{self, Ty, TyCtxt, TypeVisitableExt};
 use rustc_span::Span;
 
-use super::common::{Cx, reveal_opaques};
+use super::common::{Cx, cached, reveal_opaques};
 use crate::state;
 
 /// Where a drop of some type goes.
@@ -51,28 +51,24 @@ impl<'tcx> Drops<'tcx> {
         thread_local! {
             static MONOMORPHIC: RefCell<FxHashMap<usize, Option<Target>>> = RefCell::default();
         }
-        let monomorphic = (!ty.has_param()).then(|| std::ptr::from_ref(ty.kind()) as usize);
-        if let Some(key) = monomorphic
-            && let Some(target) = MONOMORPHIC.with(|m| m.borrow().get(&key).cloned())
-        {
-            return target;
+        if ty.has_param() {
+            return self.resolve(cx, ty, site);
         }
+        let key = std::ptr::from_ref(ty.kind()) as usize;
+        cached(&MONOMORPHIC, key, || self.resolve(cx, ty, site))
+    }
+
+    fn resolve(&mut self, cx: &Cx<'tcx>, ty: Ty<'tcx>, site: Span) -> Option<Target> {
         let tcx = cx.tcx;
         let revealed = reveal_opaques(tcx, ty);
         let normalized = tcx
             .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(revealed))
             .unwrap_or(revealed);
-        let target = match self.cache.get(&normalized) {
-            Some(target) => target.clone(),
-            None => {
-                let target = self.compute(cx, normalized, site);
-                self.cache.insert(normalized, target.clone());
-                target
-            }
-        };
-        if let Some(key) = monomorphic {
-            MONOMORPHIC.with(|m| m.borrow_mut().insert(key, target.clone()));
+        if let Some(target) = self.cache.get(&normalized) {
+            return target.clone();
         }
+        let target = self.compute(cx, normalized, site);
+        self.cache.insert(normalized, target.clone());
         target
     }
 

@@ -6,12 +6,15 @@
 //! Types the linker does not look into (`dyn`, fn pointers, unnormalised projections) are
 //! atoms, `{ty:<rustc's printing>}`, whose placeholders are still substituted as text.
 
+use std::cell::RefCell;
+
+use rustc_data_structures::fx::FxHashMap;
 use rustc_middle::ty::{
-    self, GenericArgKind, GenericArgsRef, Ty, TyCtxt, TypeFoldable, TypeFolder,
+    self, GenericArgKind, GenericArgsRef, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeVisitableExt,
 };
 use rustc_span::Symbol;
 
-use super::common::{Cx, reveal_opaques};
+use super::common::{Cx, cached, reveal_opaques};
 
 /// The printed arguments of a call's callee (or an impl's trait reference); empty when there
 /// are none.
@@ -20,16 +23,30 @@ pub fn args<'tcx>(
     typing_env: ty::TypingEnv<'tcx>,
     args: GenericArgsRef<'tcx>,
 ) -> Vec<String> {
+    let print = |arg: ty::GenericArg<'tcx>| {
+        let mut out = String::new();
+        Printer {
+            cx,
+            typing_env,
+            depth: 0,
+        }
+        .arg(arg, &mut out);
+        out
+    };
+    // The body's environment only matters for a projection that names its parameters: any
+    // other type prints the same in every body, and a crate passes the same few thousands of
+    // times. Types are interned for the whole compilation (see `Cx::print_ty`).
+    thread_local! {
+        static PRINTED: RefCell<FxHashMap<usize, String>> = RefCell::default();
+    }
     args.iter()
-        .map(|arg| {
-            let mut out = String::new();
-            Printer {
-                cx,
-                typing_env,
-                depth: 0,
+        .map(|arg| match arg.kind() {
+            GenericArgKind::Type(t) if !(t.has_param() && t.has_aliases()) => {
+                cached(&PRINTED, std::ptr::from_ref(t.kind()) as usize, || {
+                    print(arg)
+                })
             }
-            .arg(arg, &mut out);
-            out
+            _ => print(arg),
         })
         .collect()
 }
