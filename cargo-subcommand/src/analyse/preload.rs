@@ -38,8 +38,15 @@ pub struct Preloader {
 
 #[derive(Default)]
 struct Queue {
-    state: Mutex<(VecDeque<PathBuf>, bool)>,
+    state: Mutex<Pending>,
     ready: Condvar,
+}
+
+#[derive(Default)]
+struct Pending {
+    paths: VecDeque<PathBuf>,
+    /// No more files will come (the build is over).
+    closed: bool,
 }
 
 impl Queue {
@@ -47,10 +54,10 @@ impl Queue {
     fn pop(&self, wait: bool) -> Option<PathBuf> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            if let Some(path) = state.0.pop_front() {
+            if let Some(path) = state.paths.pop_front() {
                 return Some(path);
             }
-            if state.1 || !wait {
+            if state.closed || !wait {
                 return None;
             }
             state = self
@@ -63,8 +70,8 @@ impl Queue {
     fn push(&self, path: Option<PathBuf>) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         match path {
-            Some(path) => state.0.push_back(path),
-            None => state.1 = true,
+            Some(path) => state.paths.push_back(path),
+            None => state.closed = true,
         }
         self.ready.notify_all();
     }

@@ -228,10 +228,10 @@ fn analyse_list_with<R: Send>(
     let dir = layout.out.join(names::GRAPH_DIR);
     let (written, beside) = std::thread::scope(|scope| {
         let beside = scope.spawn(|| beside(&graph, &results));
-        let written = painter_dataset::write_dataset(&graph, &dir);
+        let written = crate::linking::write(&graph, &dir);
         (written, beside.join())
     });
-    written.with_context(|| format!("cannot write the dataset {}", dir.display()))?;
+    written?;
     let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let analysed = Analysed {
         analysed_now: todo.len(),

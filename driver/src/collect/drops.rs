@@ -4,11 +4,11 @@
 //! to the `Drop::drop` impl and to the glue of each field type — recorded once per crate. This
 //! keeps a drop site to one edge while reachability still goes through every `Drop` impl.
 
+use std::cell::RefCell;
+
 use painter_schema::{self as schema, CallKind, FunctionKind};
 use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::{DefId, LOCAL_CRATE};
-use std::cell::RefCell;
-
 use rustc_middle::ty::{self, Ty, TyCtxt, TypeVisitableExt};
 use rustc_span::Span;
 
