@@ -15,7 +15,7 @@
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 
-use painter_schema::{DriverConfig, PAINTER_ARGS_ENV, PAINTER_VERSION, SCHEMA_VERSION};
+use painter_schema::{DriverConfig, PAINTER_ARGS_ENV, PAINTER_VERSION, SCHEMA_VERSION, names};
 use rustc_data_structures::fingerprint::Fingerprint;
 use rustc_data_structures::stable_hash::StableHasher;
 use rustc_hir::MaybeOwner;
@@ -35,7 +35,9 @@ const ENV_READ: &[&str] = &[
 
 /// The key file beside a per-crate file: `<crate><extra>.painter.key`.
 fn key_path(output: &Path) -> PathBuf {
-    output.with_extension("key")
+    let name = output.file_name().unwrap_or_default().to_string_lossy();
+    let stem = name.strip_suffix(names::CRATE_FILE_SUFFIX).unwrap_or(&name);
+    output.with_file_name(format!("{stem}{}", names::KEY_FILE_SUFFIX))
 }
 
 /// The hash of everything the crate's analysis depends on, or `None` where it cannot be

@@ -5,6 +5,10 @@
 /// per-crate graph file it writes next to the crate's outputs.
 pub const CRATE_FILE_SUFFIX: &str = ".painter.json";
 
+/// Beside a per-crate file, the key of the analysis it holds (the driver's reuse of an
+/// unchanged crate): `<crate><-C extra-filename>.painter.key`.
+pub const KEY_FILE_SUFFIX: &str = ".painter.key";
+
 /// The per-crate files of a run, under its output directory.
 pub const CRATES_DIR: &str = "crates";
 

@@ -17,7 +17,8 @@
 //! built yet.
 //!
 //! Copies, not hard links: cargo rewrites a fingerprint file in place when it rebuilds a unit,
-//! which through a shared inode would change another worker's unit under its feet.
+//! which through a shared inode would change another worker's unit under its feet. The
+//! driver's files are not copied (`is_driver_file`).
 
 use std::{
     collections::HashSet,
@@ -27,6 +28,8 @@ use std::{
     sync::Mutex,
     time::SystemTime,
 };
+
+use painter_schema::names;
 
 /// A unit's place under `debug/build/`: `(package, unit hash)`.
 type UnitKey = (String, String);
@@ -217,6 +220,9 @@ fn copy_tree(source: &Path, dest: &Path, modified: Option<SystemTime>) -> io::Re
             bytes += copy_tree(&from, &to, modified)?;
             continue;
         }
+        if is_driver_file(&entry.file_name()) {
+            continue;
+        }
         let meta = entry.metadata()?;
         if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(&from)?, &to)?;
@@ -230,6 +236,16 @@ fn copy_tree(source: &Path, dest: &Path, modified: Option<SystemTime>) -> io::Re
         same_owner(&to, &meta)?;
     }
     Ok(bytes)
+}
+
+/// The driver's per-crate file and its key. The worker that built a unit put its graph into
+/// the run's cache (`run::collect_units`) before publishing it, and every later build finds
+/// it there, so these files (a third of a pool's bytes, 245 of 663 MB on `popular-100.txt`)
+/// would only be copied. Without them a unit cargo rebuilds is analysed again (the driver
+/// reuses nothing it cannot see), as in a directory of its own.
+fn is_driver_file(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.ends_with(names::CRATE_FILE_SUFFIX) || name.ends_with(names::KEY_FILE_SUFFIX)
 }
 
 /// `fs::create_dir_all`, each new directory owned like the one it is made in (a worker's

@@ -18,6 +18,13 @@ fn unit(target: &Path, package: &str, hash: &str, finished: bool) -> PathBuf {
     )
     .unwrap();
     fs::write(dir.join("fingerprint/dep-lib"), b"deps").unwrap();
+    for suffix in [names::CRATE_FILE_SUFFIX, names::KEY_FILE_SUFFIX] {
+        fs::write(
+            dir.join("out").join(format!("{package}-{hash}{suffix}")),
+            "{}",
+        )
+        .unwrap();
+    }
     if finished {
         fs::write(dir.join(format!("fingerprint/lib-{package}")), hash).unwrap();
         fs::write(dir.join(format!("fingerprint/lib-{package}.json")), "{}").unwrap();
@@ -85,6 +92,12 @@ fn import_copies_what_the_worker_lacks_with_its_times() {
         .path()
         .join("units/dep/00aa11bb22cc33dd/out/libdep-00aa11bb22cc33dd.rmeta");
     assert_eq!(fs::metadata(&pooled).unwrap().modified().unwrap(), old);
+    // ...without the driver's files: the unit's graph is in the run's cache.
+    let pooled_files: Vec<_> = fs::read_dir(pooled.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(pooled_files, ["libdep-00aa11bb22cc33dd.rmeta"]);
     let before = SystemTime::now();
     // Not for an entry whose lock file does not name the package.
     assert_eq!(
@@ -97,6 +110,11 @@ fn import_copies_what_the_worker_lacks_with_its_times() {
     let imported = build_dir(&slot1).join("dep/00aa11bb22cc33dd");
     let copy = imported.join("out/libdep-00aa11bb22cc33dd.rmeta");
     assert_eq!(fs::read(&copy).unwrap(), b"00aa11bb22cc33dd");
+    assert!(
+        !imported
+            .join("out/dep-00aa11bb22cc33dd.painter.json")
+            .exists()
+    );
     let time = fs::metadata(&copy).unwrap().modified().unwrap();
     assert!(time >= before, "{time:?} is before the import");
     for file in [
