@@ -3,7 +3,10 @@
 //! optionally one edge per candidate target of an unresolved call ([`CandidateMode`]). It
 //! borrows the [`LinkedGraph`], so building it copies no records.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
+
+use foldhash::{HashMap, HashMapExt};
 
 use painter_schema::{Call, CallKind, CandidateTarget, Function, FunctionKind, LinkedGraph};
 use petgraph::Direction;
@@ -76,6 +79,9 @@ pub struct CallGraph<'g> {
     /// The linked graph the view is of.
     pub linked: &'g LinkedGraph,
     pub graph: DiGraph<Node<'g>, Edge<'g>>,
+    /// foldhash, not std's SipHash: building the view of a large graph is mostly these
+    /// lookups (two per call record; on `popular-100.txt` SipHash alone was a sixth of it),
+    /// and the keys are our own ids, not an attacker's.
     by_id: HashMap<&'g str, NodeIndex>,
     by_path: HashMap<&'g str, Vec<NodeIndex>>,
 }
@@ -90,11 +96,19 @@ pub fn call_graph(linked: &LinkedGraph) -> CallGraph<'_> {
 /// after every exact edge, so a breadth-first search prefers exact edges between equally short
 /// paths.
 pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'_> {
+    // Sized up front: growing vectors of millions of nodes and edges copies them each time.
+    let functions = linked.external_functions.len()
+        + linked
+            .crates
+            .values()
+            .map(|k| k.functions.len())
+            .sum::<usize>();
+    let calls = linked.crates.values().map(|k| k.calls.len()).sum();
     let mut cg = CallGraph {
         linked,
-        graph: DiGraph::new(),
-        by_id: HashMap::new(),
-        by_path: HashMap::new(),
+        graph: DiGraph::with_capacity(functions, calls),
+        by_id: HashMap::with_capacity(functions),
+        by_path: HashMap::with_capacity(functions),
     };
     for (key, krate) in &linked.crates {
         for (index, function) in krate.functions.iter().enumerate() {
@@ -260,9 +274,7 @@ impl<'g> CallGraph<'g> {
                 .collect();
             edges.reverse();
             for edge in edges.into_iter().filter(|e| follow(e.weight())) {
-                if let std::collections::hash_map::Entry::Vacant(slot) =
-                    came_by.entry(edge.target())
-                {
+                if let Entry::Vacant(slot) = came_by.entry(edge.target()) {
                     slot.insert(Some(edge.id()));
                     queue.push_back(edge.target());
                 }

@@ -63,7 +63,10 @@ pub fn run(args: &EcosystemArgs) -> Result<ExitCode> {
             .filter(|r| r.status == Status::Ok)
             .filter_map(|r| r.graph_key.clone())
             .collect();
-        figures(graph, Population::Keys(&population))
+        let started = Instant::now();
+        let figures = figures(graph, Population::Keys(&population));
+        log::debug!("figures in {:?}", started.elapsed());
+        figures
     })?
     else {
         return Ok(ExitCode::SUCCESS);
@@ -228,7 +231,9 @@ fn analyse_list_with<R: Send>(
     let dir = layout.out.join(names::GRAPH_DIR);
     let (written, beside) = std::thread::scope(|scope| {
         let beside = scope.spawn(|| beside(&graph, &results));
+        let started = Instant::now();
         let written = crate::linking::write(&graph, &dir);
+        log::debug!("dataset written in {:?}", started.elapsed());
         (written, beside.join())
     });
     written?;
