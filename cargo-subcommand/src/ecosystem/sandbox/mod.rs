@@ -245,8 +245,8 @@ impl Sandbox {
             Some(cgroups) => Some(cgroups.build_cgroup(&self.limits)?),
             None => None,
         };
-        let disk = (self.limits.target_size > 0).then(|| DiskLimit {
-            baseline: limits::disk_usage(&[&mounts.target_dir]),
+        let disk = (self.limits.target_size > 0).then_some(DiskLimit {
+            baseline: None,
             dirs: disk_dirs,
             limit: self.limits.target_size,
         });

@@ -23,7 +23,12 @@ pub struct Watch {
 #[derive(Debug, Clone)]
 pub struct DiskLimit {
     pub dirs: Vec<PathBuf>,
-    pub baseline: u64,
+    /// What `dirs` held before the build. `None`: the watchdog's first walk, as the build
+    /// starts, measures it. Late in a list a walk of a worker's target directory takes tens
+    /// of milliseconds, and a walk before the build and another as it started were two on
+    /// every entry's path; what the build writes before that first walk ends (its sandbox and
+    /// cargo are still starting) goes uncounted.
+    pub baseline: Option<u64>,
     pub limit: u64,
 }
 
@@ -55,7 +60,7 @@ pub fn run_limited(
 
 /// Poll the child until it ends or a limit is passed. The group is killed only while its
 /// leader is still unreaped, so its id cannot belong to anybody else yet.
-fn supervise(mut child: Child, watch: Watch) -> io::Result<Finished> {
+fn supervise(mut child: Child, mut watch: Watch) -> io::Result<Finished> {
     let start = Instant::now();
     let deadline = start + watch.timeout;
     let mut next_disk_check = start;
@@ -69,11 +74,12 @@ fn supervise(mut child: Child, watch: Watch) -> io::Result<Finished> {
         }
         let now = Instant::now();
         let mut exceeded = None;
-        if let Some(disk) = &watch.disk
+        if let Some(disk) = &mut watch.disk
             && now >= next_disk_check
         {
             let dirs: Vec<&std::path::Path> = disk.dirs.iter().map(PathBuf::as_path).collect();
-            let used = disk_usage(&dirs).saturating_sub(disk.baseline);
+            let held = disk_usage(&dirs);
+            let used = held.saturating_sub(*disk.baseline.get_or_insert(held));
             // Walking a big target directory costs (tens of ms for a worker's directory late in
             // a list): look again after a hundred times what this walk took, so the watchdog
             // stays within 1% of one core. (At fifty times, the two workers' walks were 1.4 %
@@ -162,7 +168,7 @@ mod tests {
             timeout: Duration::from_secs(120),
             disk: Some(DiskLimit {
                 dirs: vec![dir.path().to_path_buf()],
-                baseline: 0,
+                baseline: Some(0),
                 limit: 4 << 20,
             }),
         };
@@ -172,5 +178,38 @@ mod tests {
         assert!(message.contains("disk limit of 4 MiB"), "{message}");
         let used = disk_usage(&[dir.path()]);
         assert!((4 << 20..16 << 20).contains(&used), "{used}");
+    }
+
+    /// Without a baseline, what the directory held when the build started is not the build's:
+    /// 8 MiB there and a 4 MiB limit stop nothing, and 6 MiB more written do.
+    #[test]
+    fn the_first_walk_is_the_baseline() {
+        let dir = TempDir::new("disk-baseline");
+        std::fs::write(dir.path().join("before"), vec![1u8; 8 << 20]).unwrap();
+        let limit = |baseline| Watch {
+            timeout: Duration::from_secs(120),
+            disk: Some(DiskLimit {
+                dirs: vec![dir.path().to_path_buf()],
+                baseline,
+                limit: 4 << 20,
+            }),
+        };
+        let mut idle = Command::new("sh");
+        idle.args(["-c", "sleep 0.6"]);
+        let finished = run_limited(idle, limit(None), |_| {}).unwrap();
+        assert!(finished.status.success(), "{:?}", finished.exceeded);
+        assert!(finished.exceeded.is_none());
+
+        let mut writer = Command::new("sh");
+        writer.current_dir(dir.path()).args([
+            "-c",
+            "sleep 0.3; i=0; while [ $i -lt 600 ]; do head -c 1048576 /dev/zero > f$i; \
+             i=$((i+1)); sleep 0.1; done",
+        ]);
+        let finished = run_limited(writer, limit(None), |_| {}).unwrap();
+        let message = finished.exceeded.expect("stopped for the disk");
+        assert!(message.contains("disk limit of 4 MiB"), "{message}");
+        let written = disk_usage(&[dir.path()]) - (8 << 20);
+        assert!((4 << 20..16 << 20).contains(&written), "{written}");
     }
 }
