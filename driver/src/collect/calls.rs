@@ -103,6 +103,19 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         self.cx.tcx
     }
 
+    /// Where to normalise and resolve `args`: in the body's environment if they name its
+    /// generic parameters, else in the empty one (same typing mode). The body's where-clauses
+    /// say nothing about types without parameters, and rustc's caches of both queries are
+    /// keyed by the environment too (`TypingEnv::as_query_input`): with the body's, a call
+    /// of `Vec::<u8>::push` was resolved again in every body that makes it.
+    fn env_for(&self, args: GenericArgsRef<'tcx>) -> ty::TypingEnv<'tcx> {
+        if args.has_param() {
+            self.typing_env
+        } else {
+            ty::TypingEnv::new(ty::ParamEnv::empty(), self.typing_env.typing_mode())
+        }
+    }
+
     fn visit_terminator(&mut self, term: &mir::Terminator<'tcx>) {
         let span = term.source_info.span;
         match &term.kind {
@@ -207,10 +220,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         // Normalised first: an opaque `impl Fn` returned by another function is revealed to
         // its concrete closure type, projections to their types.
         let args = reveal_opaques(tcx, args);
+        let env = self.env_for(args);
         let args = tcx
-            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(args))
+            .try_normalize_erasing_regions(env, ty::Unnormalized::new_wip(args))
             .unwrap_or(args);
-        let instance = match Instance::try_resolve(tcx, self.typing_env, def_id, args) {
+        let instance = match Instance::try_resolve(tcx, env, def_id, args) {
             Ok(Some(instance)) => instance,
             Ok(None) | Err(_) => {
                 // The trait with its arguments (`<F as std::ops::Fn<(u32,)>>`): candidates
@@ -358,10 +372,11 @@ impl<'a, 'tcx> Visit<'a, 'tcx> {
         // As for calls: regions are not erased yet, the args carry no late-bound vars.
         let args = args.no_bound_vars().unwrap_or_else(|| args.skip_binder());
         let args = reveal_opaques(tcx, args);
+        let env = self.env_for(args);
         let args = tcx
-            .try_normalize_erasing_regions(self.typing_env, ty::Unnormalized::new_wip(args))
+            .try_normalize_erasing_regions(env, ty::Unnormalized::new_wip(args))
             .unwrap_or(args);
-        match Instance::try_resolve(tcx, self.typing_env, def, args) {
+        match Instance::try_resolve(tcx, env, def, args) {
             Ok(Some(Instance {
                 def: InstanceKind::Item(callee),
                 ..
