@@ -24,7 +24,7 @@ fn demo_shows_every_kind_of_fact() {
     let c = &core.counts;
     assert_eq!((c.unsafe_fns, c.unsafe_impls, c.unsafe_traits), (1, 3, 1));
     let send = core.declarations.iter().find(|d| {
-        d.kind == DeclarationKind::UnsafeImpl && d.detail.as_deref() == Some("std::marker::Send")
+        d.kind == DeclarationKind::UnsafeImpl && d.detail.as_deref() == Some("core::marker::Send")
     });
     assert!(send.is_some(), "{:?}", core.declarations);
     assert!(

@@ -47,13 +47,13 @@ pub fn moved(h: Holder) -> Holder { h }
     );
     assert_eq!(
         edges_from(&guard_glue.id),
-        ["<glue::Guard as std::ops::Drop>::drop"]
+        ["<glue::Guard as core::ops::drop::Drop>::drop"]
     );
     // Vec<Guard>'s glue: Vec's Drop impl, and (through it) the Guard elements.
-    let vec_glue = function("core::ptr::drop_in_place::<std::vec::Vec<glue::Guard>>");
+    let vec_glue = function("core::ptr::drop_in_place::<alloc::vec::Vec<glue::Guard>>");
     let vec_edges = edges_from(&vec_glue.id);
     assert!(
-        vec_edges.contains(&"<std::vec::Vec<T, A> as std::ops::Drop>::drop".to_string()),
+        vec_edges.contains(&"<alloc::vec::Vec<T, A> as core::ops::drop::Drop>::drop".to_string()),
         "{vec_edges:?}"
     );
     assert!(

@@ -148,7 +148,7 @@ pub fn f(d: &Dog) -> u32 {
     assert_eq!(
         dyn_tys,
         [
-            "dyn for<'a> std::ops::Fn(&'a reify::Dog) -> u32",
+            "dyn for<'a> core::ops::function::Fn(&'a reify::Dog) -> u32",
             "dyn reify::Meter<u32>"
         ]
     );

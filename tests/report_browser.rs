@@ -102,7 +102,7 @@ fn diff_and_report_of_the_demo() {
             (
                 "demo_core::parent_id",
                 "call_unsafe_fn",
-                Some("libc::getppid")
+                Some("libc::unix::getppid")
             ),
         ]
     );
@@ -173,7 +173,7 @@ fn diff_and_report_of_the_demo() {
     assert_success(&out);
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(
-        md.contains("call_unsafe_fn `libc::getppid` in `demo_core::parent_id`"),
+        md.contains("call_unsafe_fn `libc::unix::getppid` in `demo_core::parent_id`"),
         "{md}"
     );
     assert!(md.contains("foreign fn `getppid`"), "{md}");
@@ -221,7 +221,7 @@ fn browse(site: &Path) {
             &[
                 "demo_core::first_byte",
                 "data-kind=\"deref_raw_pointer\"",
-                "libc::getppid",
+                "libc::unix::getppid",
                 "democsum",
                 "unsafe { *p }",
                 "unsafe_impl",

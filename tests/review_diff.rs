@@ -105,7 +105,7 @@ fn moved_op_is_not_reported_added_items_are() {
         .map(|d| (d.kind, d.detail.as_deref()))
         .collect();
     assert!(
-        decls.contains(&(DeclarationKind::UnsafeImpl, Some("std::marker::Send"))),
+        decls.contains(&(DeclarationKind::UnsafeImpl, Some("core::marker::Send"))),
         "{decls:?}"
     );
     assert!(

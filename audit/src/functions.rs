@@ -1,6 +1,6 @@
 //! From an advisory's function path to the graph's functions. Advisories name items the way
 //! users write them (`smallvec::SmallVec::insert_many`), the graph by rustc's def paths
-//! (`smallvec::SmallVec::<A>::insert_many`, `<x::T as core::ops::Drop>::drop`), so a path is
+//! (`smallvec::SmallVec::<A>::insert_many`, `<x::T as core::ops::drop::Drop>::drop`), so a path is
 //! matched by the first of these rules that finds anything, and every match says which rule:
 //!
 //! 1. `def_path`: the def path without generic arguments is the advisory path; for a trait

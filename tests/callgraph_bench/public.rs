@@ -59,16 +59,16 @@ pub const FORMS: &[Form] = &[
     form("function_pointers", "inherent method as a pointer", "f(d)", Candidate, "zoo_animals::Dog::speak"),
     form("function_pointers", "<T as Trait> method as a pointer", "f(d)", Candidate, "<zoo_animals::Dog as zoo_traits::Trick>::roll"),
     form("function_pointers", "generic fn pointer", "f(t)", Candidate, "<zoo_animals::Dog as zoo_traits::Animal>::speak"),
-    form("function_pointers", "&dyn Fn", "f(d)", Exact, "std::ops::Fn::call"),
+    form("function_pointers", "&dyn Fn", "f(d)", Exact, "core::ops::function::Fn::call"),
     form("conditionally_compiled", "feature-gated private fn", "greet_inner(a)", Exact, "zoo_cfg::greet_inner"),
-    form("macros", "Vec::push in an exported macro_rules!", "out.push(", Exact, "std::vec::Vec::<T, A>::push"),
+    form("macros", "Vec::push in an exported macro_rules!", "out.push(", Exact, "alloc::vec::Vec::<T, A>::push"),
     form("macros", "derive-generated method calling another", "#[derive(Chatter)]", Exact, "<zoo_macros::Bird as zoo_traits::Chatter>::pitch"),
     form("main", "fn items called through fn() pointers", "scenario()", Candidate, "zoo_static::plain"),
-    form("main", "std trait method on a std type", "\"!\".to_string()", Exact, "<T as std::string::ToString>::to_string"),
-    form("main", "std trait method by path", "ToString::to_string(\"!!!\")", Exact, "<T as std::string::ToString>::to_string"),
-    form("main", "std impl of Clone", "one.clone()", Exact, "<std::string::String as std::clone::Clone>::clone"),
-    form("beyond it", "derived Clone", "collar.clone()", Exact, "<zoo_static::Collar as std::clone::Clone>::clone"),
-    form("beyond it", "derived Clone through a generic bound", "t.clone()", Instance, "<zoo_animals::Dog as std::clone::Clone>::clone"),
+    form("main", "std trait method on a std type", "\"!\".to_string()", Exact, "<T as alloc::string::ToString>::to_string"),
+    form("main", "std trait method by path", "ToString::to_string(\"!!!\")", Exact, "<T as alloc::string::ToString>::to_string"),
+    form("main", "std impl of Clone", "one.clone()", Exact, "<alloc::string::String as core::clone::Clone>::clone"),
+    form("beyond it", "derived Clone", "collar.clone()", Exact, "<zoo_static::Collar as core::clone::Clone>::clone"),
+    form("beyond it", "derived Clone through a generic bound", "t.clone()", Instance, "<zoo_animals::Dog as core::clone::Clone>::clone"),
 ];
 
 /// The forms no annotation covers, described.

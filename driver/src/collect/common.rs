@@ -9,7 +9,9 @@ use std::thread::LocalKey;
 use painter_schema::{self as schema, Sym};
 use rustc_data_structures::fx::FxHashMap;
 use rustc_hir::def_id::{CrateNum, DefId};
-use rustc_middle::ty::print::{with_no_trimmed_paths, with_resolve_crate_name};
+use rustc_middle::ty::print::{
+    with_no_trimmed_paths, with_no_visible_paths, with_resolve_crate_name,
+};
 use rustc_middle::ty::{
     self, Ty, TyCtxt, TypeFoldable, TypeFolder, TypeSuperFoldable, TypeVisitableExt,
 };
@@ -75,10 +77,10 @@ impl<'tcx> Cx<'tcx> {
         })
     }
 
-    /// A type, signature or instance as rustc prints it, crate-qualified and untrimmed like
-    /// our paths (`alloc::string::String`, not `String`).
+    /// A type, signature or instance as rustc prints it, with our paths
+    /// (`alloc::string::String`, not `String` nor `std::string::String`).
     pub fn print(&self, value: impl std::fmt::Display) -> String {
-        with_resolve_crate_name!(with_no_trimmed_paths!(value.to_string()))
+        defining_paths(|| value.to_string())
     }
 
     /// [`Cx::print`] of a type, cached per type: a crate prints the same few types thousands
@@ -115,9 +117,7 @@ impl<'tcx> Cx<'tcx> {
         f(&cached(&NAMES, def_id, || {
             (
                 Sym::from(def_id_string(self.tcx, def_id)),
-                Sym::from(with_resolve_crate_name!(with_no_trimmed_paths!(
-                    self.tcx.def_path_str(def_id)
-                ))),
+                Sym::from(defining_paths(|| self.tcx.def_path_str(def_id))),
             )
         }))
     }
@@ -257,6 +257,18 @@ fn line_col(file: &SourceFile, pos: BytePos) -> (usize, usize) {
         }
         None => (0, pos.to_usize() - extra(RelativeBytePos(0), pos)),
     }
+}
+
+/// Run rustc's printer with our path contract (docs/schema.md, "Item paths"): every item by
+/// the path of its definition, crate-qualified and untrimmed, the same in every crate that
+/// names it. rustc's default for an item of another crate is the path its users see, through
+/// re-exports (`std::vec::Vec`, or `regex::alloc::vec::Vec` where `regex` declares `extern
+/// crate alloc`): it differs from crate to crate, so the linker's type matching could not
+/// compare an impl's self type with a type printed elsewhere, and it costs the
+/// `visible_parent_map` query, a walk over every module of every dependency in each
+/// compilation (`try_print_visible_def_path`, rustc_middle/src/ty/print/pretty.rs).
+pub fn defining_paths(print: impl FnOnce() -> String) -> String {
+    with_resolve_crate_name!(with_no_trimmed_paths!(with_no_visible_paths!(print())))
 }
 
 pub fn def_id_string(tcx: TyCtxt<'_>, def_id: DefId) -> String {
