@@ -94,7 +94,7 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
     {
         envs.push(("CARGO_HOME", PathBuf::from(home).join(".cargo").into()));
     }
-    let hash = rustflags::args_hash(&painter_args);
+    let hash = rustflags::analysis_hash(&painter_args, inputs.driver);
     let encoded = (inputs.user_env)("CARGO_ENCODED_RUSTFLAGS");
     let plain = (inputs.user_env)("RUSTFLAGS");
     match rustflags::carrier(encoded.as_deref(), plain.as_deref(), &hash) {
@@ -305,7 +305,10 @@ mod tests {
     #[test]
     fn check_command_line_and_environment() {
         let cmd = command_with_env(&["-p", "a"], &[]);
-        let hash = rustflags::args_hash(cmd.env("PAINTER_ARGS").unwrap().to_str().unwrap());
+        let hash = rustflags::analysis_hash(
+            cmd.env("PAINTER_ARGS").unwrap().to_str().unwrap(),
+            Path::new("/opt/painter/painter-driver"),
+        );
         // Sysroot without bin/: rustup's proxies, selected by RUSTUP_TOOLCHAIN.
         assert_eq!(cmd.program, Path::new("cargo"));
         assert_eq!(

@@ -1,5 +1,6 @@
-//! Makes a change of the driver options re-run every crate, registry ones included, by putting
-//! a hash of `PAINTER_ARGS` into the rustflags cargo fingerprints.
+//! Makes a change of the driver options, or of the driver itself, re-run every crate, registry
+//! ones included, by putting a hash of `PAINTER_ARGS` and of the driver binary into the
+//! rustflags cargo fingerprints.
 //!
 //! Why: the driver adds `PAINTER_ARGS` to each crate's dep-info (`sess.env_depinfo`), but cargo
 //! only checks dep-info (files and env vars) for path packages; for registry and git packages
@@ -7,6 +8,14 @@
 //! this, `cargo painter --emit calls` after a plain `cargo painter` would reuse the dependencies'
 //! old results. A `--cfg painter_args="<hash>"` is inert for the code (no crate tests it, and
 //! rustc does not lint command-line cfgs) but is part of every unit's fingerprint.
+//!
+//! The driver binary goes in for the same reason: cargo fingerprints the compiler by its
+//! version (`rustc -vV` through the wrapper), not by `RUSTC_WRAPPER`, so a new driver (an
+//! upgrade of cargo painter, which may record other facts or print paths otherwise) found
+//! every registry crate fresh and the graph mixed results of two drivers. The driver's own
+//! reuse key (driver/src/reuse.rs) covers the binary the same way, by size and mtime. Cargo
+//! keeps rustflags out of `-C metadata`, so crate ids do not change with the hash; only the
+//! units' file names do.
 //!
 //! Where the flag goes follows cargo's precedence for rustflags (first match wins, no merging):
 //! `CARGO_ENCODED_RUSTFLAGS`, then `RUSTFLAGS`, then `target.*.rustflags`, then
@@ -19,6 +28,9 @@
 //! notice option changes through dep-info (path packages).
 
 use std::ffi::{OsStr, OsString};
+use std::path::Path;
+
+use painter_schema::PAINTER_VERSION;
 
 /// The cfg name carrying the hash.
 pub const CFG_NAME: &str = "painter_args";
@@ -36,6 +48,22 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 /// 16 hex digits identifying a `PAINTER_ARGS` value.
 pub fn args_hash(painter_args: &str) -> String {
     format!("{:016x}", fnv1a64(painter_args.as_bytes()))
+}
+
+/// 16 hex digits identifying everything besides a crate's own inputs that its analysis depends
+/// on: the `PAINTER_ARGS` value, cargo painter's version, and the driver binary by size and
+/// modification time (where it can be read: a missing driver fails the build anyway).
+pub fn analysis_hash(painter_args: &str, driver: &Path) -> String {
+    let mut identity = format!("{painter_args}\n{PAINTER_VERSION}");
+    if let Ok(meta) = std::fs::metadata(driver) {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        identity.push_str(&format!("\n{} {mtime}", meta.len()));
+    }
+    args_hash(&identity)
 }
 
 /// How the cfg reaches cargo.
@@ -85,6 +113,28 @@ mod tests {
         let value =
             r#"{"emit":["unsafe_ops"],"disable":false,"force_panic":null,"no_output":false}"#;
         assert_eq!(args_hash(value), "299e4c047b7dbb96");
+    }
+
+    #[test]
+    fn the_driver_binary_is_part_of_the_hash() {
+        let dir = std::env::temp_dir().join(format!("painter-rustflags-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let driver = dir.join("painter-driver");
+        std::fs::write(&driver, b"one").unwrap();
+        let args = r#"{"emit":[]}"#;
+        let first = analysis_hash(args, &driver);
+        assert_eq!(
+            analysis_hash(args, &driver),
+            first,
+            "same driver, same hash"
+        );
+        assert_ne!(analysis_hash("{}", &driver), first, "other options");
+        std::fs::write(&driver, b"a longer driver").unwrap();
+        assert_ne!(analysis_hash(args, &driver), first, "a rebuilt driver");
+        // Without a readable driver the options and the version still decide.
+        let missing = dir.join("missing");
+        assert_eq!(analysis_hash(args, &missing), analysis_hash(args, &missing));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

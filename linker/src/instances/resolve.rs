@@ -12,7 +12,9 @@ use super::graph::{Graph, ImplHeads};
 use super::types::Ty;
 
 /// Heads that forward `Fn*` / `Future` to the type they wrap (std's `impl Fn for &F`,
-/// `impl Future for Pin<P>`, …): seen through when resolving those calls.
+/// `impl Future for Pin<P>`, …): seen through when resolving those calls. The driver prints
+/// defining paths (`alloc::boxed::Box`); the `std::` spellings are those of per-crate files
+/// written before it did (same schema version), which a link may still be given.
 pub(super) const FORWARDING: &[&str] = &["&", "&mut ", "alloc::boxed::Box", "std::boxed::Box"];
 const PIN: &[&str] = &["std::pin::Pin", "core::pin::Pin"];
 
