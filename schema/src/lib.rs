@@ -8,6 +8,7 @@
 
 pub mod atomic;
 mod config;
+pub mod detach;
 mod graph;
 mod kinds;
 mod linked;

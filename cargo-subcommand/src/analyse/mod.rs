@@ -9,6 +9,7 @@ use std::{
 };
 
 use anyhow::Result;
+use painter_schema::detach::Slots;
 use painter_schema::{Configuration, DriverConfig, names};
 
 mod collect;
@@ -73,13 +74,23 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     configurations::check_unique(&args.configurations)?;
     // With several configurations, collect names them in each crate: nothing to encode ahead.
     let preloader = Preloader::start(args.configurations.is_empty());
+    let detach = detach_slots(&out, args.detached_analyses);
     let mut builds = Vec::new();
     for configuration in configurations(args) {
         let flags = configuration.map_or_else(|| args.cargo.clone(), |c| c.apply(&args.cargo));
         if let Some(c) = configuration {
             eprintln!("     Painter configuration `{}`", c.name);
         }
-        let cargo = phase_cargo_check(&toolchain, &driver, &ws, args, &flags, &preloader)?;
+        let cargo = phase_cargo_check(
+            &toolchain,
+            &driver,
+            &ws,
+            args,
+            &flags,
+            detach.as_ref(),
+            &preloader,
+        )?;
+        phase_wait_detached(detach.as_ref());
         if !cargo.status.success() {
             // Cargo has shown the compile errors; its exit code is ours. Nothing is linked
             // and the previous results stay as they were.
@@ -131,6 +142,29 @@ fn phase_driver() -> Result<PathBuf> {
     driver::locate()
 }
 
+/// The slots for analyses the driver finishes after its process exits
+/// (`painter_schema::detach`): `count`, or 4 per core (measured: docs/benchmarks.md,
+/// "Detached analyses"). `None` (analyse in-process) for 0 or where they cannot be made.
+/// Analyses a killed run left unfinished are undone first.
+fn detach_slots(out: &Path, count: Option<usize>) -> Option<Slots> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let slots = Slots {
+        count: count.unwrap_or(4 * cores),
+        dir: out.join(names::DETACH_DIR),
+    };
+    let undone = slots.take_unfinished();
+    if slots.count == 0 {
+        return None;
+    }
+    match undone.and_then(|_| slots.create()) {
+        Ok(()) => Some(slots),
+        Err(e) => {
+            log::debug!("no detached analyses: {}: {e}", slots.dir.display());
+            None
+        }
+    }
+}
+
 /// Phase 3: `cargo check` through the driver, reading cargo's messages as it goes. `flags`
 /// are the user's cargo flags with those of the configuration being built.
 fn phase_cargo_check(
@@ -139,6 +173,7 @@ fn phase_cargo_check(
     ws: &Workspace,
     args: &AnalyseArgs,
     flags: &CargoFlags,
+    detach: Option<&Slots>,
     preloader: &Preloader,
 ) -> Result<messages::CargoRun> {
     let config = driver_config(args);
@@ -150,6 +185,7 @@ fn phase_cargo_check(
         target_dir: &ws.painter_target_dir(),
         override_build_dir: ws.separate_build_dir,
         config: &config,
+        detach,
         user_env: &user_env,
     });
     // Units analysed in this build are parsed while cargo goes on; fresh ones only if needed.
@@ -160,6 +196,32 @@ fn phase_cargo_check(
             preloader.add(unit.painter_file);
         }
     })
+}
+
+/// Phase 3b: the analyses still running after their compiler exited. One that died without
+/// its file (killed, out of memory) gets its crate checked again by the next run.
+fn phase_wait_detached(detach: Option<&Slots>) {
+    let Some(slots) = detach else { return };
+    let started = std::time::Instant::now();
+    let unfinished = slots.wait_all().and_then(|()| slots.take_unfinished());
+    log::debug!(
+        "detached analyses done {:.2?} after cargo",
+        started.elapsed()
+    );
+    match unfinished {
+        Ok(unfinished) => {
+            for rmeta in unfinished {
+                crate::diag::warning(format_args!(
+                    "an analysis ended without writing its file; its crate is checked again on the next run ({} removed)",
+                    rmeta.display()
+                ));
+            }
+        }
+        Err(e) => crate::diag::warning(format_args!(
+            "cannot read the detached analyses' slots in {}: {e}",
+            slots.dir.display()
+        )),
+    }
 }
 
 /// The options every driver invocation gets through `PAINTER_ARGS`.

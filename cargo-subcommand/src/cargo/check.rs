@@ -7,6 +7,7 @@ use std::{
     process::Command,
 };
 
+use painter_schema::detach::{DETACH_ENV, Slots};
 use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
 
 use super::{
@@ -54,6 +55,9 @@ pub struct CheckInputs<'a> {
     /// Also move a user-configured `build.build-dir` there.
     pub override_build_dir: bool,
     pub config: &'a DriverConfig,
+    /// Let the driver finish analyses after its process exits, in these slots
+    /// (`painter_schema::detach`); the caller waits for them once cargo is done.
+    pub detach: Option<&'a Slots>,
     pub user_env: &'a dyn Fn(&str) -> Option<OsString>,
 }
 
@@ -106,7 +110,11 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
     // would also override one from a config file): with an empty value cargo cannot
     // fingerprint the compiler and drops its `.rustc_info.json` cache, so every run re-probes
     // rustc through the driver (measured: +60 ms on a no-op run, against a 5% budget).
-    let env_remove = vec!["RUSTC_WORKSPACE_WRAPPER"];
+    let mut env_remove = vec!["RUSTC_WORKSPACE_WRAPPER"];
+    match inputs.detach {
+        Some(slots) => envs.push((DETACH_ENV, slots.to_env_value().into())),
+        None => env_remove.push(DETACH_ENV),
+    }
     CargoCommand {
         program: inputs.toolchain.cargo(),
         args,
@@ -199,6 +207,7 @@ mod tests {
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: false,
             config: &DriverConfig::default(),
+            detach: None,
             user_env: &user_env,
         })
     }
@@ -366,6 +375,7 @@ mod tests {
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: true,
             config: &DriverConfig::default(),
+            detach: None,
             user_env: &|_| None,
         });
         assert!(strings(&cmd.args).contains(&r#"build.build-dir="/w/target/painter""#.to_string()));
