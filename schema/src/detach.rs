@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 /// the analysis runs does not change what it records.
 pub const DETACH_ENV: &str = "PAINTER_DETACH";
 
+const SLOT_PREFIX: &str = "slot-";
+
 /// The slot files `slot-0` … `slot-<count-1>` in `dir`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slots {
@@ -51,7 +53,7 @@ impl Slots {
     }
 
     pub fn slot(&self, index: usize) -> PathBuf {
-        self.dir.join(format!("slot-{index}"))
+        self.dir.join(format!("{SLOT_PREFIX}{index}"))
     }
 
     /// Create the directory and its slot files.
@@ -64,12 +66,16 @@ impl Slots {
     }
 
     /// A free slot, locked until the returned file is closed by every process that has it,
-    /// and marked as analysing the crate whose metadata is `rmeta`.
+    /// and marked as analysing the crate whose metadata is `rmeta`. A slot that still names
+    /// a crate is that of an analysis that died: it stays as it is for
+    /// [`Slots::take_unfinished`].
     pub fn try_take(&self, rmeta: &Path) -> Option<File> {
         (0..self.count).find_map(|index| {
             let mut file = open(&self.slot(index)).ok()?;
             lock(&file, false).ok()?;
-            file.set_len(0).ok()?;
+            if file.metadata().ok()?.len() != 0 {
+                return None;
+            }
             file.write_all(rmeta.as_os_str().as_encoded_bytes()).ok()?;
             Some(file)
         })
@@ -87,7 +93,11 @@ impl Slots {
         };
         let mut unfinished = Vec::new();
         for entry in entries {
-            let path = entry?.path();
+            let entry = entry?;
+            if !entry.file_name().to_string_lossy().starts_with(SLOT_PREFIX) {
+                continue;
+            }
+            let path = entry.path();
             let mut file = open(&path)?;
             if lock(&file, false).is_err() {
                 continue;
@@ -189,8 +199,10 @@ mod tests {
         let first = slots.try_take(rmeta).unwrap();
         let second = slots.try_take(rmeta).unwrap();
         assert!(slots.try_take(rmeta).is_none(), "both slots are held");
+        // A finished analysis empties its slot, and the slot is free again.
+        first.set_len(0).unwrap();
         drop(first);
-        let again = slots.try_take(rmeta).expect("a closed slot is free again");
+        let again = slots.try_take(rmeta).expect("a finished slot is free again");
         let waiter = {
             let slots = slots.clone();
             std::thread::spawn(move || slots.wait_all().unwrap())
@@ -207,14 +219,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("painter-unfinished-{}", std::process::id()));
         let slots = Slots { count: 3, dir };
         slots.create().unwrap();
+        // Beside the slots, as other files can be.
         let rmeta = |name: &str| slots.dir.join(format!("lib{name}.rmeta"));
         for name in ["dead", "done", "running"] {
             std::fs::write(rmeta(name), b"metadata").unwrap();
         }
-        // A dead child's slot still names its crate; a finished one emptied its slot; a
-        // live one holds the lock.
+        // A dead child's slot still names its crate (and is not taken again); a finished
+        // one emptied its slot; a live one holds the lock.
         drop(slots.try_take(&rmeta("dead")).unwrap());
         let done = slots.try_take(&rmeta("done")).unwrap();
+        assert_ne!(done.metadata().unwrap().len(), 0);
         done.set_len(0).unwrap();
         let running = slots.try_take(&rmeta("running")).unwrap();
         drop(done);
