@@ -202,7 +202,9 @@ mod tests {
         // A finished analysis empties its slot, and the slot is free again.
         first.set_len(0).unwrap();
         drop(first);
-        let again = slots.try_take(rmeta).expect("a finished slot is free again");
+        let again = slots
+            .try_take(rmeta)
+            .expect("a finished slot is free again");
         let waiter = {
             let slots = slots.clone();
             std::thread::spawn(move || slots.wait_all().unwrap())

@@ -342,7 +342,8 @@ mod tests {
             "/opt/painter/painter-driver"
         );
         assert_eq!(cmd.env("RUSTC_WORKSPACE_WRAPPER"), None);
-        assert_eq!(cmd.env_remove, ["RUSTC_WORKSPACE_WRAPPER"]);
+        // Nothing detached unless asked: not even through a variable of the user's.
+        assert_eq!(cmd.env_remove, ["RUSTC_WORKSPACE_WRAPPER", DETACH_ENV]);
         let args = DriverConfig::from_env_value(cmd.env("PAINTER_ARGS").unwrap().to_str().unwrap());
         assert_eq!(args.unwrap(), DriverConfig::default());
         assert_eq!(cmd.env("RUSTFLAGS"), None);
@@ -379,5 +380,28 @@ mod tests {
             user_env: &|_| None,
         });
         assert!(strings(&cmd.args).contains(&r#"build.build-dir="/w/target/painter""#.to_string()));
+    }
+
+    #[test]
+    fn detached_analyses_get_their_slots() {
+        let toolchain = Toolchain {
+            sysroot: PathBuf::from("/nonexistent"),
+        };
+        let slots = Slots {
+            count: 8,
+            dir: PathBuf::from("/w/target/painter/detach"),
+        };
+        let cmd = check_command(&CheckInputs {
+            toolchain: &toolchain,
+            driver: Path::new("/d"),
+            flags: &flags(&[]),
+            target_dir: Path::new("/w/target/painter"),
+            override_build_dir: false,
+            config: &DriverConfig::default(),
+            detach: Some(&slots),
+            user_env: &|_| None,
+        });
+        assert_eq!(cmd.env(DETACH_ENV).unwrap(), "8:/w/target/painter/detach");
+        assert!(!cmd.env_remove.contains(&DETACH_ENV));
     }
 }
