@@ -58,14 +58,18 @@ fn checked_only(tcx: TyCtxt<'_>) -> Option<PathBuf> {
     }
 }
 
-/// Only a compilation that shares nothing with its future self:
+/// Only a compilation that shares nothing with its future self, on one thread:
 /// - no incremental session: the dep graph of the session is streamed to a file as queries
 ///   run (`rustc_middle::dep_graph::serialized::GraphEncoder`), and the child's queries
 ///   would append to the parent's file through the shared descriptor;
 /// - one compiler thread: with `-Z threads` > 1 the worker threads would be missing in the
-///   child while it runs queries.
+///   child while it runs queries;
+/// - no thread but rustc's two (the main one waiting for the compiler's): a lock held
+///   by any other thread at the fork would stay locked in the child for good.
 fn sound_to_fork(tcx: TyCtxt<'_>) -> bool {
-    tcx.sess.opts.incremental.is_none() && !rustc_data_structures::sync::is_dyn_thread_safe()
+    tcx.sess.opts.incremental.is_none()
+        && !rustc_data_structures::sync::is_dyn_thread_safe()
+        && std::fs::read_dir("/proc/self/task").is_ok_and(|tasks| tasks.count() == 2)
 }
 
 /// The child from here on: cargo reads the compiler's stdout and stderr until every copy is

@@ -56,13 +56,9 @@ impl Slots {
         self.dir.join(format!("{SLOT_PREFIX}{index}"))
     }
 
-    /// Create the directory and its slot files.
+    /// Create the directory; a slot file is made when it is first opened.
     pub fn create(&self) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        for index in 0..self.count {
-            open(&self.slot(index))?;
-        }
-        Ok(())
+        std::fs::create_dir_all(&self.dir)
     }
 
     /// A free slot, locked until the returned file is closed by every process that has it,

@@ -13,6 +13,7 @@ use painter_schema::detach::Slots;
 use painter_schema::{Configuration, DriverConfig, names};
 
 mod collect;
+mod detached;
 mod incremental;
 mod leftovers;
 mod link;
@@ -74,7 +75,7 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     configurations::check_unique(&args.configurations)?;
     // With several configurations, collect names them in each crate: nothing to encode ahead.
     let preloader = Preloader::start(args.configurations.is_empty());
-    let detach = detach_slots(&out, args.detached_analyses);
+    let detach = detached::slots(&out, args.detached_analyses);
     let mut builds = Vec::new();
     for configuration in configurations(args) {
         let flags = configuration.map_or_else(|| args.cargo.clone(), |c| c.apply(&args.cargo));
@@ -90,7 +91,7 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
             detach.as_ref(),
             &preloader,
         )?;
-        phase_wait_detached(detach.as_ref());
+        phase_wait_detached(detach.as_ref(), &cargo);
         if !cargo.status.success() {
             // Cargo has shown the compile errors; its exit code is ours. Nothing is linked
             // and the previous results stay as they were.
@@ -142,29 +143,6 @@ fn phase_driver() -> Result<PathBuf> {
     driver::locate()
 }
 
-/// The slots for analyses the driver finishes after its process exits
-/// (`painter_schema::detach`): `count`, or 4 per core (measured: docs/benchmarks.md,
-/// "Detached analyses"). `None` (analyse in-process) for 0 or where they cannot be made.
-/// Analyses a killed run left unfinished are undone first.
-fn detach_slots(out: &Path, count: Option<usize>) -> Option<Slots> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let slots = Slots {
-        count: count.unwrap_or(4 * cores),
-        dir: out.join(names::DETACH_DIR),
-    };
-    let undone = slots.take_unfinished();
-    if slots.count == 0 {
-        return None;
-    }
-    match undone.and_then(|_| slots.create()) {
-        Ok(()) => Some(slots),
-        Err(e) => {
-            log::debug!("no detached analyses: {}: {e}", slots.dir.display());
-            None
-        }
-    }
-}
-
 /// Phase 3: `cargo check` through the driver, reading cargo's messages as it goes. `flags`
 /// are the user's cargo flags with those of the configuration being built.
 fn phase_cargo_check(
@@ -198,29 +176,13 @@ fn phase_cargo_check(
     })
 }
 
-/// Phase 3b: the analyses still running after their compiler exited. One that died without
-/// its file (killed, out of memory) gets its crate checked again by the next run.
-fn phase_wait_detached(detach: Option<&Slots>) {
-    let Some(slots) = detach else { return };
-    let started = std::time::Instant::now();
-    let unfinished = slots.wait_all().and_then(|()| slots.take_unfinished());
-    log::debug!(
-        "detached analyses done {:.2?} after cargo",
-        started.elapsed()
-    );
-    match unfinished {
-        Ok(unfinished) => {
-            for rmeta in unfinished {
-                crate::diag::warning(format_args!(
-                    "an analysis ended without writing its file; its crate is checked again on the next run ({} removed)",
-                    rmeta.display()
-                ));
-            }
-        }
-        Err(e) => crate::diag::warning(format_args!(
-            "cannot read the detached analyses' slots in {}: {e}",
-            slots.dir.display()
-        )),
+/// Phase 3b: the analyses still running after their compiler exited ([`detached`]); none
+/// if cargo compiled nothing.
+fn phase_wait_detached(detach: Option<&Slots>, cargo: &messages::CargoRun) {
+    if let Some(slots) = detach
+        && cargo.artifacts.iter().any(|a| !a.fresh)
+    {
+        detached::wait(slots);
     }
 }
 
