@@ -127,7 +127,7 @@ def whole_builds(args, project, work, env, cargo_painter):
     commands = {
         "cargo check": lambda t: ["cargo", "check", "--locked", "--target-dir", t],
         # cargo painter builds in <target-dir>/painter.
-        "cargo painter": lambda t: ["cargo", "painter", "--locked", "--target-dir", t, *args.painter_arg],
+        "cargo painter": lambda t: ["cargo", "painter", "--locked", "--target-dir", t],
     }
     names = [*commands, DIRECT]
     phase_names = ("cold", *SMALL_PHASES)
@@ -161,8 +161,7 @@ def whole_builds(args, project, work, env, cargo_painter):
                 for phase in SMALL_PHASES:
                     measure(name, phase, cmd)
                     if name == "cargo painter":
-                        measure(DIRECT, phase, [cargo_painter, "painter", "--locked", "--target-dir", target,
-                                                 *args.painter_arg])
+                        measure(DIRECT, phase, [cargo_painter, "painter", "--locked", "--target-dir", target])
             print(f"round {round_ + 1} {name}: " + ", ".join(
                 f"{k} {statistics.median(v[-args.repeat:]):.3f}s" for k, v in times[name].items()), flush=True)
 
@@ -333,9 +332,6 @@ def main():
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--per-crate-jobs", type=int, default=1, help="-j of the per-crate builds")
     ap.add_argument("--skip-per-crate", action="store_true")
-    ap.add_argument("--painter-arg", action="append", default=[],
-                    help="an option of `cargo painter` for every run of it, e.g. "
-                         "--painter-arg=--detached-analyses --painter-arg=0 (repeatable)")
     ap.add_argument("--synthetic-crates", type=int, default=500,
                     help="crates of 2000 functions for the linker's synthetic set (0: skip)")
     args = ap.parse_args()

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use painter_schema::{Status, UnsafeOpKind};
 use painter_tests::{
-    assert_success, binaries, cargo_painter, crate_graphs, files_ending_with, find, linked_graph,
-    run_snapshot, scratch_fixture,
+    assert_success, binaries, bytes_without_timings, cargo_painter, crate_graphs,
+    files_ending_with, find, graph_json, linked_graph, scratch_fixture,
 };
 
 fn painter_dir(dir: &Path) -> PathBuf {
@@ -69,6 +69,22 @@ fn wide_workspace(members: usize) -> tempfile::TempDir {
     dir
 }
 
+/// Name → bytes (timings zeroed) of every per-crate file and of the linked graph (as JSON).
+fn snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let files = files_ending_with(&out.join("crates"), ".json");
+    let mut snapshot: BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, bytes_without_timings(&bytes))
+        })
+        .collect();
+    let graph = bytes_without_timings(&graph_json(&out.join("graph")));
+    snapshot.insert("graph".into(), graph);
+    snapshot
+}
+
 /// Every file in `crates/` and the dataset `graph/` parse, and no temp file is left anywhere below
 /// `<target>/painter` (neither the driver's nor `collect`'s nor the linker's).
 fn assert_whole(out: &Path, units: usize) {
@@ -99,7 +115,7 @@ fn parallel_builds_write_whole_files_and_the_bytes_of_a_serial_build() {
         let _ = std::fs::remove_dir_all(dir.path().join("target"));
         assert_success(&cargo_painter(dir.path(), &["--workspace", "-j", jobs]));
         assert_whole(&out, members + 1);
-        let files = run_snapshot(&out);
+        let files = snapshot(&out);
         match &first {
             None => first = Some(files),
             Some(serial) => {
@@ -133,7 +149,7 @@ fn the_benchmark_tree_gives_the_same_bytes_serial_and_parallel() {
         let units = crate_graphs(&out).len();
         assert!(units >= 60, "{units} units");
         assert_whole(&out, units);
-        runs.push(run_snapshot(&out));
+        runs.push(snapshot(&out));
     }
     assert_eq!(
         runs[0].keys().collect::<Vec<_>>(),

@@ -15,7 +15,7 @@ use rustc_session::Session;
 use rustc_span::Symbol;
 use rustc_span::def_id::LocalDefId;
 
-use crate::{collect, detach, output, reuse, state};
+use crate::{collect, output, reuse, state};
 
 /// rustc exactly as shipped: for invocations that compile nothing.
 pub struct PlainRustc;
@@ -63,33 +63,6 @@ fn mir_drops_elaborated<'tcx>(tcx: TyCtxt<'tcx>, def: LocalDefId) -> &'tcx Steal
     (DEFAULT_MIR_DROPS_ELABORATED.get().expect("provider saved"))(tcx, def)
 }
 
-impl PainterCallbacks {
-    /// Whether the analysis goes on in a forked child (`detach`): true in the parent, which
-    /// then returns to rustc; the child analyses, writes and exits here.
-    fn finished_detached(
-        &self,
-        tcx: TyCtxt<'_>,
-        path: &std::path::Path,
-        key: &Option<String>,
-        started: std::time::Instant,
-    ) -> bool {
-        if self.config.no_output || !self.config.emit.is_empty() {
-            return false; // the child's diagnostics would go nowhere
-        }
-        match detach::fork(tcx) {
-            None => false,
-            Some(detach::Forked::Parent) => true,
-            Some(detach::Forked::Child(slot)) => {
-                let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let graph = collect::finish(tcx, &self.config);
-                    output::write_now(path.to_path_buf(), graph, key.clone(), started)
-                }));
-                detach::exit_child(slot, written.unwrap_or(false))
-            }
-        }
-    }
-}
-
 impl rustc_driver::Callbacks for PainterCallbacks {
     fn config(&mut self, config: &mut interface::Config) {
         if self.enabled() {
@@ -132,15 +105,6 @@ impl rustc_driver::Callbacks for PainterCallbacks {
             if let Some(key) = &key
                 && reuse::is_current(&path, key)
             {
-                return Compilation::Continue;
-            }
-            if !self.config.no_output {
-                // The last analysis's file goes first, so that a missing file means "not
-                // written yet" to `cargo painter`, never an old analysis.
-                reuse::forget(&path);
-                let _ = std::fs::remove_file(&path);
-            }
-            if self.finished_detached(tcx, &path, &key, started) {
                 return Compilation::Continue;
             }
             let graph = collect::finish(tcx, &self.config);

@@ -23,7 +23,6 @@ rustc_driver::override_c_allocator_in_binary!();
 
 mod callbacks;
 mod collect;
-mod detach;
 mod invocation;
 mod output;
 mod reuse;

@@ -111,47 +111,32 @@ static WRITER: Mutex<Option<JoinHandle<()>>> = Mutex::new(None);
 
 /// Finish and write the graph on a thread of its own, so that it overlaps rustc's metadata
 /// encoding; `wait_for_output` joins it before the process exits.
+/// With `key` (`reuse::key`), an analysis that did not fail is remembered as made under it.
 pub fn write_in_background(
-    path: PathBuf,
-    graph: schema::CrateGraph,
-    key: Option<String>,
-    started: Instant,
-) {
-    let handle = std::thread::spawn(move || {
-        write_now(path, graph, key, started);
-    });
-    *WRITER.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
-}
-
-/// Finish and write the graph; whether the file was written. With `key` (`reuse::key`), an
-/// analysis that did not fail is remembered as made under it.
-pub fn write_now(
     path: PathBuf,
     mut graph: schema::CrateGraph,
     key: Option<String>,
     started: Instant,
-) -> bool {
-    finalize(&mut graph, started);
-    crate::reuse::forget(&path);
-    let written = match write(&path, &graph) {
-        Ok(()) => {
-            if let Some(key) = key
-                && graph.status == schema::Status::Ok
-            {
-                crate::reuse::remember(&path, &key);
+) {
+    let handle = std::thread::spawn(move || {
+        finalize(&mut graph, started);
+        crate::reuse::forget(&path);
+        match write(&path, &graph) {
+            Ok(()) => {
+                if let Some(key) = key
+                    && graph.status == schema::Status::Ok
+                {
+                    crate::reuse::remember(&path, &key);
+                }
             }
-            true
+            // Never fail the build: say why the file is missing and go on.
+            Err(e) => eprintln!("warning: painter: could not write {}: {e}", path.display()),
         }
-        // Never fail the build: say why the file is missing and go on.
-        Err(e) => {
-            eprintln!("warning: painter: could not write {}: {e}", path.display());
-            false
-        }
-    };
-    // The process ends right after: freeing millions of small strings one by one would
-    // only cost time.
-    std::mem::forget(graph);
-    written
+        // The process ends right after: freeing millions of small strings one by one would
+        // only cost time.
+        std::mem::forget(graph);
+    });
+    *WRITER.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
 }
 
 /// Block until the background write (if any) is done.

@@ -8,7 +8,6 @@
 
 pub mod atomic;
 mod config;
-pub mod detach;
 mod graph;
 mod kinds;
 mod linked;

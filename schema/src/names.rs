@@ -19,7 +19,3 @@ pub const GRAPH_DIR: &str = "graph";
 /// The linked graph as one JSON document: what `export --format json` writes, and what runs
 /// before the dataset wrote under their output directory (removed there when found).
 pub const GRAPH_FILE: &str = "graph.json";
-
-/// Under a run's output directory, the lock files of analyses the driver finishes after its
-/// compiler process exited (`crate::detach`).
-pub const DETACH_DIR: &str = "detach";

@@ -2,7 +2,6 @@
 //! finds the pinned toolchain, runs `cargo painter` in a scratch copy of a fixture and loads
 //! what it wrote.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -268,20 +267,4 @@ pub fn bytes_without_timings(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
-}
-
-/// Name → bytes (timings zeroed) of every per-crate file and of the linked graph (as JSON).
-pub fn run_snapshot(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    let files = files_ending_with(&out.join("crates"), ".json");
-    let mut snapshot: BTreeMap<String, Vec<u8>> = files
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, bytes_without_timings(&bytes))
-        })
-        .collect();
-    let graph = bytes_without_timings(&graph_json(&out.join("graph")));
-    snapshot.insert("graph".into(), graph);
-    snapshot
 }

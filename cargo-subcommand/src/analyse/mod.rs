@@ -9,11 +9,9 @@ use std::{
 };
 
 use anyhow::Result;
-use painter_schema::detach::Slots;
 use painter_schema::{Configuration, DriverConfig, names};
 
 mod collect;
-mod detached;
 mod incremental;
 mod leftovers;
 mod link;
@@ -75,23 +73,13 @@ pub fn analyse(args: &AnalyseArgs, report_table: bool) -> Result<Analysed> {
     configurations::check_unique(&args.configurations)?;
     // With several configurations, collect names them in each crate: nothing to encode ahead.
     let preloader = Preloader::start(args.configurations.is_empty());
-    let detach = detached::slots(&out, args.detached_analyses);
     let mut builds = Vec::new();
     for configuration in configurations(args) {
         let flags = configuration.map_or_else(|| args.cargo.clone(), |c| c.apply(&args.cargo));
         if let Some(c) = configuration {
             eprintln!("     Painter configuration `{}`", c.name);
         }
-        let cargo = phase_cargo_check(
-            &toolchain,
-            &driver,
-            &ws,
-            args,
-            &flags,
-            detach.as_ref(),
-            &preloader,
-        )?;
-        phase_wait_detached(detach.as_ref(), &cargo);
+        let cargo = phase_cargo_check(&toolchain, &driver, &ws, args, &flags, &preloader)?;
         if !cargo.status.success() {
             // Cargo has shown the compile errors; its exit code is ours. Nothing is linked
             // and the previous results stay as they were.
@@ -151,7 +139,6 @@ fn phase_cargo_check(
     ws: &Workspace,
     args: &AnalyseArgs,
     flags: &CargoFlags,
-    detach: Option<&Slots>,
     preloader: &Preloader,
 ) -> Result<messages::CargoRun> {
     let config = driver_config(args);
@@ -163,7 +150,6 @@ fn phase_cargo_check(
         target_dir: &ws.painter_target_dir(),
         override_build_dir: ws.separate_build_dir,
         config: &config,
-        detach,
         user_env: &user_env,
     });
     // Units analysed in this build are parsed while cargo goes on; fresh ones only if needed.
@@ -174,16 +160,6 @@ fn phase_cargo_check(
             preloader.add(unit.painter_file);
         }
     })
-}
-
-/// Phase 3b: the analyses still running after their compiler exited ([`detached`]); none
-/// if cargo compiled nothing.
-fn phase_wait_detached(detach: Option<&Slots>, cargo: &messages::CargoRun) {
-    if let Some(slots) = detach
-        && cargo.artifacts.iter().any(|a| !a.fresh)
-    {
-        detached::wait(slots);
-    }
 }
 
 /// The options every driver invocation gets through `PAINTER_ARGS`.

@@ -9,7 +9,6 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use painter_dataset::EncodedUnit;
 use painter_schema::{CrateGraph, GraphFile, read_graph_file};
@@ -46,15 +45,9 @@ struct Queue {
 #[derive(Default)]
 struct Pending {
     paths: VecDeque<PathBuf>,
-    /// Files of units whose analysis the driver finishes after its process exited
-    /// (`painter_schema::detach`): not written yet when cargo reported the unit.
-    unwritten: Vec<PathBuf>,
     /// No more files will come (the build is over).
     closed: bool,
 }
-
-/// How often the worker looks for the files of detached analyses.
-const UNWRITTEN_POLL: Duration = Duration::from_millis(50);
 
 impl Queue {
     /// The next file; `wait`: block until there is one or the queue is closed.
@@ -67,38 +60,11 @@ impl Queue {
             if state.closed || !wait {
                 return None;
             }
-            if state.unwritten.is_empty() {
-                state = self
-                    .ready
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
-            } else {
-                state = self
-                    .ready
-                    .wait_timeout(state, UNWRITTEN_POLL)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
-                let (written, unwritten) = std::mem::take(&mut state.unwritten)
-                    .into_iter()
-                    .partition(|path: &PathBuf| path.exists());
-                state.unwritten = unwritten;
-                state.paths.extend(written);
-            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
         }
-    }
-
-    /// Come back to `path` once its file exists.
-    fn later(&self, path: PathBuf) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.unwritten.push(path);
-    }
-
-    /// Everything not read yet, when no analysis is running any more.
-    fn take_all(&self) -> Vec<PathBuf> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut all: Vec<PathBuf> = state.paths.drain(..).collect();
-        all.append(&mut state.unwritten);
-        all
     }
 
     fn push(&self, path: Option<PathBuf>) {
@@ -122,11 +88,7 @@ impl Preloader {
                 lowest_priority();
                 let mut parsed = Parsed::new();
                 while let Some(path) = queue.pop(true) {
-                    if path.exists() {
-                        read_into(&mut parsed, path, encode);
-                    } else {
-                        queue.later(path);
-                    }
+                    read_into(&mut parsed, path, encode);
                 }
                 parsed
             })
@@ -143,7 +105,7 @@ impl Preloader {
     }
 
     /// Read the files sent so far (those the worker has not reached, here); what was read,
-    /// by file identity. Call it once every detached analysis has ended.
+    /// by file identity.
     pub fn finish(self) -> Parsed {
         self.queue.push(None);
         let mut parsed = Parsed::new();
@@ -153,10 +115,6 @@ impl Preloader {
             here += 1;
         }
         let during = self.worker.join().unwrap_or_default();
-        for path in self.queue.take_all() {
-            read_into(&mut parsed, path, self.encode);
-            here += 1;
-        }
         log::debug!(
             "per-crate files preloaded: {} during the build, {here} after it",
             during.len()

@@ -7,7 +7,6 @@ use std::{
     process::Command,
 };
 
-use painter_schema::detach::{DETACH_ENV, Slots};
 use painter_schema::{DriverConfig, PAINTER_ARGS_ENV};
 
 use super::{
@@ -55,9 +54,6 @@ pub struct CheckInputs<'a> {
     /// Also move a user-configured `build.build-dir` there.
     pub override_build_dir: bool,
     pub config: &'a DriverConfig,
-    /// Let the driver finish analyses after its process exits, in these slots
-    /// (`painter_schema::detach`); the caller waits for them once cargo is done.
-    pub detach: Option<&'a Slots>,
     pub user_env: &'a dyn Fn(&str) -> Option<OsString>,
 }
 
@@ -110,11 +106,7 @@ pub fn check_command(inputs: &CheckInputs<'_>) -> CargoCommand {
     // would also override one from a config file): with an empty value cargo cannot
     // fingerprint the compiler and drops its `.rustc_info.json` cache, so every run re-probes
     // rustc through the driver (measured: +60 ms on a no-op run, against a 5% budget).
-    let mut env_remove = vec!["RUSTC_WORKSPACE_WRAPPER"];
-    match inputs.detach {
-        Some(slots) => envs.push((DETACH_ENV, slots.to_env_value().into())),
-        None => env_remove.push(DETACH_ENV),
-    }
+    let env_remove = vec!["RUSTC_WORKSPACE_WRAPPER"];
     CargoCommand {
         program: inputs.toolchain.cargo(),
         args,
@@ -207,7 +199,6 @@ mod tests {
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: false,
             config: &DriverConfig::default(),
-            detach: None,
             user_env: &user_env,
         })
     }
@@ -342,8 +333,7 @@ mod tests {
             "/opt/painter/painter-driver"
         );
         assert_eq!(cmd.env("RUSTC_WORKSPACE_WRAPPER"), None);
-        // Nothing detached unless asked: not even through a variable of the user's.
-        assert_eq!(cmd.env_remove, ["RUSTC_WORKSPACE_WRAPPER", DETACH_ENV]);
+        assert_eq!(cmd.env_remove, ["RUSTC_WORKSPACE_WRAPPER"]);
         let args = DriverConfig::from_env_value(cmd.env("PAINTER_ARGS").unwrap().to_str().unwrap());
         assert_eq!(args.unwrap(), DriverConfig::default());
         assert_eq!(cmd.env("RUSTFLAGS"), None);
@@ -376,32 +366,8 @@ mod tests {
             target_dir: Path::new("/w/target/painter"),
             override_build_dir: true,
             config: &DriverConfig::default(),
-            detach: None,
             user_env: &|_| None,
         });
         assert!(strings(&cmd.args).contains(&r#"build.build-dir="/w/target/painter""#.to_string()));
-    }
-
-    #[test]
-    fn detached_analyses_get_their_slots() {
-        let toolchain = Toolchain {
-            sysroot: PathBuf::from("/nonexistent"),
-        };
-        let slots = Slots {
-            count: 8,
-            dir: PathBuf::from("/w/target/painter/detach"),
-        };
-        let cmd = check_command(&CheckInputs {
-            toolchain: &toolchain,
-            driver: Path::new("/d"),
-            flags: &flags(&[]),
-            target_dir: Path::new("/w/target/painter"),
-            override_build_dir: false,
-            config: &DriverConfig::default(),
-            detach: Some(&slots),
-            user_env: &|_| None,
-        });
-        assert_eq!(cmd.env(DETACH_ENV).unwrap(), "8:/w/target/painter/detach");
-        assert!(!cmd.env_remove.contains(&DETACH_ENV));
     }
 }

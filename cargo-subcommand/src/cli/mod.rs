@@ -110,11 +110,6 @@ pub struct AnalyseArgs {
     /// [default: the first `cargo painter` command that reads it links it]
     #[arg(long)]
     pub link: bool,
-    /// How many crates' analyses may go on after their compiler exits, so that cargo starts
-    /// their dependents sooner; each holds a copy of its compiler's memory meanwhile. 0:
-    /// every analysis runs inside its compiler [default: 4 per core]
-    #[arg(long, value_name = "N")]
-    pub detached_analyses: Option<usize>,
     /// Debug switch: make the analysis of this crate panic
     #[arg(long, value_name = "CRATE", hide = true)]
     pub force_panic_in: Option<String>,

@@ -89,7 +89,6 @@ pub fn build(
         target_dir: &inner.target_dir,
         override_build_dir: false,
         config: cx.config,
-        detach: None,
         // The user's RUSTFLAGS would change every unit hash of the shared cache.
         user_env: &|_| None,
     });
