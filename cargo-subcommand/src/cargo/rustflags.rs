@@ -54,16 +54,8 @@ pub fn args_hash(painter_args: &str) -> String {
 /// on: the `PAINTER_ARGS` value, cargo painter's version, and the driver binary by size and
 /// modification time (where it can be read: a missing driver fails the build anyway).
 pub fn analysis_hash(painter_args: &str, driver: &Path) -> String {
-    let mut identity = format!("{painter_args}\n{PAINTER_VERSION}");
-    if let Ok(meta) = std::fs::metadata(driver) {
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        identity.push_str(&format!("\n{} {mtime}", meta.len()));
-    }
-    args_hash(&identity)
+    let driver = crate::stamp::stamp(driver);
+    args_hash(&format!("{painter_args}\n{PAINTER_VERSION}\n{driver:?}"))
 }
 
 /// How the cfg reaches cargo.
