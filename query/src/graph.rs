@@ -103,10 +103,27 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
             .values()
             .map(|k| k.functions.len())
             .sum::<usize>();
-    let calls = linked.crates.values().map(|k| k.calls.len()).sum();
+    let calls: usize = linked.crates.values().map(|k| k.calls.len()).sum();
+    // Candidate edges too: one more doubling of the edge vector was 3 % of an ecosystem
+    // run's end (docs/benchmarks.md).
+    let candidate_edges: usize = linked
+        .crates
+        .values()
+        .flat_map(|k| &k.calls)
+        .filter_map(|c| {
+            c.candidates
+                .and_then(|n| linked.candidate_sets.get(n as usize))
+        })
+        .map(|set| {
+            set.targets
+                .iter()
+                .filter(|t| mode == CandidateMode::Include || is_instance(t))
+                .count()
+        })
+        .sum();
     let mut cg = CallGraph {
         linked,
-        graph: DiGraph::with_capacity(functions, calls),
+        graph: DiGraph::with_capacity(functions, calls + candidate_edges),
         by_id: HashMap::with_capacity(functions),
         by_path: HashMap::with_capacity(functions),
     };
