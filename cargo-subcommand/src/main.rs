@@ -17,7 +17,6 @@ mod commands;
 mod diag;
 mod ecosystem;
 mod linking;
-mod stamp;
 
 #[cfg(test)]
 mod test_util;

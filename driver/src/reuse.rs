@@ -49,8 +49,7 @@ pub fn key(tcx: TyCtxt<'_>, config: &DriverConfig) -> Option<String> {
     let mut hasher = StableHasher::new();
     (PAINTER_VERSION, SCHEMA_VERSION).hash(&mut hasher);
     // A rebuilt driver may find more: its size and mtime, as cargo tracks it (callbacks.rs).
-    let exe = std::env::current_exe().ok()?.metadata().ok()?;
-    (exe.len(), exe.modified().ok()?).hash(&mut hasher);
+    painter_schema::stamp::exe()?.hash(&mut hasher);
     for name in ENV_READ {
         (name, std::env::var_os(name)).hash(&mut hasher);
     }

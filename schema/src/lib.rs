@@ -13,6 +13,7 @@ mod kinds;
 mod linked;
 mod load;
 pub mod names;
+pub mod stamp;
 mod sym;
 
 pub use config::{DriverConfig, Emit, PAINTER_ARGS_ENV};

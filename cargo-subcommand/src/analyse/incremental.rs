@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use painter_linker::Aliases;
 
-use crate::stamp::{self, Stamp, stamp};
+use painter_schema::stamp::{self, Stamp, stamp};
 
 /// The record of the last link's inputs, beside the dataset directory.
 pub const INPUTS_FILE: &str = ".link-inputs.json";

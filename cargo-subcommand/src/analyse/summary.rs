@@ -15,7 +15,7 @@ use painter_query::summary::{CrateSummary, crate_row, summary_rows, unit_rows};
 use painter_schema::{CrateGraph, LinkedGraph, Status};
 use serde::{Deserialize, Serialize};
 
-use crate::stamp::{Stamp, stamp};
+use painter_schema::stamp::{Stamp, stamp};
 
 /// The cache file, beside the dataset directory.
 pub const CACHE_FILE: &str = ".summary-cache.json";
@@ -180,7 +180,7 @@ struct Cached {
 }
 
 fn key(inputs: &[PathBuf], graph_dir: &Path) -> Option<Key> {
-    let exe = crate::stamp::exe();
+    let exe = painter_schema::stamp::exe();
     let inputs = inputs
         .iter()
         .map(|p| Some((p.clone(), stamp(p)?)))

@@ -54,7 +54,7 @@ pub fn args_hash(painter_args: &str) -> String {
 /// on: the `PAINTER_ARGS` value, cargo painter's version, and the driver binary by size and
 /// modification time (where it can be read: a missing driver fails the build anyway).
 pub fn analysis_hash(painter_args: &str, driver: &Path) -> String {
-    let driver = crate::stamp::stamp(driver);
+    let driver = painter_schema::stamp::stamp(driver);
     args_hash(&format!("{painter_args}\n{PAINTER_VERSION}\n{driver:?}"))
 }
 

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::CargoFlags;
-use crate::stamp::{self, Stamp};
+use painter_schema::stamp::{self, Stamp};
 
 /// What a cached run needs of `cargo metadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! A file's size and modification time: enough to notice a replaced file (the driver and
 //! `collect` replace files by rename, so a new version is a new file with a new mtime). The
-//! caches of the analyse step (summary, link inputs) and of the workspace facts are keyed on
-//! them.
+//! caches of `cargo painter`'s analyse step (summary, link inputs), of its workspace facts and
+//! of the driver's reuse of an unchanged crate are keyed on them.
 
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -28,8 +28,8 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-/// This binary's stamp: a new cargo painter may link differently, so caches made by another
-/// one are not used.
+/// This binary's stamp: a new cargo painter or driver may link or find differently, so caches
+/// made by another one are not used.
 pub fn exe() -> Option<Stamp> {
     std::env::current_exe().ok().and_then(|exe| stamp(&exe))
 }
