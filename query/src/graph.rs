@@ -73,6 +73,14 @@ pub enum CandidateMode {
     Include,
 }
 
+impl CandidateMode {
+    /// Whether a call's candidate `target` becomes an edge: targets instantiations select are
+    /// exact edges; the other candidates only on request.
+    fn follows(self, target: &CandidateTarget) -> bool {
+        self == CandidateMode::Include || is_instance(target)
+    }
+}
+
 /// The call graph of a [`LinkedGraph`], with lookups by id and path.
 #[derive(Debug)]
 pub struct CallGraph<'g> {
@@ -114,12 +122,7 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
             c.candidates
                 .and_then(|n| linked.candidate_sets.get(n as usize))
         })
-        .map(|set| {
-            set.targets
-                .iter()
-                .filter(|t| mode == CandidateMode::Include || is_instance(t))
-                .count()
-        })
+        .map(|set| set.targets.iter().filter(|t| mode.follows(t)).count())
         .sum();
     let mut cg = CallGraph {
         linked,
@@ -169,8 +172,8 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
             );
         }
     }
-    // Targets instantiations select are exact edges; the other candidates only on request.
-    // Both come after the exact edges the types prove, so those stay first in every order.
+    // Candidate edges (`CandidateMode::follows`) come after the exact edges the types prove,
+    // so those stay first in every order.
     for (caller_crate, krate) in &linked.crates {
         for call in &krate.calls {
             let Some(set) = call
@@ -181,7 +184,7 @@ pub fn call_graph_with(linked: &LinkedGraph, mode: CandidateMode) -> CallGraph<'
             };
             let from = cg.intern(&call.caller, "");
             for target in &set.targets {
-                if mode == CandidateMode::Include || is_instance(target) {
+                if mode.follows(target) {
                     let to = cg.intern(&target.callee, &target.callee_path);
                     cg.graph.add_edge(
                         from,
